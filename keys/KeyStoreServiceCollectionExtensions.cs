@@ -1,0 +1,57 @@
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Keys;
+
+public static class KeyStoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the key format, hasher, issuer and the store chosen by <c>KeyStore:Provider</c>, and migrates the
+    /// store when the host starts (before the server listens).
+    /// </summary>
+    public static IServiceCollection AddKeyStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<KeysOptions>().BindConfiguration(KeysOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KeyStoreOptions>()
+            .BindConfiguration(KeyStoreOptions.SectionName)
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString(KeyStoreOptions.ConnectionStringName) ?? KeyStoreOptions.DefaultConnectionString)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(sp => new KeyFormat(sp.GetRequiredService<IOptions<KeysOptions>>().Value.Prefix));
+        services.TryAddSingleton(sp => new KeyHasher(sp.GetRequiredService<IOptions<KeysOptions>>().Value.Pepper));
+        services.TryAddSingleton<KeyIssuer>();
+
+        var provider = configuration[$"{KeyStoreOptions.SectionName}:Provider"] ?? "sqlite";
+        if (string.Equals(provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            services.TryAddSingleton<SqliteDatabase>();
+            services.TryAddSingleton<IStoreMigrator, SqliteMigrator>();
+            services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
+            services.TryAddSingleton<IAdminCredentialStore, SqliteAdminCredentialStore>();
+            services.TryAddSingleton<IKeyChangeFeed, SqliteKeyChangeFeed>();
+            services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
+        }
+        // Other providers (postgres) register themselves before calling this; options validation rejects unknown names.
+
+        services.AddHostedService<StoreMigrationService>();
+        return services;
+    }
+}
+
+/// <summary>Runs migrations as the host starts; a failure stops the host with the reason.</summary>
+internal sealed class StoreMigrationService(IStoreMigrator migrator) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

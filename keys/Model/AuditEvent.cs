@@ -1,0 +1,30 @@
+namespace ApiGateway.Keys.Model;
+
+/// <summary>Who did what to which key. <see cref="Details"/> is a JSON object and never holds a secret or hash.</summary>
+public sealed record AuditEvent
+{
+    public long Id { get; init; }
+    public required DateTimeOffset At { get; init; }
+    public required Actor Actor { get; init; }
+    public required string Action { get; init; }
+    public string? KeyId { get; init; }
+    public string? KeyName { get; init; }
+    public string? Details { get; init; }
+}
+
+/// <summary>The admin credential that acted (or <see cref="System"/> for bootstrap).</summary>
+public sealed record Actor(string Id, string Name)
+{
+    public static readonly Actor System = new("system", "system");
+}
+
+public static class AuditActions
+{
+    public const string KeyCreated = "key.created";
+    public const string KeyUpdated = "key.updated";
+    public const string KeyRevoked = "key.revoked";
+    public const string KeyRotated = "key.rotated";
+    public const string AdminCreated = "admin.created";
+    public const string AdminRevoked = "admin.revoked";
+    public const string AdminBootstrapped = "admin.bootstrapped";
+}

@@ -1,0 +1,36 @@
+using System.Data;
+using ApiGateway.Keys.Model;
+using Dapper;
+
+namespace ApiGateway.Keys.Storage;
+
+internal sealed class AuditRow
+{
+    public const string Columns = "id AS Id, at AS At, actor_id AS ActorId, actor_name AS ActorName, action AS Action, key_id AS KeyId, key_name AS KeyName, details AS Details";
+
+    public long Id { get; set; }
+    public long At { get; set; }
+    public string ActorId { get; set; } = "";
+    public string ActorName { get; set; } = "";
+    public string Action { get; set; } = "";
+    public string? KeyId { get; set; }
+    public string? KeyName { get; set; }
+    public string? Details { get; set; }
+
+    public AuditEvent ToAuditEvent() => new()
+    {
+        Id = Id,
+        At = UnixMs.ToTime(At),
+        Actor = new Actor(ActorId, ActorName),
+        Action = Action,
+        KeyId = KeyId,
+        KeyName = KeyName,
+        Details = Details,
+    };
+
+    public static Task AppendAsync(IDbConnection connection, IDbTransaction transaction, DateTimeOffset at, Actor actor, string action, string? keyId, string? keyName, string? details, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO audit_events (at, actor_id, actor_name, action, key_id, key_name, details) VALUES (@at, @actorId, @actorName, @action, @keyId, @keyName, @details)",
+            new { at = UnixMs.From(at), actorId = actor.Id, actorName = actor.Name, action, keyId, keyName, details },
+            transaction, cancellationToken: cancellationToken));
+}

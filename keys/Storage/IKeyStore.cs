@@ -1,0 +1,101 @@
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+
+namespace ApiGateway.Keys.Storage;
+
+/// <summary>
+/// Keys and their audit trail. Every mutation writes its audit event and a change-feed row in the same
+/// transaction, so a crash never leaves a key without its audit event or a gateway without the change.
+/// Implemented for SQLite and Postgres.
+/// </summary>
+public interface IKeyStore
+{
+    /// <summary>Stores a new key unless its owner already holds <paramref name="maxActivePerOwner"/> active keys.</summary>
+    Task<CreateKeyOutcome> CreateAsync(NewKey key, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken);
+
+    Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The gateway's lookup: the key whose hash this is, whatever its status.</summary>
+    Task<ApiKey?> FindByHashAsync(KeyHash hash, CancellationToken cancellationToken);
+
+    Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Applies <paramref name="update"/>; null when no such key exists.</summary>
+    Task<ApiKey?> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>Revokes now; revoking a revoked key changes nothing and writes no second event. Null when no such key exists.</summary>
+    Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>Stores <paramref name="successor"/> in the old key's lineage, and revokes the old key now or expires it at <paramref name="oldKeyEndsAt"/>.</summary>
+    Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, Actor actor, CancellationToken cancellationToken);
+
+    Task<AuditPage> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>A key about to be stored. <see cref="Hash"/> is the only form of the secret that reaches a store.</summary>
+public sealed record NewKey(ApiKey Key, KeyHash Hash);
+
+public enum CreateKeyStatus
+{
+    Created,
+    OwnerLimitReached,
+}
+
+public sealed record CreateKeyOutcome(CreateKeyStatus Status, ApiKey? Key);
+
+public enum RotateKeyStatus
+{
+    Rotated,
+    NotFound,
+    /// <summary>Revoked, expired or already rotated: only a live key can be rotated.</summary>
+    NotRotatable,
+}
+
+public sealed record RotateKeyOutcome(RotateKeyStatus Status, ApiKey? Successor, ApiKey? Predecessor);
+
+public sealed record KeyQuery(string? WorkspaceId, string? Owner, KeyStatus? Status, int Limit, int Offset);
+
+public sealed record KeyPage(IReadOnlyList<ApiKey> Items, int Total);
+
+public sealed record AuditQuery(string? KeyId, string? Action, int Limit, int Offset);
+
+public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Total);
+
+/// <summary>A field of a PATCH: absent (leave alone) or present with a value, where null clears it.</summary>
+public readonly record struct PatchField<T>(bool IsSet, T Value);
+
+/// <summary>The fields <c>PATCH /v1/keys/{id}</c> may change.</summary>
+public sealed record KeyUpdate
+{
+    public PatchField<string> Name { get; init; }
+    public PatchField<IReadOnlyList<string>> Scopes { get; init; }
+    public PatchField<string?> Tier { get; init; }
+    public PatchField<RateLimitOverride?> RateLimit { get; init; }
+    public PatchField<QuotaOverride?> Quota { get; init; }
+    public PatchField<IReadOnlyList<string>> AllowedIps { get; init; }
+    public PatchField<DateTimeOffset?> ExpiresAt { get; init; }
+
+    public IReadOnlyList<string> ChangedFields()
+    {
+        var fields = new List<string>();
+        if (Name.IsSet) { fields.Add("name"); }
+        if (Scopes.IsSet) { fields.Add("scopes"); }
+        if (Tier.IsSet) { fields.Add("tier"); }
+        if (RateLimit.IsSet) { fields.Add("rateLimit"); }
+        if (Quota.IsSet) { fields.Add("quota"); }
+        if (AllowedIps.IsSet) { fields.Add("allowedIps"); }
+        if (ExpiresAt.IsSet) { fields.Add("expiresAt"); }
+        return fields;
+    }
+
+    public ApiKey ApplyTo(ApiKey key) => key with
+    {
+        Name = Name.IsSet ? Name.Value : key.Name,
+        Scopes = Scopes.IsSet ? Scopes.Value : key.Scopes,
+        Tier = Tier.IsSet ? Tier.Value : key.Tier,
+        RateLimit = RateLimit.IsSet ? RateLimit.Value : key.RateLimit,
+        Quota = Quota.IsSet ? Quota.Value : key.Quota,
+        AllowedIps = AllowedIps.IsSet ? AllowedIps.Value : key.AllowedIps,
+        ExpiresAt = ExpiresAt.IsSet ? ExpiresAt.Value : key.ExpiresAt,
+    };
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+
+namespace ApiGateway.Keys.Storage;
+
+/// <summary>The columns of a key row as every provider returns them (aliases in the SELECT), mapped to <see cref="ApiKey"/>.</summary>
+internal sealed class KeyRow
+{
+    public const string Columns =
+        "id AS Id, prefix AS Prefix, name AS Name, mode AS Mode, workspace_id AS WorkspaceId, workspaces AS Workspaces, " +
+        "owner AS Owner, scopes AS Scopes, tier AS Tier, rate_limit AS RateLimit, quota AS Quota, allowed_ips AS AllowedIps, " +
+        "lineage_id AS LineageId, created_at AS CreatedAt, created_by AS CreatedBy, expires_at AS ExpiresAt, " +
+        "revoked_at AS RevokedAt, rotated_from AS RotatedFrom, rotated_to AS RotatedTo, last_used_at AS LastUsedAt";
+
+    public string Id { get; set; } = "";
+    public string Prefix { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Mode { get; set; } = "";
+    public string WorkspaceId { get; set; } = "";
+    public string Workspaces { get; set; } = "[]";
+    public string? Owner { get; set; }
+    public string Scopes { get; set; } = "[]";
+    public string? Tier { get; set; }
+    public string? RateLimit { get; set; }
+    public string? Quota { get; set; }
+    public string AllowedIps { get; set; } = "[]";
+    public string LineageId { get; set; } = "";
+    public long CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public long? ExpiresAt { get; set; }
+    public long? RevokedAt { get; set; }
+    public string? RotatedFrom { get; set; }
+    public string? RotatedTo { get; set; }
+    public long? LastUsedAt { get; set; }
+
+    public ApiKey ToApiKey() => new()
+    {
+        Id = Id,
+        Prefix = Prefix,
+        Name = Name,
+        Mode = KeyModeNames.TryParse(Mode, out var mode) ? mode : throw new InvalidDataException($"Key {Id} has an unknown mode."),
+        WorkspaceId = WorkspaceId,
+        Workspaces = StoreJson.ReadList(Workspaces),
+        Owner = Owner,
+        Scopes = StoreJson.ReadList(Scopes),
+        Tier = Tier,
+        RateLimit = RateLimit is null ? null : JsonSerializer.Deserialize(RateLimit, StoreJsonContext.Default.RateLimitOverride),
+        Quota = Quota is null ? null : JsonSerializer.Deserialize(Quota, StoreJsonContext.Default.QuotaOverride),
+        AllowedIps = StoreJson.ReadList(AllowedIps),
+        LineageId = LineageId,
+        CreatedAt = UnixMs.ToTime(CreatedAt),
+        CreatedBy = CreatedBy,
+        ExpiresAt = UnixMs.ToTime(ExpiresAt),
+        RevokedAt = UnixMs.ToTime(RevokedAt),
+        RotatedFrom = RotatedFrom,
+        RotatedTo = RotatedTo,
+        LastUsedAt = UnixMs.ToTime(LastUsedAt),
+    };
+
+    /// <summary>The parameters of an INSERT or UPDATE of every mutable column.</summary>
+    public static object Parameters(ApiKey key, byte[]? hash) => new
+    {
+        key.Id,
+        Hash = hash,
+        key.Prefix,
+        key.Name,
+        Mode = key.Mode.ToWire(),
+        key.WorkspaceId,
+        Workspaces = StoreJson.WriteList(key.Workspaces),
+        key.Owner,
+        Scopes = StoreJson.WriteList(key.Scopes),
+        key.Tier,
+        RateLimit = key.RateLimit is null ? null : JsonSerializer.Serialize(key.RateLimit, StoreJsonContext.Default.RateLimitOverride),
+        Quota = key.Quota is null ? null : JsonSerializer.Serialize(key.Quota, StoreJsonContext.Default.QuotaOverride),
+        AllowedIps = StoreJson.WriteList(key.AllowedIps),
+        key.LineageId,
+        CreatedAt = UnixMs.From(key.CreatedAt),
+        key.CreatedBy,
+        ExpiresAt = UnixMs.From(key.ExpiresAt),
+        RevokedAt = UnixMs.From(key.RevokedAt),
+        key.RotatedFrom,
+        key.RotatedTo,
+    };
+}

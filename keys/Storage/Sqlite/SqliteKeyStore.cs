@@ -1,0 +1,201 @@
+using System.Data;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using Dapper;
+
+namespace ApiGateway.Keys.Storage.Sqlite;
+
+public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) : IKeyStore
+{
+    private const string Insert =
+        "INSERT INTO api_keys (id, hash, prefix, name, mode, workspace_id, workspaces, owner, scopes, tier, rate_limit, quota, " +
+        "allowed_ips, lineage_id, created_at, created_by, expires_at, revoked_at, rotated_from, rotated_to) VALUES " +
+        "(@Id, @Hash, @Prefix, @Name, @Mode, @WorkspaceId, @Workspaces, @Owner, @Scopes, @Tier, @RateLimit, @Quota, " +
+        "@AllowedIps, @LineageId, @CreatedAt, @CreatedBy, @ExpiresAt, @RevokedAt, @RotatedFrom, @RotatedTo)";
+
+    private const string SelectById = "SELECT " + KeyRow.Columns + " FROM api_keys WHERE id = @id";
+
+    public async Task<CreateKeyOutcome> CreateAsync(NewKey key, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var transaction = SqliteDatabase.BeginWrite(connection);
+        if (key.Key.Owner is not null
+            && await CountActiveAsync(connection, transaction, key.Key.Owner, cancellationToken) >= maxActivePerOwner)
+        {
+            return new CreateKeyOutcome(CreateKeyStatus.OwnerLimitReached, null);
+        }
+        await InsertAsync(connection, transaction, key, cancellationToken);
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyCreated, key.Key, KeyAuditDetails.Created(key.Key), cancellationToken);
+        transaction.Commit();
+        return new CreateKeyOutcome(CreateKeyStatus.Created, key.Key);
+    }
+
+    public async Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(SelectById, new { id }, cancellationToken: cancellationToken));
+        return row?.ToApiKey();
+    }
+
+    public async Task<ApiKey?> FindByHashAsync(KeyHash hash, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(
+            "SELECT " + KeyRow.Columns + " FROM api_keys WHERE hash = @hash", new { hash = hash.ToArray() }, cancellationToken: cancellationToken));
+        return row?.ToApiKey();
+    }
+
+    public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        // The filter is fixed SQL with optional parameters: no string is ever spliced in.
+        const string Filter =
+            " WHERE (@workspaceId IS NULL OR workspace_id = @workspaceId)" +
+            " AND (@owner IS NULL OR owner = @owner)" +
+            " AND (@status IS NULL" +
+            "   OR (@status = 'revoked' AND revoked_at IS NOT NULL AND revoked_at <= @now)" +
+            "   OR (@status = 'expired' AND (revoked_at IS NULL OR revoked_at > @now) AND expires_at IS NOT NULL AND expires_at <= @now)" +
+            "   OR (@status = 'active' AND (revoked_at IS NULL OR revoked_at > @now) AND (expires_at IS NULL OR expires_at > @now)))";
+        var parameters = new
+        {
+            workspaceId = query.WorkspaceId,
+            owner = query.Owner,
+            status = query.Status?.ToWire(),
+            now = UnixMs.From(time.GetUtcNow()),
+            limit = query.Limit,
+            offset = query.Offset,
+        };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM api_keys" + Filter, parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(
+            "SELECT " + KeyRow.Columns + " FROM api_keys" + Filter + " ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset",
+            parameters, cancellationToken: cancellationToken));
+        return new KeyPage([.. rows.Select(r => r.ToApiKey())], total);
+    }
+
+    public async Task<ApiKey?> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var transaction = SqliteDatabase.BeginWrite(connection);
+        var current = await GetAsync(connection, transaction, id, cancellationToken);
+        if (current is null)
+        {
+            return null;
+        }
+        var updated = update.ApplyTo(current);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET name = @Name, scopes = @Scopes, tier = @Tier, rate_limit = @RateLimit, quota = @Quota, " +
+            "allowed_ips = @AllowedIps, expires_at = @ExpiresAt WHERE id = @Id",
+            KeyRow.Parameters(updated, hash: null), transaction, cancellationToken: cancellationToken));
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyUpdated, updated, KeyAuditDetails.Updated(current, updated, update), cancellationToken);
+        transaction.Commit();
+        return updated;
+    }
+
+    public async Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var transaction = SqliteDatabase.BeginWrite(connection);
+        var current = await GetAsync(connection, transaction, id, cancellationToken);
+        if (current is null)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        if (current.RevokedAt is not null && current.RevokedAt <= now)
+        {
+            return current;
+        }
+        var revoked = current with { RevokedAt = now };
+        await SetEndAsync(connection, transaction, id, revokedAt: now, expiresAt: current.ExpiresAt, cancellationToken);
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyRevoked, revoked, null, cancellationToken);
+        transaction.Commit();
+        return revoked;
+    }
+
+    public async Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(successor);
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var transaction = SqliteDatabase.BeginWrite(connection);
+        var current = await GetAsync(connection, transaction, id, cancellationToken);
+        if (current is null)
+        {
+            return new RotateKeyOutcome(RotateKeyStatus.NotFound, null, null);
+        }
+        var now = time.GetUtcNow();
+        if (current.StatusAt(now) != KeyStatus.Active || current.RotatedTo is not null)
+        {
+            return new RotateKeyOutcome(RotateKeyStatus.NotRotatable, null, current);
+        }
+        var next = successor.Key with { LineageId = current.LineageId, RotatedFrom = current.Id };
+        await InsertAsync(connection, transaction, successor with { Key = next }, cancellationToken);
+
+        // Grace 0 revokes now; a grace period ends the old key by expiry, unless it was due to expire sooner anyway.
+        var predecessor = oldKeyEndsAt is null
+            ? current with { RevokedAt = now, RotatedTo = next.Id }
+            : current with { ExpiresAt = current.ExpiresAt is { } e && e < oldKeyEndsAt ? e : oldKeyEndsAt, RotatedTo = next.Id };
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE api_keys SET rotated_to = @to WHERE id = @id", new { to = next.Id, id }, transaction, cancellationToken: cancellationToken));
+        await SetEndAsync(connection, transaction, id, predecessor.RevokedAt, predecessor.ExpiresAt, cancellationToken);
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyRotated, predecessor, KeyAuditDetails.Rotated(next, oldKeyEndsAt), cancellationToken);
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyCreated, next, KeyAuditDetails.Created(next), cancellationToken);
+        transaction.Commit();
+        return new RotateKeyOutcome(RotateKeyStatus.Rotated, next, predecessor);
+    }
+
+    public async Task<AuditPage> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        const string Filter = " WHERE (@keyId IS NULL OR key_id = @keyId) AND (@action IS NULL OR action = @action)";
+        var parameters = new { keyId = query.KeyId, action = query.Action, limit = query.Limit, offset = query.Offset };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM audit_events" + Filter, parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
+            "SELECT " + AuditRow.Columns + " FROM audit_events" + Filter + " ORDER BY id DESC LIMIT @limit OFFSET @offset",
+            parameters, cancellationToken: cancellationToken));
+        return new AuditPage([.. rows.Select(r => r.ToAuditEvent())], total);
+    }
+
+    private Task AppendAuditAsync(IDbConnection connection, IDbTransaction transaction, Actor actor, string action, ApiKey key, string? details, CancellationToken cancellationToken) =>
+        AuditRow.AppendAsync(connection, transaction, time.GetUtcNow(), actor, action, key.Id, key.Name, details, cancellationToken);
+
+    private async Task InsertAsync(IDbConnection connection, IDbTransaction transaction, NewKey key, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT OR IGNORE INTO key_lineages (id, created_at) VALUES (@LineageId, @CreatedAt)",
+            new { key.Key.LineageId, CreatedAt = UnixMs.From(key.Key.CreatedAt) }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Insert, KeyRow.Parameters(key.Key, key.Hash.ToArray()), transaction, cancellationToken: cancellationToken));
+        await AppendChangeAsync(connection, transaction, key.Key.Id, cancellationToken);
+    }
+
+    private async Task SetEndAsync(IDbConnection connection, IDbTransaction transaction, string id, DateTimeOffset? revokedAt, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET revoked_at = @revokedAt, expires_at = @expiresAt WHERE id = @id",
+            new { id, revokedAt = UnixMs.From(revokedAt), expiresAt = UnixMs.From(expiresAt) }, transaction, cancellationToken: cancellationToken));
+        await AppendChangeAsync(connection, transaction, id, cancellationToken);
+    }
+
+    private async Task AppendChangeAsync(IDbConnection connection, IDbTransaction transaction, string keyId, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO key_changes (key_id, at) VALUES (@keyId, @at)",
+            new { keyId, at = UnixMs.From(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken));
+
+    private static async Task<ApiKey?> GetAsync(IDbConnection connection, IDbTransaction transaction, string id, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(SelectById, new { id }, transaction, cancellationToken: cancellationToken));
+        return row?.ToApiKey();
+    }
+
+    private async Task<int> CountActiveAsync(IDbConnection connection, IDbTransaction transaction, string owner, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM api_keys WHERE owner = @owner " +
+            "AND (revoked_at IS NULL OR revoked_at > @now) AND (expires_at IS NULL OR expires_at > @now)",
+            new { owner, now = UnixMs.From(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken));
+}

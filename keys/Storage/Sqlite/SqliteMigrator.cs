@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Reflection;
+using Dapper;
+using Microsoft.Extensions.Logging;
+
+namespace ApiGateway.Keys.Storage.Sqlite;
+
+/// <summary>
+/// Applies the embedded <c>Migrations/Sqlite/NNNN_*.sql</c> scripts above <c>PRAGMA user_version</c>.
+/// Both processes run it at start: the version is read inside a <c>BEGIN IMMEDIATE</c> transaction, so when
+/// they start together the second waits for the first and then finds nothing to do.
+/// </summary>
+public sealed partial class SqliteMigrator(SqliteDatabase database, ILogger<SqliteMigrator> logger) : IStoreMigrator
+{
+    private const string ResourcePrefix = "ApiGateway.Keys.Migrations.Sqlite.";
+
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = LoadScripts();
+
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // WAL is a property of the file: set once, it sticks. Readers then never block the writer or each other.
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+
+        using var transaction = SqliteDatabase.BeginWrite(connection);
+        var current = await connection.ExecuteScalarAsync<int>(new CommandDefinition("PRAGMA user_version;", transaction: transaction, cancellationToken: cancellationToken));
+        var latest = Scripts.Count == 0 ? 0 : Scripts[^1].Version;
+        if (current > latest)
+        {
+            throw new InvalidOperationException($"The database is at schema version {current}, newer than this build knows ({latest}). Upgrade this process.");
+        }
+        foreach (var (version, name, sql) in Scripts.Where(script => script.Version > current))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
+            // PRAGMA takes no parameters; the version is an integer we parsed from a resource name.
+            await connection.ExecuteAsync(new CommandDefinition(
+                string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {version};"), transaction: transaction, cancellationToken: cancellationToken));
+            Log.MigrationApplied(logger, version, name);
+        }
+        transaction.Commit();
+        return latest;
+    }
+
+    private static List<(int, string, string)> LoadScripts()
+    {
+        var assembly = typeof(SqliteMigrator).Assembly;
+        var scripts = new List<(int, string, string)>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var name = resource[ResourcePrefix.Length..];
+            var version = int.Parse(name.AsSpan(0, name.IndexOf('_', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            scripts.Add((version, name, reader.ReadToEnd()));
+        }
+        for (var i = 0; i < scripts.Count; i++)
+        {
+            if (scripts[i].Item1 != i + 1)
+            {
+                throw new InvalidOperationException($"Migrations must be numbered 1..N without gaps; found {scripts[i].Item2}.");
+            }
+        }
+        return scripts;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Applied migration {Version} ({Name}).", EventName = "MigrationApplied")]
+        public static partial void MigrationApplied(ILogger logger, int version, string name);
+    }
+}
