@@ -1,0 +1,26 @@
+using ApiGateway.Keys.Model;
+
+namespace ApiGateway.Gateway.Authentication;
+
+/// <summary>
+/// What the gateway learned about one request, shared by the stages that follow authentication: the rate limiter
+/// reads the key, and the telemetry middleware (outermost) reads everything after the response to label metrics
+/// and record usage. Set in <c>HttpContext.Features</c>; absent on requests that never reached authentication.
+/// </summary>
+internal sealed class ApiKeyRequestFeature
+{
+    /// <summary>
+    /// The key the credential belongs to, set as soon as it is found live (active, not expired), even if the request
+    /// is then refused for IP, workspace, mode, scope or rate: such requests still count as the key's usage.
+    /// </summary>
+    public ApiKey? Key { get; set; }
+
+    /// <summary>The workspace the request acts in (the key's primary one unless the request selected another).</summary>
+    public string? WorkspaceId { get; set; }
+
+    /// <summary>Why authentication or authorization refused the request, as a <see cref="Problems.AuthFailureReasons"/> value.</summary>
+    public string? FailureReason { get; set; }
+
+    /// <summary>True when the rate limiter or quota refused the request (a 429).</summary>
+    public bool RateLimited { get; set; }
+}

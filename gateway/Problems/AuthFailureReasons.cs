@@ -1,0 +1,19 @@
+namespace ApiGateway.Gateway.Problems;
+
+/// <summary>The closed set of <c>reason</c> label values of <c>gateway_auth_failures_total</c> (DESIGN.md "Metrics").</summary>
+internal static class AuthFailureReasons
+{
+    public const string Missing = "missing";
+    public const string QueryKey = "query_key";
+    public const string Malformed = "malformed";
+    public const string Invalid = "invalid";
+    public const string Expired = "expired";
+    public const string IpDenied = "ip_denied";
+    public const string WorkspaceDenied = "workspace_denied";
+    public const string ModeDenied = "mode_denied";
+    public const string InsufficientScope = "insufficient_scope";
+    public const string StoreUnavailable = "store_unavailable";
+
+    public static readonly IReadOnlyList<string> All =
+        [Missing, QueryKey, Malformed, Invalid, Expired, IpDenied, WorkspaceDenied, ModeDenied, InsufficientScope, StoreUnavailable];
+}
