@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test in the solution. As root it first installs the Debian packages listed in .ci/apt-packages.txt
+# (Prometheus, Chromium, Redis, PostgreSQL, ...) and starts the services tests need (.ci/services.sh).
+# Prints a final "Tests: N passed, N failed, N skipped" line and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+packages=$(grep -v '^\s*#' .ci/apt-packages.txt | awk 'NF {print $1}' | tr '\n' ' ')
+if [ -n "$packages" ]; then
+  missing=""
+  for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "Installing:$missing"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    else
+      echo "Missing Debian packages:$missing (run as root, or install them, for the end-to-end tests)" >&2
+    fi
+  fi
+fi
+if [ -x .ci/services.sh ]; then
+  source .ci/services.sh
+fi
+
+dotnet build ApiGateway.sln -c Debug -warnaserror -nologo -v:q
+rm -rf TestResults
+status=0
+dotnet test ApiGateway.sln --no-build -c Debug --logger "trx" --logger "console;verbosity=minimal" \
+  --results-directory TestResults --blame-hang-timeout 5m "$@" || status=$?
+
+passed=0; failed=0; skipped=0
+for trx in TestResults/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$passed" -eq 0 ]; then echo "No test ran." >&2; exit 1; fi
+exit $status
