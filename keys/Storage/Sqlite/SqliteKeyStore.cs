@@ -91,6 +91,8 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
             "UPDATE api_keys SET name = @Name, scopes = @Scopes, tier = @Tier, rate_limit = @RateLimit, quota = @Quota, " +
             "allowed_ips = @AllowedIps, expires_at = @ExpiresAt WHERE id = @Id",
             KeyRow.Parameters(updated, hash: null), transaction, cancellationToken: cancellationToken));
+        // Gateways drop cached copies from the change feed: without this row a PATCH would wait for the cache TTL.
+        await AppendChangeAsync(connection, transaction, id, cancellationToken);
         await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyUpdated, updated, KeyAuditDetails.Updated(current, updated, update), cancellationToken);
         transaction.Commit();
         return updated;
