@@ -1,0 +1,130 @@
+using ApiGateway.Keys.Storage.Sqlite;
+using ApiGateway.TestKit;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ApiGateway.Keys.Tests.Storage.Sqlite;
+
+public sealed class SqliteMigratorTests
+{
+    private static readonly string[] Tables = ["api_keys", "key_lineages", "key_changes", "admin_credentials", "audit_events", "usage_hourly", "quota_usage"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void Scripts_AreNumberedFromOneWithoutGaps()
+    {
+        Assert.NotEmpty(SqliteMigrator.Scripts);
+        Assert.Equal(Enumerable.Range(1, SqliteMigrator.Scripts.Count), SqliteMigrator.Scripts.Select(s => s.Version));
+        Assert.All(SqliteMigrator.Scripts, s => Assert.False(string.IsNullOrWhiteSpace(s.Sql)));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_EmptyFile_CreatesSchemaSetsVersionAndWal()
+    {
+        using var file = new TempDatabase("nested/dir/keys.db");
+
+        var version = await Migrator(file).MigrateAsync(Ct);
+
+        Assert.Equal(SqliteMigrator.Scripts.Count, version);
+        await using var connection = await OpenAsync(file);
+        Assert.Equal(version, await connection.ExecuteScalarAsync<int>("PRAGMA user_version;"));
+        Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode;"));
+        var tables = (await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table'")).ToHashSet(StringComparer.Ordinal);
+        Assert.All(Tables, t => Assert.Contains(t, tables));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_ReRun_IsNoOpAndKeepsData()
+    {
+        using var file = new TempDatabase();
+        await Migrator(file).MigrateAsync(Ct);
+        await using (var connection = await OpenAsync(file))
+        {
+            await connection.ExecuteAsync("INSERT INTO key_lineages (id, created_at) VALUES ('lin_x', 1)");
+        }
+        var schemaBefore = await SchemaAsync(file);
+
+        var version = await Migrator(file).MigrateAsync(Ct);
+
+        Assert.Equal(SqliteMigrator.Scripts.Count, version);
+        Assert.Equal(schemaBefore, await SchemaAsync(file));
+        await using var check = await OpenAsync(file);
+        Assert.Equal(1, await check.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM key_lineages"));
+        Assert.Equal(version, await check.ExecuteScalarAsync<int>("PRAGMA user_version;"));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_TwoMigratorsRacingOnNewFile_BothSucceed()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            using var file = new TempDatabase();
+            // Separate database objects, as two processes would have; started together behind a gate.
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var racers = Enumerable.Range(0, 3).Select(_ => Migrator(file)).Select(m => Task.Run(async () =>
+            {
+                await gate.Task;
+                return await m.MigrateAsync(Ct);
+            }, Ct)).ToArray();
+            gate.SetResult();
+
+            var versions = await Task.WhenAll(racers);
+
+            Assert.All(versions, v => Assert.Equal(SqliteMigrator.Scripts.Count, v));
+            await using var connection = await OpenAsync(file);
+            Assert.Equal(SqliteMigrator.Scripts.Count, await connection.ExecuteScalarAsync<int>("PRAGMA user_version;"));
+            Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode;"));
+            Assert.Equal(Tables.Length, (await connection.QueryAsync<string>(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).Count());
+        }
+    }
+
+    [Fact]
+    public async Task MigrateAsync_DatabaseNewerThanBuild_ThrowsAndChangesNothing()
+    {
+        using var file = new TempDatabase();
+        await Migrator(file).MigrateAsync(Ct);
+        await using (var connection = await OpenAsync(file))
+        {
+            await connection.ExecuteAsync($"PRAGMA user_version = {SqliteMigrator.Scripts.Count + 1};");
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Migrator(file).MigrateAsync(Ct));
+
+        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_PartiallyMigratedFile_AppliesOnlyTheRest()
+    {
+        using var file = new TempDatabase();
+        await using (var connection = await OpenAsync(file))
+        {
+            // A file at version 1 has the first script's schema; re-running it would fail on CREATE TABLE.
+            await connection.ExecuteAsync(SqliteMigrator.Scripts[0].Sql);
+            await connection.ExecuteAsync("PRAGMA user_version = 1;");
+        }
+
+        var version = await Migrator(file).MigrateAsync(Ct);
+
+        Assert.Equal(SqliteMigrator.Scripts.Count, version);
+    }
+
+    private static SqliteMigrator Migrator(TempDatabase file) =>
+        new(TestStore.Open(file.ConnectionString), NullLogger<SqliteMigrator>.Instance);
+
+    private static async Task<SqliteConnection> OpenAsync(TempDatabase file)
+    {
+        var connection = new SqliteConnection(file.ConnectionString);
+        await connection.OpenAsync(Ct);
+        return connection;
+    }
+
+    private static async Task<string> SchemaAsync(TempDatabase file)
+    {
+        await using var connection = await OpenAsync(file);
+        return string.Join("\n", await connection.QueryAsync<string>("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"));
+    }
+}
