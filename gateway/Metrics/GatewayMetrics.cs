@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using ApiGateway.Gateway.Problems;
+using Prometheus;
+
+namespace ApiGateway.Gateway.Metrics;
+
+/// <summary>
+/// Owns the contract's metrics (DESIGN.md "Metrics"), created once on the host's own <see cref="CollectorRegistry"/>.
+/// Label children are cached so that recording a request costs dictionary lookups and atomic adds, no allocation.
+/// </summary>
+internal sealed class GatewayMetrics
+{
+    public const string NoRoute = "none";
+
+    /// <summary>Latency buckets from a fast in-memory refusal (sub-millisecond) to a slow upstream (10 s).</summary>
+    public static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly KeyIdLabels _keyIds;
+    private readonly Counter _requests;
+    private readonly Counter _rateLimited;
+    private readonly Histogram _duration;
+    private readonly FrozenDictionary<string, Counter.Child> _authFailures;
+    private readonly ConcurrentDictionary<(string KeyId, string Route, string Status), Counter.Child> _requestChildren = new();
+    private readonly ConcurrentDictionary<string, Counter.Child> _rateLimitedChildren = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Histogram.Child> _durationChildren = new(StringComparer.Ordinal);
+
+    public GatewayMetrics(CollectorRegistry registry, KeyIdLabels keyIds)
+    {
+        _keyIds = keyIds;
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        _requests = factory.CreateCounter("gateway_requests_total", "Requests seen by the gateway, refused ones included, by key, route and status class.",
+            new CounterConfiguration { LabelNames = ["key_id", "route", "status"] });
+        var authFailures = factory.CreateCounter("gateway_auth_failures_total", "Requests refused by authentication or authorization, by reason.",
+            new CounterConfiguration { LabelNames = ["reason"] });
+        _rateLimited = factory.CreateCounter("gateway_rate_limited_total", "Requests refused by the rate limiter or a quota (429), by key.",
+            new CounterConfiguration { LabelNames = ["key_id"] });
+        _duration = factory.CreateHistogram("gateway_request_duration_seconds", "Time from the request entering the gateway to its response, by route.",
+            new HistogramConfiguration { LabelNames = ["route"], Buckets = DurationBuckets });
+
+        // Closed set: every reason exists from the start (at 0), so rate() and absent() behave from the first scrape.
+        _authFailures = AuthFailureReasons.All.ToFrozenDictionary(reason => reason, reason => authFailures.WithLabels(reason), StringComparer.Ordinal);
+    }
+
+    /// <summary>Counts a finished request and observes its duration.</summary>
+    /// <param name="keyId">The public id of the key that authenticated, or null.</param>
+    /// <param name="route">The YARP route id, or null when no route matched.</param>
+    public void RequestCompleted(string? keyId, string? route, int statusCode, TimeSpan duration)
+    {
+        route ??= NoRoute;
+        RequestsChild(_keyIds.Label(keyId), route, StatusClasses.Of(statusCode)).Inc();
+        DurationChild(route).Observe(duration.TotalSeconds);
+    }
+
+    /// <summary>Counts a refusal by its <see cref="AuthFailureReasons"/> value; values outside the closed set are ignored.</summary>
+    public void AuthFailed(string reason)
+    {
+        if (_authFailures.TryGetValue(reason, out var child))
+        {
+            child.Inc();
+        }
+    }
+
+    public void RateLimited(string? keyId)
+    {
+        var label = _keyIds.Label(keyId);
+        if (!_rateLimitedChildren.TryGetValue(label, out var child))
+        {
+            child = _rateLimitedChildren.GetOrAdd(label, static (label, counter) => counter.WithLabels(label), _rateLimited);
+        }
+        child.Inc();
+    }
+
+    private Counter.Child RequestsChild(string keyId, string route, string status)
+    {
+        var labels = (keyId, route, status);
+        if (!_requestChildren.TryGetValue(labels, out var child))
+        {
+            child = _requestChildren.GetOrAdd(labels, static (labels, counter) => counter.WithLabels(labels.KeyId, labels.Route, labels.Status), _requests);
+        }
+        return child;
+    }
+
+    private Histogram.Child DurationChild(string route)
+    {
+        if (!_durationChildren.TryGetValue(route, out var child))
+        {
+            child = _durationChildren.GetOrAdd(route, static (route, histogram) => histogram.WithLabels(route), _duration);
+        }
+        return child;
+    }
+}

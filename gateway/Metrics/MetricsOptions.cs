@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ApiGateway.Gateway.Metrics;
+
+/// <summary>The <c>Metrics</c> section (DESIGN.md settings table).</summary>
+public sealed class MetricsOptions
+{
+    public const string SectionName = "Metrics";
+
+    /// <summary>Distinct <c>key_id</c> label values before further keys are counted under <c>other</c>.</summary>
+    [Range(1, 100_000)]
+    public int MaxKeyLabels { get; set; } = 1000;
+}

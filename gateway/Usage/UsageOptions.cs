@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ApiGateway.Gateway.Usage;
+
+/// <summary>The <c>Usage</c> section: how the gateway batches per-key usage into the store.</summary>
+public sealed class UsageOptions
+{
+    public const string SectionName = "Usage";
+
+    /// <summary>
+    /// Seconds between flushes of the in-memory counts. The contract wants usage visible in the admin API within 10 s,
+    /// and a hard kill loses at most this much usage.
+    /// </summary>
+    [Range(1, 60)]
+    public int FlushSeconds { get; set; } = 5;
+
+    /// <summary>(key, hour) rows kept in memory while the store refuses flushes; past it the oldest hours are dropped.</summary>
+    [Range(1_000, 10_000_000)]
+    public int MaxPendingRows { get; set; } = 100_000;
+}

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Gateway.Usage;
+
+/// <summary>
+/// Counts requests per key and UTC hour in memory and writes them to the store in batches (<see cref="FlushAsync"/>,
+/// driven by <see cref="UsageFlushService"/>), never one write per request. <see cref="Record(string)"/> is the hot
+/// path: two atomic adds on a cell of the current buffer. A flush swaps the buffer for an empty one, waits for the
+/// writers that still hold the old one, and sends its rows; rows a failed flush could not write are kept (up to
+/// <see cref="UsageOptions.MaxPendingRows"/>) and merged into the next attempt.
+/// </summary>
+internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time, IOptions<UsageOptions> options, ILogger<UsageRecorder> logger) : IDisposable
+{
+    /// <summary>Hourly rows older than this are pruned; the admin API reports at most the last 30 days.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    private readonly int _maxPendingRows = options.Value.MaxPendingRows;
+    private readonly SemaphoreSlim _flushLock = new(1, 1);
+    private readonly Dictionary<(string KeyId, long HourTicks), Pending> _pending = [];
+    private Buffer _current = new();
+
+    /// <summary>Rows (key, hour) waiting for a successful flush, after a failed one.</summary>
+    public int PendingRows => _pending.Count;
+
+    /// <summary>Counts one request authenticated with <paramref name="keyId"/>, now.</summary>
+    public void Record(string keyId) => Record(keyId, time.GetUtcNow());
+
+    public void Record(string keyId, DateTimeOffset at)
+    {
+        var ticks = at.UtcTicks;
+        var hour = ticks - (ticks % TimeSpan.TicksPerHour);
+        while (true)
+        {
+            var buffer = Volatile.Read(ref _current);
+            Interlocked.Increment(ref buffer.Writers);
+            try
+            {
+                // Re-check after announcing ourselves: once a flush has swapped this buffer out, it waits only for
+                // writers that announced before the swap, so a late writer must move on to the new buffer.
+                if (ReferenceEquals(buffer, Volatile.Read(ref _current)))
+                {
+                    var cell = buffer.Cells.GetOrAdd((keyId, hour), static _ => new Cell());
+                    Interlocked.Increment(ref cell.Count);
+                    var last = Volatile.Read(ref cell.LastUsedTicks);
+                    while (ticks > last)
+                    {
+                        var seen = Interlocked.CompareExchange(ref cell.LastUsedTicks, ticks, last);
+                        if (seen == last)
+                        {
+                            break;
+                        }
+                        last = seen;
+                    }
+                    return;
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref buffer.Writers);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes everything counted so far (and what earlier failed flushes kept) in one store call. Never throws for a
+    /// store failure: the rows stay pending for the next flush.
+    /// </summary>
+    /// <returns>The rows written, or 0 when there was nothing to write or the store refused.</returns>
+    public async Task<int> FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushLock.WaitAsync(cancellationToken);
+        try
+        {
+            MergeIntoPending(Swap());
+            if (_pending.Count == 0)
+            {
+                return 0;
+            }
+            var increments = _pending.Select(static p => new UsageIncrement(
+                p.Key.KeyId,
+                new DateTimeOffset(p.Key.HourTicks, TimeSpan.Zero),
+                p.Value.Count,
+                new DateTimeOffset(p.Value.LastUsedTicks, TimeSpan.Zero))).ToList();
+            try
+            {
+                await store.RecordUsageAsync(increments, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.FlushFailed(logger, increments.Count, ex);
+                TrimPending();
+                return 0;
+            }
+            _pending.Clear();
+            Log.Flushed(logger, increments.Count);
+            return increments.Count;
+        }
+        finally
+        {
+            _flushLock.Release();
+        }
+    }
+
+    /// <summary>Deletes hourly rows that fell out of the 30-day window; failures are logged and retried next time.</summary>
+    public async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var removed = await store.PruneUsageAsync(UsageHours.Start(time.GetUtcNow()) - Retention, cancellationToken);
+            Log.Pruned(logger, removed);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.PruneFailed(logger, ex);
+        }
+    }
+
+    public void Dispose() => _flushLock.Dispose();
+
+    private Buffer Swap()
+    {
+        var old = Interlocked.Exchange(ref _current, new Buffer());
+        var spin = new SpinWait();
+        while (Volatile.Read(ref old.Writers) != 0)
+        {
+            spin.SpinOnce();
+        }
+        return old;
+    }
+
+    private void MergeIntoPending(Buffer buffer)
+    {
+        foreach (var (slot, cell) in buffer.Cells)
+        {
+            var count = Volatile.Read(ref cell.Count);
+            var last = Volatile.Read(ref cell.LastUsedTicks);
+            _pending[slot] = _pending.TryGetValue(slot, out var kept)
+                ? new Pending(kept.Count + count, Math.Max(kept.LastUsedTicks, last))
+                : new Pending(count, last);
+        }
+    }
+
+    private void TrimPending()
+    {
+        var excess = _pending.Count - _maxPendingRows;
+        if (excess <= 0)
+        {
+            return;
+        }
+        foreach (var slot in _pending.Keys.OrderBy(static s => s.HourTicks).Take(excess).ToList())
+        {
+            _pending.Remove(slot);
+        }
+        Log.PendingDropped(logger, excess);
+    }
+
+    private sealed class Buffer
+    {
+        public readonly ConcurrentDictionary<(string KeyId, long HourTicks), Cell> Cells = new();
+        public int Writers;
+    }
+
+    private sealed class Cell
+    {
+        public long Count;
+        public long LastUsedTicks;
+    }
+
+    private readonly record struct Pending(long Count, long LastUsedTicks);
+
+    private static partial class Log
+    {
+        [LoggerMessage(601, LogLevel.Debug, "Flushed {Count} usage rows.", EventName = "UsageFlushed")]
+        public static partial void Flushed(ILogger logger, int count);
+
+        [LoggerMessage(602, LogLevel.Warning, "Could not write {Count} usage rows; they are kept for the next flush.", EventName = "UsageFlushFailed")]
+        public static partial void FlushFailed(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(603, LogLevel.Warning, "Dropped {Count} usage rows, the oldest hours, after repeated flush failures.", EventName = "UsageRowsDropped")]
+        public static partial void PendingDropped(ILogger logger, int count);
+
+        [LoggerMessage(604, LogLevel.Debug, "Pruned {Count} usage rows older than 30 days.", EventName = "UsagePruned")]
+        public static partial void Pruned(ILogger logger, int count);
+
+        [LoggerMessage(605, LogLevel.Warning, "Could not prune old usage rows; retrying at the next prune.", EventName = "UsagePruneFailed")]
+        public static partial void PruneFailed(ILogger logger, Exception exception);
+    }
+}
