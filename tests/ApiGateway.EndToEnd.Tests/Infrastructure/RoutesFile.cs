@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace ApiGateway.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Builds small routes files (YARP's <c>ReverseProxy</c> JSON with scope metadata) for processes under test.</summary>
+public static class RoutesFile
+{
+    /// <summary>One route <paramref name="routeId"/> matching <paramref name="pathPrefix"/><c>/{**rest}</c>, needing <paramref name="scope"/>, to <paramref name="upstream"/>.</summary>
+    public static string SingleRoute(string routeId, string pathPrefix, string scope, Uri upstream) => JsonSerializer.Serialize(new
+    {
+        ReverseProxy = new
+        {
+            Routes = new Dictionary<string, object>
+            {
+                [routeId] = new
+                {
+                    ClusterId = "upstream",
+                    Match = new { Path = $"{pathPrefix}/{{**rest}}" },
+                    Metadata = new Dictionary<string, string> { ["Scopes"] = scope },
+                },
+            },
+            Clusters = new Dictionary<string, object>
+            {
+                ["upstream"] = new { Destinations = new Dictionary<string, object> { ["d1"] = new { Address = upstream.ToString() } } },
+            },
+        },
+    });
+}
