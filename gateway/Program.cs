@@ -1,3 +1,25 @@
+using ApiGateway.Gateway.Authentication;
+using ApiGateway.Gateway.Health;
+using ApiGateway.Gateway.Hosting;
+using ApiGateway.Gateway.Proxy;
+using ApiGateway.Gateway.Scopes;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddGatewayHosting();          // Hosting/: options, public URLs + Gateway:InternalUrl, listener separation
+builder.AddApiKeyAuthentication();    // Authentication/: key store, cache, change-feed poller, Bearer key scheme
+builder.AddRouteScopes();             // Scopes/: deny-by-default policy, IP/workspace/mode/scope checks, route validation
+builder.AddGatewayProxy();            // Proxy/ + Transforms/: YARP from the routes file, identity headers, circuit breakers
+// builder.AddKeyRateLimits();        // RateLimiting/ (rate-limit feature)
+// builder.AddGatewayTelemetry();     // Metrics/, Usage/ (telemetry feature)
+
 var app = builder.Build();
+app.UseRouting();
+// app.UseGatewayTelemetry();         // telemetry slot: sees every request, refused ones included
+app.UseUnmatchedRoutesNotFound();     // no route matched: 404 problem, never forwarded, no key needed
+app.UseAuthentication();
+app.UseAuthorization();
+// app.UseKeyRateLimits();            // rate-limit slot: after scope checks, before forwarding
+
+var internalEndpoints = app.MapInternalEndpoints(); // /healthz, /readyz (internal port only); /metrics joins this group
+app.MapGatewayProxy();
 app.Run();

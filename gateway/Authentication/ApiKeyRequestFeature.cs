@@ -23,4 +23,20 @@ internal sealed class ApiKeyRequestFeature
 
     /// <summary>True when the rate limiter or quota refused the request (a 429).</summary>
     public bool RateLimited { get; set; }
+
+    /// <summary>The cache entry behind <see cref="Key"/> (parsed allow-list), for the route access checks.</summary>
+    internal CachedKey? CachedKey { get; set; }
+
+    /// <summary>The request's feature, created on first use.</summary>
+    public static ApiKeyRequestFeature For(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var feature = context.Features.Get<ApiKeyRequestFeature>();
+        if (feature is null)
+        {
+            feature = new ApiKeyRequestFeature();
+            context.Features.Set(feature);
+        }
+        return feature;
+    }
 }

@@ -27,7 +27,8 @@ public sealed class UpstreamServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        // After a stop, a restart binds the same address again (tests that kill and revive an upstream).
+        builder.WebHost.UseKestrel().UseUrls(BaseAddress.GetLeftPart(UriPartial.Authority));
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.Run(async context =>

@@ -1,0 +1,21 @@
+using ApiGateway.Keys;
+using Microsoft.AspNetCore.Authentication;
+
+namespace ApiGateway.Gateway.Authentication;
+
+internal static class ApiKeyAuthenticationExtensions
+{
+    /// <summary>The key store (shared library), its cache and change-feed poller, and the Bearer key scheme.</summary>
+    public static WebApplicationBuilder AddApiKeyAuthentication(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddKeyStore(builder.Configuration);
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<StoreHealth>();
+        builder.Services.AddSingleton<KeyCache>();
+        builder.Services.AddSingleton<KeyChangePoller>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyChangePoller>());
+        builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyDefaults.Scheme, configureOptions: null);
+        return builder;
+    }
+}

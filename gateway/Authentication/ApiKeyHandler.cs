@@ -1,0 +1,87 @@
+using System.Text.Encodings.Web;
+using ApiGateway.Gateway.Problems;
+using ApiGateway.Gateway.Scopes;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Gateway.Authentication;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> in the contract's order: key in the query string (400), header
+/// parsing, format and checksum (no store touched), lookup through <see cref="KeyCache"/>, then status and expiry.
+/// Route-dependent checks (IP, workspace, mode, scope) follow in <see cref="RouteAccessHandler"/>. Public routes and
+/// requests that matched no proxy route are not looked at. The challenge writes the problem for the failure.
+/// </summary>
+internal sealed partial class ApiKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder,
+    KeyFormat format, KeyHasher hasher, KeyCache cache)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var access = Context.GetEndpoint()?.Metadata.GetMetadata<RouteAccess>();
+        if (access is null || access.Policy.IsPublic)
+        {
+            // Public routes ignore any credential; internal endpoints and unmatched paths never need one.
+            return AuthenticateResult.NoResult();
+        }
+        var feature = ApiKeyRequestFeature.For(Context);
+        if (QueryStringKeys.Present(Request))
+        {
+            return KeyRejections.QueryStringKey;
+        }
+        switch (BearerToken.TryRead(Request, out var token))
+        {
+            case BearerToken.Outcome.None:
+                return AuthenticateResult.NoResult();
+            case BearerToken.Outcome.Ambiguous:
+                return KeyRejections.Malformed;
+        }
+        if (!format.TryParse(token, out var mode) || mode is not (KeyMode.Live or KeyMode.Test))
+        {
+            return KeyRejections.Malformed;
+        }
+        var hash = hasher.Hash(token);
+        var lookup = await cache.LookupAsync(hash, Context.RequestAborted);
+        if (lookup.Status == KeyLookupStatus.StoreUnavailable)
+        {
+            return KeyRejections.StoreUnavailable;
+        }
+        if (lookup.Entry is not { } entry)
+        {
+            return KeyRejections.Invalid;
+        }
+        switch (entry.Key.StatusAt(TimeProvider.GetUtcNow()))
+        {
+            case KeyStatus.Revoked:
+                // Byte-identical to an unknown key.
+                return KeyRejections.Invalid;
+            case KeyStatus.Expired:
+                return KeyRejections.Expired;
+        }
+        feature.Key = entry.Key;
+        feature.CachedKey = entry;
+        return entry.Success;
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var problem = (result.Failure as KeyRejectionException)?.Problem ?? GatewayProblems.MissingCredential;
+        ApiKeyRequestFeature.For(Context).FailureReason = problem.FailureReason;
+        Log.Refused(Logger, problem.Status, problem.FailureReason);
+        await GatewayProblems.WriteAsync(Context, problem);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        // Route access failures are written by GatewayAuthorizationResultHandler; this is only a fallback.
+        GatewayProblems.WriteAsync(Context, GatewayProblems.InsufficientScope);
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Request refused with {Status} ({Reason}).", EventName = "KeyRefused")]
+        public static partial void Refused(ILogger logger, int status, string? reason);
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ApiGateway.Gateway.Authentication;
+
+/// <summary>The <c>Auth</c> section.</summary>
+internal sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>How long a cached key keeps working after the store was last reached (DESIGN.md <c>Auth__StaleSeconds</c>).</summary>
+    [Range(1, 86_400)]
+    public int StaleSeconds { get; set; } = 30;
+
+    /// <summary>How often the change feed is polled. The contract's bound is 1 s end to end.</summary>
+    [Range(10, 1_000)]
+    public int PollIntervalMilliseconds { get; set; } = 250;
+
+    /// <summary>Unknown key hashes remembered (so guessing keys does not cost a store query each time).</summary>
+    [Range(0, 10_000_000)]
+    public int NegativeCacheSize { get; set; } = 10_000;
+
+    public TimeSpan Stale => TimeSpan.FromSeconds(StaleSeconds);
+
+    public TimeSpan PollInterval => TimeSpan.FromMilliseconds(PollIntervalMilliseconds);
+}

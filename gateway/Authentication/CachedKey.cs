@@ -1,0 +1,47 @@
+using System.Net;
+using System.Security.Claims;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using Microsoft.AspNetCore.Authentication;
+
+namespace ApiGateway.Gateway.Authentication;
+
+/// <summary>
+/// A key as the gateway caches it: the record plus everything derived from it once (parsed allow-list, the
+/// authentication ticket), so a cache hit allocates nothing. Immutable; a change replaces the entry.
+/// </summary>
+internal sealed class CachedKey
+{
+    public CachedKey(ApiKey key, KeyHash hash, DateTimeOffset confirmedAt)
+    {
+        Key = key;
+        Hash = hash;
+        ConfirmedAt = confirmedAt;
+        var networks = new List<IPNetwork>();
+        foreach (var entry in key.AllowedIps)
+        {
+            if (IpNetworks.TryParse(entry, out var network))
+            {
+                networks.Add(network);
+            }
+        }
+        AllowedNetworks = networks;
+        // An allow-list whose entries are all unusable must still restrict, not silently allow everything.
+        RestrictsIps = key.AllowedIps.Count > 0;
+        var identity = new ClaimsIdentity([new Claim(ApiKeyDefaults.KeyIdClaim, key.Id)], ApiKeyDefaults.Scheme);
+        Success = AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiKeyDefaults.Scheme));
+    }
+
+    public ApiKey Key { get; }
+
+    public KeyHash Hash { get; }
+
+    /// <summary>When the store last returned this record.</summary>
+    public DateTimeOffset ConfirmedAt { get; }
+
+    public IReadOnlyList<IPNetwork> AllowedNetworks { get; }
+
+    public bool RestrictsIps { get; }
+
+    public AuthenticateResult Success { get; }
+}

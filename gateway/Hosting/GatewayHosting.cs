@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Gateway.Hosting;
+
+/// <summary>
+/// Options and listen addresses: the public URLs (<c>Urls</c> / <c>ASPNETCORE_URLS</c>, default
+/// <c>http://0.0.0.0:8080</c>) plus <c>Gateway:InternalUrl</c>. Which one a request came in on decides which
+/// endpoints it can reach (<see cref="ListenerMatcherPolicy"/>).
+/// </summary>
+internal static class GatewayHosting
+{
+    public static WebApplicationBuilder AddGatewayHosting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsSetup>();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerMatcherPolicy>();
+
+        var internalUrl = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.InternalUrl)}"] ?? new GatewayOptions().InternalUrl;
+        var publicUrls = new PublicUrls(ReadPublicUrls(builder.Configuration));
+        builder.Services.AddSingleton(publicUrls);
+        builder.WebHost.UseUrls([.. publicUrls.Urls, internalUrl]);
+        return builder;
+    }
+
+    /// <summary>The public listen URLs from <c>Urls</c> (which <c>ASPNETCORE_URLS</c> also sets), semicolon-separated.</summary>
+    public static IReadOnlyList<string> ReadPublicUrls(IConfiguration configuration)
+    {
+        var urls = configuration["urls"];
+        return (string.IsNullOrWhiteSpace(urls) ? GatewayOptions.DefaultPublicUrls : urls)
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+}
+
+/// <summary>The public listen URLs, as configured before the internal one was added to the listen list.</summary>
+internal sealed record PublicUrls(IReadOnlyList<string> Urls);

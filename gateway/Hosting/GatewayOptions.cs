@@ -1,0 +1,28 @@
+using System.Net;
+
+namespace ApiGateway.Gateway.Hosting;
+
+/// <summary>The <c>Gateway</c> section (DESIGN.md settings table).</summary>
+internal sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+    public const string DefaultPublicUrls = "http://0.0.0.0:8080";
+
+    /// <summary>Where <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> answer; nothing else answers there.</summary>
+    public string InternalUrl { get; set; } = "http://127.0.0.1:9091";
+
+    /// <summary>The YARP routes file, relative to the working directory; reloaded when it changes.</summary>
+    public string RoutesFile { get; set; } = "config/routes.json";
+
+    /// <summary>The header that carries the selected workspace upstream (and selects it on the request).</summary>
+    public string WorkspaceHeader { get; set; } = "X-Workspace-Id";
+
+    /// <summary>CIDRs (or addresses) whose <c>X-Forwarded-For</c> is believed. Also accepted as one comma-separated string.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>Parsed <see cref="TrustedProxies"/>; filled by post-configuration, empty when invalid (validation reports it).</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxyNetworks { get; set; } = [];
+
+    /// <summary>The port of <see cref="InternalUrl"/>: requests arriving on it reach internal endpoints only.</summary>
+    public int InternalPort => Uri.TryCreate(InternalUrl, UriKind.Absolute, out var uri) ? uri.Port : -1;
+}

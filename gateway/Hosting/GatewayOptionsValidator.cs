@@ -1,0 +1,51 @@
+using ApiGateway.Gateway.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Gateway.Hosting;
+
+/// <summary>Reports every problem of the <c>Gateway</c> section at once, at start.</summary>
+internal sealed class GatewayOptionsValidator(PublicUrls publicUrls) : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var failures = new List<string>();
+        if (!Uri.TryCreate(options.InternalUrl, UriKind.Absolute, out var internalUri) || internalUri.Scheme is not ("http" or "https"))
+        {
+            failures.Add($"Gateway:InternalUrl must be an absolute http(s) URL, not '{options.InternalUrl}'.");
+        }
+        else if (internalUri.Port == 0)
+        {
+            failures.Add("Gateway:InternalUrl needs a fixed port: requests are told apart by the port they arrive on.");
+        }
+        else
+        {
+            foreach (var url in publicUrls.Urls)
+            {
+                if (Uri.TryCreate(url.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var publicUri)
+                    && publicUri.Port == internalUri.Port)
+                {
+                    failures.Add($"Gateway:InternalUrl port {internalUri.Port} is also a public URL ('{url}'); they must differ.");
+                }
+            }
+        }
+        if (string.IsNullOrWhiteSpace(options.RoutesFile))
+        {
+            failures.Add("Gateway:RoutesFile must name the routes file.");
+        }
+        if (string.IsNullOrWhiteSpace(options.WorkspaceHeader) || !options.WorkspaceHeader.All(IsTokenChar))
+        {
+            failures.Add($"Gateway:WorkspaceHeader must be a valid header name, not '{options.WorkspaceHeader}'.");
+        }
+        foreach (var entry in options.TrustedProxies)
+        {
+            if (!IpNetworks.TryParse(entry, out _))
+            {
+                failures.Add($"Gateway:TrustedProxies has '{entry}', which is not an IP address or CIDR.");
+            }
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsTokenChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
+}

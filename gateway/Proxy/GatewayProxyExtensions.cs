@@ -1,0 +1,74 @@
+using ApiGateway.Gateway.Hosting;
+using ApiGateway.Gateway.Problems;
+using ApiGateway.Gateway.Scopes;
+using ApiGateway.Gateway.Transforms;
+using ApiGateway.Keys.Scopes;
+using Microsoft.AspNetCore.Authorization;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace ApiGateway.Gateway.Proxy;
+
+internal static class GatewayProxyExtensions
+{
+    /// <summary>YARP from <c>Gateway:RoutesFile</c> (reloaded on change, last good config kept), transforms and breakers.</summary>
+    public static WebApplicationBuilder AddGatewayProxy(this WebApplicationBuilder builder)
+    {
+        var routesFile = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.RoutesFile)}"] ?? new GatewayOptions().RoutesFile;
+        var source = new RoutesFileConfigurationSource(routesFile);
+        ((IConfigurationBuilder)builder.Configuration).Add(source);
+        builder.Services.AddSingleton(source);
+        builder.Services.AddSingleton<RoutesFileMonitor>();
+        builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<RoutesFileMonitor>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RoutesFileMonitor>());
+        builder.Services.AddSingleton<UpstreamCircuitBreakers>();
+        builder.Services.AddSingleton<ITransformProvider, IdentityHeadersTransformProvider>();
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        return builder;
+    }
+
+    /// <summary>A request that matched neither a proxy route nor an internal endpoint: 404 problem, never forwarded, no key needed.</summary>
+    public static IApplicationBuilder UseUnmatchedRoutesNotFound(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            var metadata = context.GetEndpoint()?.Metadata;
+            return metadata?.GetMetadata<RouteAccess>() is not null || metadata?.GetMetadata<InternalEndpointMetadata>() is not null
+                ? next(context)
+                : GatewayProblems.WriteAsync(context, GatewayProblems.NotFound);
+        });
+
+    /// <summary>
+    /// Maps the proxy routes, attaching each route's parsed scope policy as endpoint metadata (public routes allow
+    /// anonymous). An invalid routes file at start is logged route by route, then stops the process.
+    /// </summary>
+    public static WebApplication MapGatewayProxy(this WebApplication app)
+    {
+        try
+        {
+            app.MapReverseProxy(proxy =>
+            {
+                proxy.UseTestClusters();
+                proxy.UseSessionAffinity();
+                proxy.UseLoadBalancing();
+                proxy.UsePassiveHealthChecks();
+                proxy.UseUpstreamFaults();
+            })
+            .ConfigureEndpoints((endpoint, route) =>
+            {
+                var policy = RouteScopePolicy.Parse(route.Metadata, out _);
+                endpoint.Add(b => b.Metadata.Add(new RouteAccess(route.RouteId, policy)));
+                if (policy.IsPublic)
+                {
+                    endpoint.Add(b => b.Metadata.Add(new AllowAnonymousAttribute()));
+                }
+            });
+        }
+        catch (InvalidOperationException ex)
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayProxyExtensions).FullName!);
+            RoutesFileMonitor.LogInvalidAtStart(logger, app.Services.GetRequiredService<RoutesFileConfigurationSource>().Path, ex);
+            throw;
+        }
+        return app;
+    }
+}

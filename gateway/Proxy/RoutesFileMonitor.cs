@@ -1,0 +1,93 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace ApiGateway.Gateway.Proxy;
+
+/// <summary>
+/// Tracks whether routes are loaded (for <c>/readyz</c>) and logs refused reloads: a file that cannot be read, and
+/// (through YARP) a config that fails validation. In both cases the last good config keeps serving.
+/// </summary>
+internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHostedService
+{
+    private readonly RoutesFileConfigurationProvider? _provider;
+    private readonly ILogger<RoutesFileMonitor> _logger;
+    private volatile bool _loaded;
+
+    public RoutesFileMonitor(RoutesFileConfigurationSource source, ILogger<RoutesFileMonitor> logger)
+    {
+        _provider = source.Provider;
+        _logger = logger;
+    }
+
+    public bool Loaded => _loaded;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_provider is not null)
+        {
+            _provider.ReloadFailed += OnReloadFailed;
+            if (_provider.LastError is { } error)
+            {
+                OnReloadFailed(_provider.FilePath, error);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_provider is not null)
+        {
+            _provider.ReloadFailed -= OnReloadFailed;
+        }
+        return Task.CompletedTask;
+    }
+
+    public void ConfigurationLoadingFailed(IProxyConfigProvider configProvider, Exception exception)
+    {
+    }
+
+    public void ConfigurationLoaded(IReadOnlyList<IProxyConfig> proxyConfigs)
+    {
+    }
+
+    public void ConfigurationApplyingFailed(IReadOnlyList<IProxyConfig> proxyConfigs, Exception exception)
+    {
+        foreach (var error in Flatten(exception))
+        {
+            Log.ReloadInvalid(_logger, _provider?.FilePath, error);
+        }
+    }
+
+    public void ConfigurationApplied(IReadOnlyList<IProxyConfig> proxyConfigs) => _loaded = true;
+
+    /// <summary>Logs every validation error of a refused config, one line each (route and field named).</summary>
+    public static void LogInvalidAtStart(ILogger logger, string? path, Exception exception)
+    {
+        foreach (var error in Flatten(exception))
+        {
+            Log.StartInvalid(logger, path, error);
+        }
+    }
+
+    private static IEnumerable<string> Flatten(Exception exception) => exception switch
+    {
+        AggregateException aggregate => aggregate.InnerExceptions.SelectMany(Flatten),
+        { InnerException: { } inner } when exception is InvalidOperationException => Flatten(inner),
+        { InnerException: { } inner } => [$"{exception.Message} {inner.Message}"],
+        _ => [exception.Message],
+    };
+
+    private void OnReloadFailed(string path, Exception exception) => Log.ReloadUnreadable(_logger, path, exception.Message);
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Error, "Routes file '{Path}' changed but cannot be read; keeping the last good routes: {Reason}", EventName = "RoutesReloadUnreadable")]
+        public static partial void ReloadUnreadable(ILogger logger, string path, string reason);
+
+        [LoggerMessage(2, LogLevel.Error, "Routes file '{Path}' changed but is invalid; keeping the last good routes: {Error}", EventName = "RoutesReloadInvalid")]
+        public static partial void ReloadInvalid(ILogger logger, string? path, string error);
+
+        [LoggerMessage(3, LogLevel.Critical, "Routes file '{Path}' is invalid: {Error}", EventName = "RoutesInvalid")]
+        public static partial void StartInvalid(ILogger logger, string? path, string error);
+    }
+}

@@ -1,0 +1,71 @@
+using ApiGateway.Keys.Model;
+using Microsoft.Extensions.Primitives;
+
+namespace ApiGateway.Gateway.Scopes;
+
+internal enum WorkspaceSelectionStatus
+{
+    Selected,
+    /// <summary>Header and query (or repeats of either) name different workspaces: 400.</summary>
+    Ambiguous,
+    /// <summary>The key does not hold the selected workspace: 403.</summary>
+    NotHeld,
+}
+
+/// <summary>
+/// Picks the workspace a request acts in: the <c>Gateway:WorkspaceHeader</c> header or the <c>workspace_id</c> query
+/// parameter, else the key's primary workspace. Repeated or comma-joined values count as one selection when they agree.
+/// </summary>
+internal static class WorkspaceSelection
+{
+    public const string QueryParameter = "workspace_id";
+
+    public static WorkspaceSelectionStatus Select(HttpRequest request, string headerName, ApiKey key, out string workspaceId)
+    {
+        workspaceId = key.WorkspaceId;
+        string? selected = null;
+        if (!Collect(request.Headers[headerName], ref selected, splitCommas: true)
+            || !Collect(request.Query[QueryParameter], ref selected, splitCommas: false))
+        {
+            return WorkspaceSelectionStatus.Ambiguous;
+        }
+        if (selected is null)
+        {
+            return WorkspaceSelectionStatus.Selected;
+        }
+        if (!key.HoldsWorkspace(selected))
+        {
+            return WorkspaceSelectionStatus.NotHeld;
+        }
+        workspaceId = selected;
+        return WorkspaceSelectionStatus.Selected;
+    }
+
+    private static bool Collect(StringValues values, ref string? selected, bool splitCommas)
+    {
+        foreach (var value in values)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            var parts = splitCommas ? value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [value.Trim()];
+            foreach (var part in parts)
+            {
+                if (part.Length == 0)
+                {
+                    continue;
+                }
+                if (selected is null)
+                {
+                    selected = part;
+                }
+                else if (!string.Equals(selected, part, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

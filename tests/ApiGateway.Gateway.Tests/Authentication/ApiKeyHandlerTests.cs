@@ -1,0 +1,164 @@
+using System.Net;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApiGateway.Gateway.Tests.Authentication;
+
+/// <summary>The authentication rows of the contract's error table, end to end through the gateway.</summary>
+public sealed class ApiKeyHandlerTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+{
+    private const string Challenge = "Bearer realm=\"api\"";
+    private const string InvalidToken = "Bearer realm=\"api\", error=\"invalid_token\"";
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Request_NoAuthorizationHeader_Returns401Missing()
+    {
+        using var client = factory.CreateKeyClient(null);
+        using var response = await client.GetAsync("/v1/contacts/1", Ct);
+        await ProblemAssert.HasAsync(response, 401, "Missing or invalid Authorization header", "missing-credential", Challenge);
+    }
+
+    [Theory]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    [InlineData("Bearer")]
+    [InlineData("Bearer    ")]
+    [InlineData("Bearer\t")]
+    [InlineData("Token abc")]
+    [InlineData("Bearerabc")]
+    public async Task Request_NotABearerCredential_Returns401MissingWithoutError(string header)
+    {
+        using var client = factory.CreateKeyClient(null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/contacts/1");
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+        using var response = await client.SendAsync(request, Ct);
+        await ProblemAssert.HasAsync(response, 401, "Missing or invalid Authorization header", "missing-credential", Challenge);
+    }
+
+    [Theory]
+    [InlineData("api_key=x")]
+    [InlineData("APIKEY=x")]
+    [InlineData("Key=")]
+    [InlineData("token")]
+    [InlineData("a=1&access_token=abc")]
+    public async Task Request_KeyInQueryString_Returns400EvenWithAValidHeader(string query)
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        using var client = factory.CreateKeyClient(key.Plaintext);
+        var before = factory.Upstream.Received.Count;
+        using var response = await client.GetAsync($"/v1/contacts/1?{query}", Ct);
+        await ProblemAssert.HasAsync(response, 400, "API keys are not accepted in the query string", "key-in-query",
+            "Bearer realm=\"api\", error=\"invalid_request\"");
+        Assert.Equal(before, factory.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task Request_KeyInQueryStringWithoutHeader_Returns400()
+    {
+        using var client = factory.CreateKeyClient(null);
+        using var response = await client.GetAsync("/v1/contacts/1?api_key=agw_live_x", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("agw_live_short")]
+    [InlineData("not-a-key")]
+    [InlineData("xyz_live_0000000000000000000000000000000000000000000000000")]
+    public async Task Request_WrongShape_Returns401InvalidFormat(string token)
+    {
+        using var client = factory.CreateKeyClient(token);
+        using var response = await client.GetAsync("/v1/contacts/1", Ct);
+        await ProblemAssert.HasAsync(response, 401, "Invalid API key format", "malformed-key", InvalidToken);
+    }
+
+    [Fact]
+    public async Task Request_BadChecksum_Returns401InvalidFormat()
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        var last = key.Plaintext[^1];
+        var tampered = key.Plaintext[..^1] + (last == 'a' ? 'b' : 'a');
+        using var client = factory.CreateKeyClient(tampered);
+        using var response = await client.GetAsync("/v1/contacts/1", Ct);
+        await ProblemAssert.HasAsync(response, 401, "Invalid API key format", "malformed-key", InvalidToken);
+    }
+
+    [Fact]
+    public async Task Request_AdminCredential_Returns401InvalidFormat()
+    {
+        var admin = factory.Services.GetRequiredService<KeyFormat>().Mint(KeyMode.Admin);
+        using var client = factory.CreateKeyClient(admin);
+        using var response = await client.GetAsync("/v1/contacts/1", Ct);
+        await ProblemAssert.HasAsync(response, 401, "Invalid API key format", "malformed-key", InvalidToken);
+    }
+
+    [Fact]
+    public async Task Request_TwoAuthorizationHeaders_Returns401InvalidFormat()
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        using var client = factory.CreateKeyClient(null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/contacts/1");
+        request.Headers.TryAddWithoutValidation("Authorization", [$"Bearer {key.Plaintext}", $"Bearer {key.Plaintext}"]);
+        using var response = await client.SendAsync(request, Ct);
+        await ProblemAssert.HasAsync(response, 401, "Invalid API key format", "malformed-key", InvalidToken);
+    }
+
+    [Theory]
+    [InlineData("Bearer {0}")]
+    [InlineData("bearer {0}")]
+    [InlineData("BEARER \t {0}")]
+    [InlineData("  Bearer\t{0}  ")]
+    public async Task Request_BearerVariants_Accepted(string format)
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        using var client = factory.CreateKeyClient(null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/contacts/1");
+        request.Headers.TryAddWithoutValidation("Authorization", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, key.Plaintext));
+        using var response = await client.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_UnknownAndRevokedKeys_ByteIdenticalAnswers()
+    {
+        var format = factory.Services.GetRequiredService<KeyFormat>();
+        var unknown = format.Mint(KeyMode.Live);
+        var revoked = await factory.MintAsync(["contacts:read"]);
+        await factory.Store.RevokeAsync(revoked.Key.Id, GatewayFactory.TestActor, Ct);
+
+        using var unknownClient = factory.CreateKeyClient(unknown);
+        using var revokedClient = factory.CreateKeyClient(revoked.Plaintext);
+        using var a = await unknownClient.GetAsync("/v1/contacts/1", Ct);
+        using var b = await revokedClient.GetAsync("/v1/contacts/1", Ct);
+
+        await ProblemAssert.HasAsync(a, 401, "Invalid API key", "invalid-key", InvalidToken);
+        Assert.Equal(a.StatusCode, b.StatusCode);
+        Assert.Equal(await a.Content.ReadAsByteArrayAsync(Ct), await b.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal(a.Headers.GetValues("WWW-Authenticate"), b.Headers.GetValues("WWW-Authenticate"));
+        Assert.Equal(a.Content.Headers.ContentType, b.Content.Headers.ContentType);
+    }
+
+    [Fact]
+    public async Task Request_ExpiredKey_Returns401Expired()
+    {
+        var key = await factory.MintAsync(["contacts:read"], expiresAt: factory.Clock.GetUtcNow().AddMinutes(5));
+        using var client = factory.CreateKeyClient(key.Plaintext);
+        using (var ok = await client.GetAsync("/v1/contacts/1", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+        factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        using var response = await client.GetAsync("/v1/contacts/1", Ct);
+        await ProblemAssert.HasAsync(response, 401, "API key has expired", "expired-key", InvalidToken);
+    }
+
+    [Fact]
+    public async Task Request_ValidKey_ForwardedWithoutSecretInDetail()
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var response = await client.GetAsync("/v1/contacts/42", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(factory.Upstream.Received, r => r.Path == "/v1/contacts/42" && r.Header("X-Api-Key-Id") == key.Key.Id);
+    }
+}
