@@ -1,0 +1,110 @@
+# Shared by run.sh and scale.sh: tool installs, publishing, process start/stop, /proc readings, medians.
+# Sourced, not run. Every process started here is recorded in STARTED_PIDS and stopped by stop_all.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+OUT_DIR="$BENCH_DIR/.out"
+STARTED_PIDS=()
+CLK_TCK=$(getconf CLK_TCK)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Installs the Debian packages named (command:package pairs) whose command is missing; apt-get update first.
+ensure_tools() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: run as root or install them"
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# publish NAME PROJECT: Release build into bench/.out/NAME.
+publish() {
+  log "publishing $1 ($2)"
+  rm -rf "${OUT_DIR:?}/$1"
+  dotnet publish "$REPO_DIR/$2" -c Release -o "$OUT_DIR/$1" -nologo -v:q -p:UseAppHost=false >"$WORK/publish-$1.log" 2>&1 \
+    || { tail -30 "$WORK/publish-$1.log" >&2; die "publish $1 failed"; }
+}
+
+# start_dotnet NAME DLL [VAR=value ...]: runs the published DLL with its publish folder as working directory.
+# Sets PID_<NAME> to the process id.
+start_dotnet() {
+  local name=$1 dll=$2; shift 2
+  (cd "$OUT_DIR/$name" && exec env "$@" dotnet "$dll") >"$WORK/$name.log" 2>&1 &
+  local pid=$!
+  STARTED_PIDS+=("$pid")
+  printf -v "PID_${name//-/_}" '%s' "$pid"
+}
+
+# http_status PORT PATH [KEY]: the status code of one GET on 127.0.0.1 (000 when nothing answers), no curl needed.
+http_status() {
+  local port=$1 path=$2 key=${3:-} fd line auth=""
+  [ -n "$key" ] && auth="Authorization: Bearer $key"$'\r\n'
+  { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || { echo 000; return 0; }
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%sConnection: close\r\n\r\n' "$path" "$auth" >&"$fd"
+  read -r -t 5 line <&"$fd" || line=""
+  exec {fd}>&-
+  line=${line#* }; echo "${line%% *}" | tr -dc '0-9'; echo
+}
+
+# wait_status PID PORT PATH EXPECTED [KEY]: polls until PATH answers EXPECTED (30 s deadline, process must stay alive).
+wait_status() {
+  local pid=$1 port=$2 path=$3 expected=$4 key=${5:-} deadline=$((SECONDS + 30)) status
+  while [ $SECONDS -lt $deadline ]; do
+    kill -0 "$pid" 2>/dev/null || return 1
+    status=$(http_status "$port" "$path" "$key")
+    [ "$status" = "$expected" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# The pid and its direct children (nginx master + workers).
+pid_tree() { echo "$1"; cat "/proc/$1/task/"*/children 2>/dev/null | tr ' ' '\n' | grep -v '^$' || true; }
+
+# cpu_ticks PID...: utime+stime (clock ticks) summed over the pids' process trees.
+cpu_ticks() {
+  local total=0 pid ticks
+  for pid in $(for p in "$@"; do pid_tree "$p"; done); do
+    ticks=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
+    total=$((total + ${ticks:-0}))
+  done
+  echo "$total"
+}
+
+# rss_kb PID...: VmRSS summed over the pids' process trees.
+rss_kb() {
+  local total=0 pid kb
+  for pid in $(for p in "$@"; do pid_tree "$p"; done); do
+    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || continue
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
+# median: one number per line on stdin -> the median (mean of the middle two for an even count).
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan" } else if (NR % 2) { print v[(NR + 1) / 2] } else { print (v[NR / 2] + v[NR / 2 + 1]) / 2 } }'; }
+
+machine_info() {
+  local mem_kb
+  mem_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+  echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $((mem_kb / 1024)) MB RAM, $(uname -sr)"
+  echo "- software: .NET SDK $(dotnet --version), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}'), $(nginx -v 2>&1 | sed 's/^nginx version: //')"
+  echo "- commit: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO_DIR" diff --quiet HEAD -- 2>/dev/null || echo ' (dirty)'), load average at start: $LOAD_AT_START"
+}
+
+stop_all() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${STARTED_PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  STARTED_PIDS=()
+}

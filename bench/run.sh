@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: upstream direct, bare YARP, the gateway with every check, and nginx (map key check +
+# limit_req) in front of the same upstream, interleaved in rounds; medians to bench/results/<date>-e2e.md.
+# Runs as root on a fresh Debian machine (installs wrk and nginx). See docs/benchmark.md.
+#
+# Knobs (environment): ROUNDS (5), DURATION (10s), CONNECTIONS (64), THREADS (2), WARMUP (5s),
+# KEYS (10000 in the store), HOT_KEYS (1000 used by wrk), TARGETS (space-separated subset), SKIP_PUBLISH=1.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+WARMUP=${WARMUP:-5s}
+KEYS=${KEYS:-10000}
+HOT_KEYS=${HOT_KEYS:-1000}
+PATH_UNDER_TEST=/bench/items/42
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+PORT_UPSTREAM=18101 PORT_YARP=18102 PORT_GATEWAY=18103 PORT_NGINX=18104 PORT_GATEWAY_NOLIMIT=18105
+INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105
+
+# The gateway's switch to turn rate limiting off (isolates the limiter's cost). Empty: no such switch, no row.
+GATEWAY_NOLIMIT_SETTING=${GATEWAY_NOLIMIT_SETTING-}
+
+WORK=$(mktemp -d /tmp/agw-bench.XXXXXX)
+chmod 755 "$WORK"
+trap 'stop_all; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+
+ensure_tools wrk:wrk nginx:nginx
+command -v dotnet >/dev/null || die "dotnet SDK not found"
+
+if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -d "$OUT_DIR/gateway" ]; then
+  publish upstream bench/Upstream/Upstream.csproj
+  publish bare-yarp bench/BareYarp/BareYarp.csproj
+  publish seeder bench/Seeder/Seeder.csproj
+  publish gateway gateway/ApiGateway.Gateway.csproj
+fi
+
+# --- configuration -----------------------------------------------------------------------------------------
+cat >"$WORK/routes.json" <<JSON
+{
+  "ReverseProxy": {
+    "Routes": {
+      "bench": { "ClusterId": "upstream", "Match": { "Path": "/bench/{**rest}" }, "Metadata": { "Resource": "bench" } }
+    },
+    "Clusters": {
+      "upstream": { "Destinations": { "d1": { "Address": "http://127.0.0.1:$PORT_UPSTREAM/" } } }
+    }
+  }
+}
+JSON
+
+log "seeding $KEYS keys ($HOT_KEYS plaintexts for wrk)"
+(cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$WORK/keys.db" --count "$KEYS" --plaintexts "$HOT_KEYS" \
+  --out "$WORK/keys.txt" --scopes bench:read --rate 1000000000/1) >&2
+FIRST_KEY=$(head -1 "$WORK/keys.txt")
+
+# nginx: the same keys as an exact-match map, limit_req per key id, proxying to the same upstream with keep-alive.
+{
+  cat <<NGINX
+worker_processes auto;
+error_log $WORK/nginx-error.log warn;
+pid $WORK/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-body;
+  proxy_temp_path $WORK/nginx-proxy;
+  fastcgi_temp_path $WORK/nginx-fastcgi;
+  uwsgi_temp_path $WORK/nginx-uwsgi;
+  scgi_temp_path $WORK/nginx-scgi;
+  map_hash_bucket_size 128;
+  map_hash_max_size 65536;
+  map \$http_authorization \$key_id {
+    default "";
+NGINX
+  awk '{ printf "    \"Bearer %s\" k%d;\n", $1, NR }' "$WORK/keys.txt"
+  cat <<NGINX
+  }
+  limit_req_zone \$key_id zone=per_key:10m rate=1000000r/s;
+  upstream bench_upstream { server 127.0.0.1:$PORT_UPSTREAM; keepalive 128; }
+  server {
+    listen 127.0.0.1:$PORT_NGINX;
+    location /bench/ {
+      if (\$key_id = "") { return 401; }
+      limit_req zone=per_key burst=1000000 nodelay;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Api-Key-Id \$key_id;
+      proxy_set_header X-Workspace-Id ws_bench;
+      proxy_pass http://bench_upstream;
+    }
+  }
+}
+NGINX
+} >"$WORK/nginx.conf"
+
+# --- processes ------------------------------------------------------------------------------------------------
+gateway_env=(
+  "ConnectionStrings__KeyStore=Data Source=$WORK/keys.db"
+  "Gateway__RoutesFile=$WORK/routes.json"
+)
+start_dotnet upstream Bench.Upstream.dll "Urls=http://127.0.0.1:$PORT_UPSTREAM"
+start_dotnet bare-yarp Bench.BareYarp.dll "Urls=http://127.0.0.1:$PORT_YARP" "Gateway__RoutesFile=$WORK/routes.json"
+start_dotnet gateway ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY" \
+  "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY" "${gateway_env[@]}"
+nginx -t -q -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" || die "nginx config rejected"
+nginx -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" -g 'daemon off;' >"$WORK/nginx.log" 2>&1 &
+PID_nginx=$!
+STARTED_PIDS+=("$PID_nginx")
+
+TARGET_NAMES=(upstream bare-yarp gateway nginx)
+declare -A TARGET_PORT=([upstream]=$PORT_UPSTREAM [bare-yarp]=$PORT_YARP [gateway]=$PORT_GATEWAY [nginx]=$PORT_NGINX)
+declare -A TARGET_PID=([upstream]=$PID_upstream [bare-yarp]=$PID_bare_yarp [gateway]=$PID_gateway [nginx]=$PID_nginx)
+declare -A TARGET_LABEL=(
+  [upstream]="upstream direct (no proxy)"
+  [bare-yarp]="bare YARP (no checks)"
+  [gateway]="gateway, all checks"
+  [nginx]="nginx map + limit_req"
+  [gateway-nolimit]="gateway, rate limiting off"
+)
+if [ -n "$GATEWAY_NOLIMIT_SETTING" ]; then
+  start_dotnet gateway-nolimit ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_NOLIMIT" \
+    "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY_NOLIMIT" "${gateway_env[@]}" "$GATEWAY_NOLIMIT_SETTING"
+  TARGET_NAMES+=(gateway-nolimit)
+  TARGET_PORT[gateway-nolimit]=$PORT_GATEWAY_NOLIMIT
+  TARGET_PID[gateway-nolimit]=$PID_gateway_nolimit
+fi
+[ -n "${TARGETS:-}" ] && read -r -a TARGET_NAMES <<<"$TARGETS"
+
+for t in "${TARGET_NAMES[@]}"; do
+  wait_status "${TARGET_PID[$t]}" "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" 200 "$FIRST_KEY" || {
+    tail -30 "$WORK/$t.log" "$WORK/nginx-error.log" 2>/dev/null >&2
+    die "$t did not answer 200 on :${TARGET_PORT[$t]}$PATH_UNDER_TEST (last status $(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" "$FIRST_KEY"))"
+  }
+done
+# A request without a key must be refused by the targets that check keys, or the comparison is meaningless.
+for t in gateway gateway-nolimit nginx; do
+  [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
+  status=$(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST")
+  [ "$status" = 401 ] || die "$t answered $status to a request without a key (expected 401)"
+done
+
+# --- measurement ----------------------------------------------------------------------------------------------
+RAW="$WORK/raw.tsv"
+printf 'round\ttarget\trps\tp50_us\tp99_us\tcpu_us_per_req\trss_mb\tnon2xx\tsocket_errors\n' >"$RAW"
+
+# measure TARGET DURATION ROUND: one wrk run; appends a raw row unless ROUND is "warmup".
+measure() {
+  local t=$1 duration=$2 round=$3 before after line
+  before=$(cpu_ticks "${TARGET_PID[$t]}")
+  line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 5s -s "$BENCH_DIR/wrk-keys.lua" \
+    "http://127.0.0.1:${TARGET_PORT[$t]}$PATH_UNDER_TEST" -- "$WORK/keys.txt" "$PATH_UNDER_TEST" | grep '^BENCH ' || true)
+  after=$(cpu_ticks "${TARGET_PID[$t]}")
+  [ -n "$line" ] || die "wrk produced no result for $t"
+  [ "$round" = warmup ] && return 0
+  echo "$line" | awk -v r="$round" -v t="$t" -v ticks=$((after - before)) -v hz="$CLK_TCK" -v rss="$(rss_kb "${TARGET_PID[$t]}")" '{
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      printf "%s\t%s\t%.0f\t%d\t%d\t%.1f\t%.1f\t%d\t%d\n", r, t, v["requests"] / (v["duration_us"] / 1e6), v["p50_us"], v["p99_us"],
+        (v["requests"] > 0 ? ticks / hz * 1e6 / v["requests"] : 0), rss / 1024, v["non2xx"], v["socket_errors"] }' >>"$RAW"
+  log "round $round $(tail -1 "$RAW" | cut -f2-)"
+}
+
+log "warm-up: $WARMUP per target"
+for t in "${TARGET_NAMES[@]}"; do measure "$t" "$WARMUP" warmup; done
+for ((r = 1; r <= ROUNDS; r++)); do
+  n=${#TARGET_NAMES[@]}
+  for ((i = 0; i < n; i++)); do
+    measure "${TARGET_NAMES[$(((i + r - 1) % n))]}" "$DURATION" "$r"
+  done
+done
+
+# --- report ----------------------------------------------------------------------------------------------------
+col() { awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t { print $c }' "$RAW" | median; }
+sum() { awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t { s += $c } END { print s + 0 }' "$RAW"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+
+declare -A RPS P50 P99 CPU RSS
+for t in "${TARGET_NAMES[@]}"; do
+  RPS[$t]=$(col "$t" 3); P50[$t]=$(col "$t" 4); P99[$t]=$(col "$t" 5); CPU[$t]=$(col "$t" 6); RSS[$t]=$(col "$t" 7)
+done
+base=bare-yarp
+STAMP=$(date -u +%Y-%m-%d-%H%M)
+mkdir -p "$BENCH_DIR/results"
+REPORT="$BENCH_DIR/results/$STAMP-e2e.md"
+{
+  echo "## End to end, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  machine_info
+  echo "- load: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS rounds x $DURATION per target, interleaved (warm-up $WARMUP each); GET $PATH_UNDER_TEST"
+  echo "  with \`Authorization: Bearer\` spread over $HOT_KEYS of $KEYS stored keys; medians over the rounds"
+  echo
+  echo "| target | rps | p50 ms | p99 ms | CPU us/req | RSS MB | rps vs YARP | p99 vs YARP | CPU vs YARP | non-2xx |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for t in "${TARGET_NAMES[@]}"; do
+    printf '| %s | %.0f | %.2f | %.2f | %.1f | %.0f | %s | %s | %s | %d |\n' "${TARGET_LABEL[$t]}" "${RPS[$t]}" \
+      "$(awk -v v="${P50[$t]}" 'BEGIN { print v / 1000 }')" "$(awk -v v="${P99[$t]}" 'BEGIN { print v / 1000 }')" \
+      "${CPU[$t]}" "${RSS[$t]}" \
+      "$(ratio "${RPS[$t]}" "${RPS[$base]:-0}")" "$(ratio "${P99[$t]}" "${P99[$base]:-0}")" "$(ratio "${CPU[$t]}" "${CPU[$base]:-0}")" \
+      "$(sum "$t" 8)"
+  done
+  echo
+  echo "CPU us/req: user+system CPU of the target's process(es) (/proc/PID/stat; nginx: master + workers) over a run,"
+  echo "divided by the requests wrk completed; for the upstream row it is the upstream's own cost. RSS: VmRSS after the run."
+  if [ -n "${RPS[gateway]:-}" ] && [ -n "${RPS[$base]:-}" ]; then
+    echo
+    echo "Targets (issue 7): gateway >= 0.95x bare YARP rps: $(ratio "${RPS[gateway]}" "${RPS[$base]}");" \
+      "p99 <= 1.1x: $(ratio "${P99[gateway]}" "${P99[$base]}"); proxy CPU <= 80 us/req: ${CPU[gateway]} us."
+  fi
+  echo
+  echo "<details><summary>every run</summary>"
+  echo
+  echo '```'
+  column -t -s $'\t' "$RAW" 2>/dev/null || cat "$RAW"
+  echo '```'
+  echo "</details>"
+} >"$REPORT"
+mkdir -p "$BENCH_DIR/results/raw"
+cp "$RAW" "$BENCH_DIR/results/raw/$STAMP-e2e.tsv"
+cat "$REPORT"
+log "written $REPORT"
+failures=$(awk -F'\t' 'NR > 1 { s += $8 + $9 } END { print s + 0 }' "$RAW")
+[ "$failures" = 0 ] || die "$failures non-2xx responses or socket errors: the numbers above are not valid"
