@@ -95,7 +95,10 @@ machine_info() {
   local mem_kb
   mem_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
   echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $((mem_kb / 1024)) MB RAM, $(uname -sr)"
-  echo "- software: .NET SDK $(dotnet --version), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}'), $(nginx -v 2>&1 | sed 's/^nginx version: //')"
+  local tools=".NET SDK $(dotnet --version)"
+  command -v wrk >/dev/null && tools+=", $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
+  command -v nginx >/dev/null && tools+=", $(nginx -v 2>&1 | sed 's/^nginx version: //')"
+  echo "- software: $tools"
   echo "- commit: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO_DIR" diff --quiet HEAD -- 2>/dev/null || echo ' (dirty)'), load average at start: $LOAD_AT_START"
 }
 

@@ -21,6 +21,9 @@ public sealed class RouteScopePolicy
 
     private readonly string[]? _all;
     private readonly string? _resource;
+    // Built once, so the per-request RequiredFor allocates nothing (bench/: ScopeCheckBenchmarks).
+    private readonly string[]? _resourceRead;
+    private readonly string[]? _resourceWrite;
     private readonly FrozenDictionary<string, string[]> _byMethod;
 
     private RouteScopePolicy(bool isPublic, string[]? all, string? resource, FrozenDictionary<string, string[]> byMethod, bool liveOnly, string? testCluster)
@@ -28,6 +31,8 @@ public sealed class RouteScopePolicy
         IsPublic = isPublic;
         _all = all;
         _resource = resource;
+        _resourceRead = resource is null ? null : [resource + ":read"];
+        _resourceWrite = resource is null ? null : [resource + ":write"];
         _byMethod = byMethod;
         LiveOnly = liveOnly;
         TestCluster = testCluster;
@@ -57,9 +62,9 @@ public sealed class RouteScopePolicy
         {
             return _all;
         }
-        if (_resource is not null)
+        if (_resourceRead is not null)
         {
-            return ReadMethods.Contains(method) ? [_resource + ":read"] : [_resource + ":write"];
+            return ReadMethods.Contains(method) ? _resourceRead : _resourceWrite;
         }
         return null;
     }

@@ -20,11 +20,12 @@ public static class ScopeGrant
     {
         ArgumentNullException.ThrowIfNull(required);
         List<string>? missing = null;
-        foreach (var scope in required)
+        // Indexed, not foreach: enumerating an IReadOnlyList allocates an enumerator on the per-request path.
+        for (var i = 0; i < required.Count; i++)
         {
-            if (!Covers(granted, scope))
+            if (!Covers(granted, required[i]))
             {
-                (missing ??= []).Add(scope);
+                (missing ??= []).Add(required[i]);
             }
         }
         return missing ?? (IReadOnlyList<string>)[];
