@@ -71,10 +71,17 @@ public sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
 
     public async Task<IReadOnlyDictionary<string, long>> GetQuotaUsageAsync(string lineageId, IReadOnlyCollection<string> periods, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(periods);
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Period, long Count)>(new CommandDefinition(
             "SELECT period, count FROM quota_usage WHERE lineage_id = @lineageId AND period IN @periods",
             new { lineageId, periods }, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.Period, r => r.Count, StringComparer.Ordinal);
+        // Every period asked for gets an entry: one with no row yet has spent 0.
+        var spent = periods.Distinct(StringComparer.Ordinal).ToDictionary(p => p, _ => 0L, StringComparer.Ordinal);
+        foreach (var (period, count) in rows)
+        {
+            spent[period] = count;
+        }
+        return spent;
     }
 }
