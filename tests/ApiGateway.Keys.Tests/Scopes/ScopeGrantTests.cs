@@ -4,6 +4,30 @@ namespace ApiGateway.Keys.Tests.Scopes;
 
 public sealed class ScopeGrantTests
 {
+    [Theory]
+    [InlineData("contacts:read", "contacts:read", true)]
+    [InlineData("contacts:write", "contacts:write", true)]
+    [InlineData("contacts:write", "contacts:read", false)]
+    [InlineData("contacts:read", "contacts:write", false)]
+    [InlineData("*", "contacts:read", true)]
+    [InlineData("*", "contacts:write", true)]
+    [InlineData("*", "billing:delete", true)]
+    [InlineData("*:read", "contacts:read", true)]
+    [InlineData("*:read", "billing:read", true)]
+    [InlineData("*:read", "contacts:write", false)]
+    [InlineData("*:read", "contacts:delete", false)]
+    [InlineData("*:read", "contacts:reader", false)]
+    [InlineData("CONTACTS:READ", "contacts:read", false)]
+    [InlineData("contacts:Read", "contacts:read", false)]
+    [InlineData("contacts:*", "contacts:read", false)]
+    [InlineData("*:write", "contacts:write", false)]
+    [InlineData("contacts", "contacts:read", false)]
+    [InlineData("", "contacts:read", false)]
+    public void Covers_SingleGrant_MatchesContract(string granted, string required, bool expected)
+    {
+        Assert.Equal(expected, ScopeGrant.Covers([granted], required));
+    }
+
     [Fact]
     public void Missing_AllCovered_Empty()
     {
@@ -11,21 +35,17 @@ public sealed class ScopeGrantTests
     }
 
     [Fact]
-    public void Missing_SomeUncovered_ListsThemInRouteOrder()
+    public void Covers_NoGrants_False()
     {
-        var missing = ScopeGrant.Missing(["contacts:read"], ["reports:read", "contacts:read", "invoices:write"]);
-
-        Assert.Equal(["reports:read", "invoices:write"], missing);
+        Assert.False(ScopeGrant.Covers([], "contacts:read"));
     }
 
-    [Theory]
-    [InlineData("*", "contacts:write", true)]
-    [InlineData("*:read", "contacts:read", true)]
-    [InlineData("*:read", "contacts:write", false)]
-    [InlineData("contacts:write", "contacts:read", false)]
-    [InlineData("CONTACTS:READ", "contacts:read", false)]
-    public void Covers_Wildcards_ExactOtherwise(string granted, string required, bool expected)
+    [Fact]
+    public void Missing_SomeNotCovered_ListsThemInRouteOrder()
     {
-        Assert.Equal(expected, ScopeGrant.Covers([granted], required));
+        Assert.Equal(["billing:read", "audit:write"], ScopeGrant.Missing(["contacts:read", "reports:read"], ["billing:read", "contacts:read", "audit:write"]));
+        Assert.Equal(["audit:write"], ScopeGrant.Missing(["*:read"], ["billing:read", "contacts:read", "audit:write"]));
+        Assert.Empty(ScopeGrant.Missing(["*"], ["billing:read", "audit:write"]));
+        Assert.Empty(ScopeGrant.Missing(["a:b"], []));
     }
 }
