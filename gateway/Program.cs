@@ -1,6 +1,7 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Health;
 using ApiGateway.Gateway.Hosting;
+using ApiGateway.Gateway.Metrics;
 using ApiGateway.Gateway.Proxy;
 using ApiGateway.Gateway.Scopes;
 
@@ -10,16 +11,17 @@ builder.AddApiKeyAuthentication();    // Authentication/: key store, cache, chan
 builder.AddRouteScopes();             // Scopes/: deny-by-default policy, IP/workspace/mode/scope checks, route validation
 builder.AddGatewayProxy();            // Proxy/ + Transforms/: YARP from the routes file, identity headers, circuit breakers
 // builder.AddKeyRateLimits();        // RateLimiting/ (rate-limit feature)
-// builder.AddGatewayTelemetry();     // Metrics/, Usage/ (telemetry feature)
+builder.AddGatewayTelemetry();        // Metrics/, Usage/: per-host Prometheus registry, per-key usage batched into the store
 
 var app = builder.Build();
 app.UseRouting();
-// app.UseGatewayTelemetry();         // telemetry slot: sees every request, refused ones included
+app.UseGatewayTelemetry();            // counts every public request, refused ones included, and records key usage
 app.UseUnmatchedRoutesNotFound();     // no route matched: 404 problem, never forwarded, no key needed
 app.UseAuthentication();
 app.UseAuthorization();
 // app.UseKeyRateLimits();            // rate-limit slot: after scope checks, before forwarding
 
-var internalEndpoints = app.MapInternalEndpoints(); // /healthz, /readyz (internal port only); /metrics joins this group
+var internalEndpoints = app.MapInternalEndpoints(); // /healthz, /readyz (internal port only)
+internalEndpoints.MapGatewayMetrics();             // /metrics, internal port only
 app.MapGatewayProxy();
 app.Run();

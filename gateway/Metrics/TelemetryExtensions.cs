@@ -1,3 +1,4 @@
+using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.Usage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -38,25 +39,29 @@ internal static class TelemetryExtensions
     }
 
     /// <summary>
-    /// Counts every request (refused ones included) and records key usage, plus prometheus-net's HTTP metrics on the
-    /// same registry. Goes right after <c>UseRouting</c> (the route labels come from the matched endpoint) and before
-    /// authentication, so it sees 401, 403, 404 and 429 answers too.
+    /// Counts every request on the public listener (refused ones included) and records key usage, plus prometheus-net's
+    /// HTTP metrics on the same registry. Goes right after <c>UseRouting</c> (the route label comes from the matched
+    /// endpoint) and before everything that can refuse, so it sees 401, 403, 404 and 429 answers too. Requests on the
+    /// internal port (health probes, scrapes) are not counted.
     /// </summary>
     public static IApplicationBuilder UseGatewayTelemetry(this IApplicationBuilder app)
     {
         var registry = app.ApplicationServices.GetRequiredService<CollectorRegistry>();
-        app.UseMiddleware<GatewayTelemetryMiddleware>();
-        app.UseHttpMetrics(options =>
+        var internalPort = app.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value.InternalPort;
+        return app.UseWhen(context => context.Connection.LocalPort != internalPort, publicRequests =>
         {
-            options.ConfigureMeasurements(measurement => measurement.Registry = registry);
-            options.ReduceStatusCodeCardinality();
+            publicRequests.UseMiddleware<GatewayTelemetryMiddleware>();
+            publicRequests.UseHttpMetrics(options =>
+            {
+                options.ConfigureMeasurements(measurement => measurement.Registry = registry);
+                options.ReduceStatusCodeCardinality();
+            });
         });
-        return app;
     }
 
     /// <summary>
-    /// Maps <c>GET /metrics</c> (Prometheus text format) for this host's registry. Only for the internal endpoints:
-    /// the caller restricts it to <c>Gateway:InternalUrl</c>.
+    /// Maps <c>GET /metrics</c> (Prometheus text format) for this host's registry. Call it on the internal endpoints'
+    /// group (<c>MapInternalEndpoints()</c>), which answers only on <c>Gateway:InternalUrl</c>.
     /// </summary>
     public static IEndpointConventionBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints)
     {

@@ -1,0 +1,143 @@
+using System.Net;
+using ApiGateway.Gateway.Problems;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApiGateway.Gateway.Tests.Metrics;
+
+/// <summary>Metrics and usage through the real gateway pipeline (auth, scopes, YARP), scraped on the internal port.</summary>
+public sealed class TelemetryPipelineTests : IAsyncLifetime
+{
+    private const int InternalPort = 9091;
+    private readonly GatewayFactory _factory = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => _factory.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+
+    [Fact]
+    public async Task Pipeline_ScriptedMix_MetricsHaveExactCountsPerKeyReasonAndStatus()
+    {
+        var live = await _factory.MintAsync(["contacts:read"]);
+        var test = await _factory.MintAsync(["payments:read"], mode: KeyMode.Test);
+        var revoked = await _factory.MintAsync(["contacts:read"]);
+        await _factory.Store.RevokeAsync(revoked.Key.Id, GatewayFactory.TestActor, Ct);
+        var unknown = _factory.Services.GetRequiredService<KeyFormat>().Mint(KeyMode.Live);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await SendAsync(live.Plaintext, "/v1/contacts/1", HttpStatusCode.OK);
+        }
+        await SendAsync(live.Plaintext, "/v1/invoices/1", HttpStatusCode.Forbidden);     // insufficient_scope
+        await SendAsync(test.Plaintext, "/v1/payments/1", HttpStatusCode.Forbidden);     // mode_denied
+        await SendAsync(null, "/v1/contacts/1", HttpStatusCode.Unauthorized);             // missing
+        await SendAsync("junk", "/v1/contacts/1", HttpStatusCode.Unauthorized);           // malformed
+        await SendAsync(unknown, "/v1/contacts/1", HttpStatusCode.Unauthorized);          // invalid
+        await SendAsync(revoked.Plaintext, "/v1/contacts/1", HttpStatusCode.Unauthorized); // invalid
+        await SendAsync(live.Plaintext, "/v1/contacts/1?api_key=x", HttpStatusCode.BadRequest); // query_key
+        await SendAsync(live.Plaintext, "/nowhere/key_123", HttpStatusCode.NotFound);     // no route
+        await SendAsync(null, "/v1/status", HttpStatusCode.OK);                           // public route
+
+        var samples = MetricsText.Parse(await ScrapeAsync());
+
+        Assert.Equal(new Dictionary<string, double>
+        {
+            [$"{live.Key.Id}|contacts|2xx"] = 3,
+            [$"{live.Key.Id}|invoices|4xx"] = 1,
+            [$"{test.Key.Id}|payments|4xx"] = 1,
+            ["none|contacts|4xx"] = 5,
+            ["none|none|4xx"] = 1,
+            ["none|status|2xx"] = 1,
+        }, samples.Series("gateway_requests_total", "key_id", "route", "status"));
+        var expectedReasons = AuthFailureReasons.All.ToDictionary(r => r, _ => 0d);
+        expectedReasons[AuthFailureReasons.InsufficientScope] = 1;
+        expectedReasons[AuthFailureReasons.ModeDenied] = 1;
+        expectedReasons[AuthFailureReasons.Missing] = 1;
+        expectedReasons[AuthFailureReasons.Malformed] = 1;
+        expectedReasons[AuthFailureReasons.Invalid] = 2;
+        expectedReasons[AuthFailureReasons.QueryKey] = 1;
+        Assert.Equal(expectedReasons, samples.Series("gateway_auth_failures_total", "reason"));
+        Assert.Empty(samples.Series("gateway_rate_limited_total", "key_id"));
+        Assert.Equal(new Dictionary<string, double> { ["contacts"] = 8, ["invoices"] = 1, ["payments"] = 1, ["none"] = 1, ["status"] = 1 },
+            samples.Series("gateway_request_duration_seconds_count", "route"));
+        // No secret, hash or raw path in any label.
+        var labelValues = samples.SelectMany(s => s.Labels.Values).ToList();
+        Assert.DoesNotContain(labelValues, v => v.Contains("agw_", StringComparison.Ordinal) || v.Contains("key_123", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Metrics_PublicPort_IsNotFound()
+    {
+        using var client = _factory.CreateKeyClient(null);
+
+        using var response = await client.GetAsync("/metrics", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("gateway_", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_InternalPort_ServesTextAndScrapesAreNotCounted()
+    {
+        var first = await ScrapeAsync();
+        var second = MetricsText.Parse(await ScrapeAsync());
+
+        Assert.Contains("# TYPE gateway_requests_total counter", first, StringComparison.Ordinal);
+        Assert.Empty(second.Series("gateway_requests_total", "key_id"));
+        Assert.Contains(second, s => s.Name == "process_cpu_seconds_total");
+    }
+
+    [Fact]
+    public async Task Pipeline_NRequestsWithAKey_UsageEqualsNAfterOneFlushInterval()
+    {
+        var key = await _factory.MintAsync(["contacts:read"]);
+        for (var i = 0; i < 12; i++)
+        {
+            await SendAsync(key.Plaintext, "/v1/contacts/1", HttpStatusCode.OK);
+        }
+        await SendAsync(key.Plaintext, "/v1/invoices/1", HttpStatusCode.Forbidden); // refused after authenticating: still usage
+        var usage = _factory.Services.GetRequiredService<IUsageStore>();
+        Assert.Equal(0, (await UsageAsync(usage, key.Key.Id)).Last24h);
+
+        _factory.Clock.Advance(TimeSpan.FromSeconds(5));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var seen = await UsageAsync(usage, key.Key.Id);
+        while (seen.Last24h < 13 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Ct); // poll interval
+            seen = await UsageAsync(usage, key.Key.Id);
+        }
+        Assert.Equal(new KeyUsage(13, 13, 13), seen);
+        Assert.NotNull((await _factory.Store.GetAsync(key.Key.Id, Ct))!.LastUsedAt);
+    }
+
+    private async Task<KeyUsage> UsageAsync(IUsageStore usage, string keyId) =>
+        (await usage.GetUsageAsync([keyId], _factory.Clock.GetUtcNow(), Ct)).GetValueOrDefault(keyId, KeyUsage.None);
+
+    private async Task SendAsync(string? key, string path, HttpStatusCode expected)
+    {
+        using var client = _factory.CreateKeyClient(key);
+        using var response = await client.GetAsync(path, Ct);
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    /// <summary>GET /metrics as if it arrived on the internal listener (TestServer has no ports: set the local port).</summary>
+    private async Task<string> ScrapeAsync()
+    {
+        var context = await _factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = HttpMethods.Get;
+            c.Request.Path = "/metrics";
+            c.Connection.LocalPort = InternalPort;
+        }, Ct);
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        using var reader = new StreamReader(context.Response.Body);
+        return await reader.ReadToEndAsync(Ct);
+    }
+}
