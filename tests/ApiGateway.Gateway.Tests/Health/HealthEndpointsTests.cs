@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+
+namespace ApiGateway.Gateway.Tests.Health;
+
+/// <summary>Internal endpoints answer only on Gateway:InternalUrl's port, the proxy only on the public ones.</summary>
+public sealed class HealthEndpointsTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private Task<HttpContext> GetAsync(string path, int localPort, string? key = null) =>
+        factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = path;
+            c.Connection.LocalPort = localPort;
+            if (key is not null)
+            {
+                c.Request.Headers.Authorization = $"Bearer {key}";
+            }
+        }, Ct);
+
+    [Fact]
+    public async Task Healthz_InternalPort_ReportsAlive()
+    {
+        var context = await GetAsync("/healthz", 9091);
+        Assert.Equal(200, context.Response.StatusCode);
+        using var json = await JsonDocument.ParseAsync(context.Response.Body, cancellationToken: Ct);
+        Assert.Equal("alive", json.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Readyz_StoreReachableAndRoutesLoaded_Ready()
+    {
+        var context = await GetAsync("/readyz", 9091);
+        Assert.Equal(200, context.Response.StatusCode);
+        using var json = await JsonDocument.ParseAsync(context.Response.Body, cancellationToken: Ct);
+        Assert.Equal("ready", json.RootElement.GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    public async Task InternalEndpoint_PublicPort_Returns404(string path)
+    {
+        var context = await GetAsync(path, 8080);
+        Assert.Equal(404, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ProxyRoute_InternalPort_Returns404EvenWithAKey()
+    {
+        var key = await factory.MintAsync(["*"]);
+        var before = factory.Upstream.Received.Count;
+        var context = await GetAsync("/v1/contacts/1", 9091, key.Plaintext);
+        Assert.Equal(404, context.Response.StatusCode);
+        Assert.Equal(before, factory.Upstream.Received.Count);
+        var onPublic = await GetAsync("/v1/contacts/1", 8080, key.Plaintext);
+        Assert.Equal(200, onPublic.Response.StatusCode);
+    }
+}

@@ -1,0 +1,241 @@
+using System.Net;
+using System.Text.Json;
+using ApiGateway.Keys.Format;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+
+namespace ApiGateway.Gateway.Tests.Scopes;
+
+/// <summary>Scopes per method, wildcards, IP allow-lists, workspace selection and live-only routes.</summary>
+public sealed class RouteAccessHandlerTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<HttpResponseMessage> SendAsync(string key, HttpMethod method, string path, Action<HttpRequestMessage>? configure = null)
+    {
+        using var client = factory.CreateKeyClient(key);
+        using var request = new HttpRequestMessage(method, path);
+        configure?.Invoke(request);
+        return await client.SendAsync(request, Ct);
+    }
+
+    [Theory]
+    [InlineData("GET", "contacts:read", HttpStatusCode.OK)]
+    [InlineData("HEAD", "contacts:read", HttpStatusCode.OK)]
+    [InlineData("OPTIONS", "contacts:read", HttpStatusCode.OK)]
+    [InlineData("POST", "contacts:write", HttpStatusCode.OK)]
+    [InlineData("PUT", "contacts:write", HttpStatusCode.OK)]
+    [InlineData("PATCH", "contacts:write", HttpStatusCode.OK)]
+    [InlineData("DELETE", "contacts:write", HttpStatusCode.OK)]
+    [InlineData("POST", "contacts:read", HttpStatusCode.Forbidden)]
+    [InlineData("GET", "contacts:write", HttpStatusCode.Forbidden)]
+    [InlineData("OPTIONS", "contacts:write", HttpStatusCode.Forbidden)]
+    [InlineData("GET", "*", HttpStatusCode.OK)]
+    [InlineData("DELETE", "*", HttpStatusCode.OK)]
+    [InlineData("GET", "*:read", HttpStatusCode.OK)]
+    [InlineData("OPTIONS", "*:read", HttpStatusCode.OK)]
+    [InlineData("POST", "*:read", HttpStatusCode.Forbidden)]
+    public async Task Request_ResourceShorthand_RequiresReadOrWrite(string method, string scope, HttpStatusCode expected)
+    {
+        var key = await factory.MintAsync([scope]);
+        using var response = await SendAsync(key.Plaintext, new HttpMethod(method), "/v1/contacts/1");
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("GET", "invoices:read", HttpStatusCode.OK)]
+    [InlineData("PUT", "invoices:read", HttpStatusCode.OK)]
+    [InlineData("POST", "invoices:write", HttpStatusCode.OK)]
+    [InlineData("POST", "invoices:read", HttpStatusCode.Forbidden)]
+    [InlineData("DELETE", "invoices:delete", HttpStatusCode.OK)]
+    [InlineData("DELETE", "invoices:read", HttpStatusCode.Forbidden)]
+    [InlineData("DELETE", "invoices:write", HttpStatusCode.Forbidden)]
+    public async Task Request_PerMethodScopes_OverrideRouteScopes(string method, string scope, HttpStatusCode expected)
+    {
+        var key = await factory.MintAsync([scope]);
+        using var response = await SendAsync(key.Plaintext, new HttpMethod(method), "/v1/invoices/7");
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_ReadOnlyKeyOnPost_Returns403NamingTheScope()
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Post, "/v1/contacts/1");
+        var detail = await ProblemAssert.HasAsync(response, 403, "Insufficient scope", "insufficient-scope",
+            "Bearer error=\"insufficient_scope\", scope=\"contacts:write\"");
+        Assert.Contains("contacts:write", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(key.Plaintext, detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_SeveralScopesMissing_ListsThemSpaceSeparated()
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/ledger/x");
+        var detail = await ProblemAssert.HasAsync(response, 403, "Insufficient scope", "insufficient-scope",
+            "Bearer error=\"insufficient_scope\", scope=\"ledger:read audit:read\"");
+        Assert.Contains("ledger:read", detail, StringComparison.Ordinal);
+        Assert.Contains("audit:read", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_AllRequiredScopesHeld_Forwarded()
+    {
+        var key = await factory.MintAsync(["ledger:read", "audit:read"]);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/ledger/x");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("reports:read")]
+    [InlineData("*")]
+    public async Task Request_MethodTheRouteMapsToNoScope_Returns403(string scope)
+    {
+        var key = await factory.MintAsync([scope]);
+        using (var get = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/reports/q1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        }
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Post, "/v1/reports/q1");
+        await ProblemAssert.HasAsync(response, 403, "Insufficient scope", "insufficient-scope", "Bearer error=\"insufficient_scope\"");
+    }
+
+    [Fact]
+    public async Task Request_MethodOverrideHeader_ScopeFollowsRealMethod()
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/1",
+            r => r.Headers.Add("X-HTTP-Method-Override", "DELETE"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/1");
+        Assert.Equal("GET", received.Method);
+        Assert.Null(received.Header("X-HTTP-Method-Override"));
+    }
+
+    [Fact]
+    public async Task Request_TestKeyOnLiveOnlyRoute_Returns403()
+    {
+        var key = await factory.MintAsync(["payments:read"], mode: KeyMode.Test);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/payments/1");
+        await ProblemAssert.HasAsync(response, 403, "Test keys are not allowed on this route", "test-key-not-allowed");
+    }
+
+    [Fact]
+    public async Task Request_LiveKeyOnLiveOnlyRoute_Forwarded()
+    {
+        var key = await factory.MintAsync(["payments:read"]);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/payments/1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_MultiWorkspaceKey_SelectsByHeaderOrQuery()
+    {
+        var key = await factory.MintAsync(["contacts:read"], workspaceId: "ws_a", workspaces: ["ws_b", "ws_c"]);
+
+        using (var byDefault = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/default"))
+        {
+            Assert.Equal(HttpStatusCode.OK, byDefault.StatusCode);
+        }
+        using (var byHeader = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/header", r => r.Headers.Add("x-workspace-id", "ws_b")))
+        {
+            Assert.Equal(HttpStatusCode.OK, byHeader.StatusCode);
+        }
+        using (var byQuery = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/query?workspace_id=ws_c"))
+        {
+            Assert.Equal(HttpStatusCode.OK, byQuery.StatusCode);
+        }
+        using (var both = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/both?workspace_id=ws_b", r => r.Headers.Add("X-Workspace-Id", "ws_b")))
+        {
+            Assert.Equal(HttpStatusCode.OK, both.StatusCode);
+        }
+
+        Assert.Equal("ws_a", factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/default").Header("X-Workspace-Id"));
+        Assert.Equal("ws_b", factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/header").Header("X-Workspace-Id"));
+        Assert.Equal("ws_c", factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/query").Header("X-Workspace-Id"));
+        Assert.Equal("ws_b", factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/both").Header("X-Workspace-Id"));
+    }
+
+    [Theory]
+    [InlineData("/v1/contacts/1?workspace_id=ws_c", "ws_b")]
+    [InlineData("/v1/contacts/1?workspace_id=ws_b&workspace_id=ws_c", null)]
+    [InlineData("/v1/contacts/1", "ws_b, ws_c")]
+    public async Task Request_ConflictingWorkspaceSelectors_Returns400(string path, string? header)
+    {
+        var key = await factory.MintAsync(["contacts:read"], workspaceId: "ws_a", workspaces: ["ws_b", "ws_c"]);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Get, path, r =>
+        {
+            if (header is not null)
+            {
+                r.Headers.TryAddWithoutValidation("X-Workspace-Id", header);
+            }
+        });
+        await ProblemAssert.HasAsync(response, 400, "Conflicting workspace selection", "ambiguous-workspace");
+    }
+
+    [Theory]
+    [InlineData("/v1/contacts/1?workspace_id=ws_other", null)]
+    [InlineData("/v1/contacts/1", "ws_other")]
+    [InlineData("/v1/contacts/1", "WS_A")]
+    public async Task Request_WorkspaceNotHeld_Returns403(string path, string? header)
+    {
+        var key = await factory.MintAsync(["contacts:read"], workspaceId: "ws_a", workspaces: ["ws_b"]);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Get, path, r =>
+        {
+            if (header is not null)
+            {
+                r.Headers.Add("X-Workspace-Id", header);
+            }
+        });
+        await ProblemAssert.HasAsync(response, 403, "Workspace not allowed for this key", "workspace-not-allowed");
+    }
+
+    [Theory]
+    [InlineData("203.0.113.7", null, HttpStatusCode.OK)]
+    [InlineData("203.0.113.8", null, HttpStatusCode.Forbidden)]
+    [InlineData("::ffff:203.0.113.7", null, HttpStatusCode.OK)]
+    // From a trusted proxy, the right-most untrusted X-Forwarded-For hop is the client.
+    [InlineData("10.0.0.5", "203.0.113.7", HttpStatusCode.OK)]
+    [InlineData("10.0.0.5", "203.0.113.7, 10.1.1.1", HttpStatusCode.OK)]
+    [InlineData("10.0.0.5", "198.51.100.1, 203.0.113.7", HttpStatusCode.OK)]
+    [InlineData("10.0.0.5", "203.0.113.7, 198.51.100.1", HttpStatusCode.Forbidden)]
+    [InlineData("10.0.0.5", "garbage", HttpStatusCode.Forbidden)]
+    // From an untrusted client, X-Forwarded-For is ignored.
+    [InlineData("198.51.100.1", "203.0.113.7", HttpStatusCode.Forbidden)]
+    public async Task Request_IpAllowList_UsesTrustedForwardedFor(string remote, string? forwardedFor, HttpStatusCode expected)
+    {
+        var key = await factory.MintAsync(["contacts:read"], allowedIps: ["203.0.113.7/32", "2001:db8::/32"]);
+        var context = await factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = "/v1/contacts/ip";
+            c.Request.Headers.Authorization = $"Bearer {key.Plaintext}";
+            if (forwardedFor is not null)
+            {
+                c.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            }
+            c.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+        }, Ct);
+        Assert.Equal((int)expected, context.Response.StatusCode);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            using var json = await JsonDocument.ParseAsync(context.Response.Body, cancellationToken: Ct);
+            Assert.Equal("IP address not allowed for this key", json.RootElement.GetProperty("title").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Request_NoAllowList_AnyIpAccepted()
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        var context = await factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = "/v1/contacts/any";
+            c.Request.Headers.Authorization = $"Bearer {key.Plaintext}";
+            c.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.200");
+        }, Ct);
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+    }
+}
