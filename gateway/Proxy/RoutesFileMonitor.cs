@@ -11,6 +11,8 @@ internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHosted
     private readonly RoutesFileConfigurationProvider? _provider;
     private readonly ILogger<RoutesFileMonitor> _logger;
     private volatile bool _loaded;
+    private int _applied;
+    private int _rejected;
 
     public RoutesFileMonitor(RoutesFileConfigurationSource source, ILogger<RoutesFileMonitor> logger)
     {
@@ -19,6 +21,12 @@ internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHosted
     }
 
     public bool Loaded => _loaded;
+
+    /// <summary>Configs applied so far (the first load included).</summary>
+    public int Applied => Volatile.Read(ref _applied);
+
+    /// <summary>Reloads refused so far: unreadable file or invalid config.</summary>
+    public int Rejected => Volatile.Read(ref _rejected);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -52,13 +60,18 @@ internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHosted
 
     public void ConfigurationApplyingFailed(IReadOnlyList<IProxyConfig> proxyConfigs, Exception exception)
     {
+        Interlocked.Increment(ref _rejected);
         foreach (var error in Flatten(exception))
         {
             Log.ReloadInvalid(_logger, _provider?.FilePath, error);
         }
     }
 
-    public void ConfigurationApplied(IReadOnlyList<IProxyConfig> proxyConfigs) => _loaded = true;
+    public void ConfigurationApplied(IReadOnlyList<IProxyConfig> proxyConfigs)
+    {
+        _loaded = true;
+        Interlocked.Increment(ref _applied);
+    }
 
     /// <summary>Logs every validation error of a refused config, one line each (route and field named).</summary>
     public static void LogInvalidAtStart(ILogger logger, string? path, Exception exception)
@@ -77,7 +90,11 @@ internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHosted
         _ => [exception.Message],
     };
 
-    private void OnReloadFailed(string path, Exception exception) => Log.ReloadUnreadable(_logger, path, exception.Message);
+    private void OnReloadFailed(string path, Exception exception)
+    {
+        Interlocked.Increment(ref _rejected);
+        Log.ReloadUnreadable(_logger, path, exception.Message);
+    }
 
     private static partial class Log
     {
