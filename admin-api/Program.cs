@@ -1,3 +1,26 @@
+using ApiGateway.AdminApi.Authentication;
+using ApiGateway.AdminApi.Bootstrap;
+using ApiGateway.AdminApi.Endpoints;
+using ApiGateway.AdminApi.Hosting;
+using ApiGateway.AdminApi.Json;
+using ApiGateway.AdminApi.OpenApi;
+using ApiGateway.AdminApi.Problems;
+using ApiGateway.AdminApi.Scopes;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.UseAppSettingsBesideBinary();  // Hosting/: appsettings.json from next to the binary when run from elsewhere
+builder.AddScopeCatalogue();       // Scopes/: catalogue from Gateway:RoutesFile (a bad file stops the start first)
+builder.AddAdminStore();           // keys/: SQLite, migrations, then the bootstrap owner credential
+builder.AddAdminJson();            // Json/: camelCase, UTC 'Z' times, unknown fields refused
+builder.AddAdminProblems();        // Problems/: RFC 9457 for every error, 64 KB bodies
+builder.AddAdminAuthentication();  // Authentication/: Bearer admin credentials, owner/admin policies
+builder.AddKeyManagement();        // Endpoints/ + Validation/
+builder.AddAdminOpenApi();         // OpenApi/: /openapi/v1.json
+
 var app = builder.Build();
+app.UseAdminProblems();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapAdminApi();
+app.MapAdminOpenApi();
 app.Run();

@@ -30,6 +30,7 @@ internal static class KeyAuditDetails
     public static string Rotated(ApiKey successor, DateTimeOffset? oldKeyEndsAt) => StoreJson.WriteDetails(new()
     {
         ["rotatedTo"] = successor.Id,
-        ["oldKeyEndsAt"] = oldKeyEndsAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        // The admin API's time format: UTC, milliseconds, 'Z'.
+        ["oldKeyEndsAt"] = oldKeyEndsAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
     });
 }

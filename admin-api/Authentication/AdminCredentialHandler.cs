@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.AdminApi.Authentication;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;admin credential&gt;</c> by its hash. No header is <c>NoResult</c> (the
+/// challenge then adds no <c>error</c>); an unknown or revoked credential fails identically; the token itself is never
+/// logged, kept or echoed.
+/// </summary>
+internal sealed partial class AdminCredentialHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggers,
+    UrlEncoder encoder,
+    IAdminCredentialStore credentials,
+    KeyHasher hasher,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
+{
+    public const string SchemeName = "AdminCredential";
+
+    // Generated credentials are ~60 characters; an operator's bootstrap secret may be longer, but not this long.
+    private const int MaxTokenLength = 512;
+    private static readonly AuthenticateResult Invalid = AuthenticateResult.Fail("Invalid admin credential.");
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!BearerToken.TryRead(Request.Headers.Authorization, out var token))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        if (token.Length > MaxTokenLength)
+        {
+            Log.CredentialRejected(Logger);
+            return Invalid;
+        }
+        var credential = await credentials.FindActiveByHashAsync(hasher.Hash(token), Context.RequestAborted);
+        if (credential is null)
+        {
+            Log.CredentialRejected(Logger);
+            return Invalid;
+        }
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, credential.Id),
+                new Claim(ClaimTypes.Name, credential.Name),
+                new Claim(ClaimTypes.Role, credential.Role.ToWire()),
+            ],
+            SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var sent = result.Failure is not null;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = sent ? "Bearer realm=\"admin\", error=\"invalid_token\"" : "Bearer realm=\"admin\"";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = sent ? "Invalid admin credential" : "Missing or invalid Authorization header",
+                Detail = sent
+                    ? "The admin credential is unknown or revoked."
+                    : "Send an admin credential as 'Authorization: Bearer <credential>'.",
+            },
+        });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Owner role required",
+                Detail = "Only owner credentials may manage admin credentials.",
+            },
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "An admin credential was rejected (unknown, revoked or oversized).", EventName = "AdminCredentialRejected")]
+        public static partial void CredentialRejected(ILogger logger);
+    }
+}

@@ -1,0 +1,19 @@
+using System.Security.Claims;
+using ApiGateway.Keys.Model;
+
+namespace ApiGateway.AdminApi.Authentication;
+
+/// <summary>Owners and admins manage keys; only owners manage admin credentials.</summary>
+internal static class AdminPolicies
+{
+    public const string ManageKeys = "ManageKeys";
+    public const string ManageAdmins = "ManageAdmins";
+
+    /// <summary>The acting credential, for audit events.</summary>
+    public static Actor ToActor(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("The caller is not authenticated.");
+        return new Actor(id, user.Identity?.Name ?? id);
+    }
+}

@@ -1,0 +1,57 @@
+using ApiGateway.Keys;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.AdminApi.Bootstrap;
+
+/// <summary>
+/// Creates the first owner credential after migrations, only while no admin credential exists. A generated one is
+/// printed once to stdout (never through <see cref="ILogger"/>, so it reaches no log sink); a restart prints nothing.
+/// </summary>
+internal sealed partial class BootstrapAdminService(KeyIssuer issuer, IOptions<AdminOptions> options, ILogger<BootstrapAdminService> logger) : IHostedService
+{
+    public const string Banner = "Bootstrap admin credential (shown once): ";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var configured = options.Value.BootstrapKey;
+        if (string.IsNullOrEmpty(configured))
+        {
+            configured = null;
+        }
+        else if (configured.Length < AdminOptions.RecommendedBootstrapKeyLength)
+        {
+            Log.ShortBootstrapKey(logger, configured.Length, AdminOptions.RecommendedBootstrapKeyLength);
+        }
+
+        var issued = await issuer.BootstrapAsync(configured, cancellationToken);
+        if (issued is null)
+        {
+            return;
+        }
+        if (configured is null)
+        {
+            var console = Console.Out;
+            await console.WriteLineAsync(Banner + issued.Plaintext);
+            await console.FlushAsync(cancellationToken);
+            Log.GeneratedBootstrapCredential(logger, issued.Credential.Id);
+        }
+        else
+        {
+            Log.ConfiguredBootstrapCredential(logger, issued.Credential.Id);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Admin:BootstrapKey is {Length} characters; use at least {Recommended} random characters.", EventName = "ShortBootstrapKey")]
+        public static partial void ShortBootstrapKey(ILogger logger, int length, int recommended);
+
+        [LoggerMessage(2, LogLevel.Information, "Created bootstrap owner credential {CredentialId} and printed it to stdout once.", EventName = "GeneratedBootstrapCredential")]
+        public static partial void GeneratedBootstrapCredential(ILogger logger, string credentialId);
+
+        [LoggerMessage(3, LogLevel.Information, "Created bootstrap owner credential {CredentialId} from Admin:BootstrapKey.", EventName = "ConfiguredBootstrapCredential")]
+        public static partial void ConfiguredBootstrapCredential(ILogger logger, string credentialId);
+    }
+}

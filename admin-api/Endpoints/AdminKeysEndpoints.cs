@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using ApiGateway.AdminApi.Authentication;
+using ApiGateway.AdminApi.Contracts;
+using ApiGateway.AdminApi.Problems;
+using ApiGateway.AdminApi.Validation;
+using ApiGateway.Keys;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ApiGateway.AdminApi.Endpoints;
+
+/// <summary><c>/v1/admin-keys</c>: owners create, list and revoke admin credentials (shown once, stored hashed).</summary>
+internal static class AdminKeysEndpoints
+{
+    public static RouteGroupBuilder MapAdminKeys(this IEndpointRouteBuilder app)
+    {
+        var admins = app.MapGroup("/v1/admin-keys").RequireAuthorization(AdminPolicies.ManageAdmins).WithTags("Admin credentials");
+        admins.MapPost("/", CreateAsync).WithName("CreateAdminKey");
+        admins.MapGet("/", ListAsync).WithName("ListAdminKeys");
+        admins.MapDelete("/{id}", RevokeAsync).WithName("RevokeAdminKey");
+        return admins;
+    }
+
+    internal static async Task<Results<Created<CreatedAdminKey>, ValidationProblem>> CreateAsync(
+        CreateAdminKeyRequest request, ClaimsPrincipal user, KeyIssuer issuer, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var name = KeyFieldRules.Text("name", request.Name, KeyFieldRules.MaxNameLength, required: true, errors);
+        var role = AdminRole.Admin;
+        if (request.Role is not null && !AdminRoleNames.TryParse(request.Role, out role))
+        {
+            errors.Add("role", "role must be 'owner' or 'admin'.");
+        }
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        var issued = await issuer.CreateAdminAsync(name!, role, user.ToActor(), cancellationToken);
+        return TypedResults.Created($"/v1/admin-keys/{issued.Credential.Id}", new CreatedAdminKey(ToRecord(issued.Credential), issued.Plaintext));
+    }
+
+    internal static async Task<Results<Ok<Page<AdminKeyRecord>>, ValidationProblem>> ListAsync(
+        int? limit, int? offset, IAdminCredentialStore store, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var (pageLimit, pageOffset) = PageQuery.Validate(limit, offset, errors);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        // Admin credentials are few (a team's worth), so the store returns them all and the page is cut here.
+        var all = await store.ListAsync(cancellationToken);
+        var items = all.Skip(pageOffset).Take(pageLimit).Select(ToRecord).ToArray();
+        return TypedResults.Ok(new Page<AdminKeyRecord>(items, all.Count, pageLimit, pageOffset));
+    }
+
+    internal static async Task<Results<Ok<AdminKeyRecord>, ProblemHttpResult>> RevokeAsync(
+        string id, ClaimsPrincipal user, IAdminCredentialStore store, CancellationToken cancellationToken)
+    {
+        if (!Ids.LooksLike(id, "adm"))
+        {
+            return AdminProblems.AdminKeyNotFound();
+        }
+        var all = await store.ListAsync(cancellationToken);
+        var target = all.FirstOrDefault(c => c.Id == id);
+        if (target is null)
+        {
+            return AdminProblems.AdminKeyNotFound();
+        }
+        if (target.IsActive && target.Role == AdminRole.Owner && all.Count(c => c.IsActive && c.Role == AdminRole.Owner) == 1)
+        {
+            return AdminProblems.LastOwner();
+        }
+        var revoked = await store.RevokeAsync(id, user.ToActor(), cancellationToken);
+        return revoked is null ? AdminProblems.AdminKeyNotFound() : TypedResults.Ok(ToRecord(revoked));
+    }
+
+    private static AdminKeyRecord ToRecord(AdminCredential credential) => new()
+    {
+        Id = credential.Id,
+        Name = credential.Name,
+        Prefix = credential.Prefix,
+        Role = credential.Role.ToWire(),
+        Status = credential.IsActive ? "active" : "revoked",
+        CreatedAt = credential.CreatedAt,
+        CreatedBy = credential.CreatedBy,
+        RevokedAt = credential.RevokedAt,
+    };
+}

@@ -1,0 +1,25 @@
+using ApiGateway.AdminApi.Validation;
+
+namespace ApiGateway.AdminApi.Endpoints;
+
+internal static class EndpointsExtensions
+{
+    /// <summary>The key-management services the endpoints use, and the tier names keys are checked against.</summary>
+    public static IHostApplicationBuilder AddKeyManagement(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitsOptions>().BindConfiguration(RateLimitsOptions.SectionName);
+        builder.Services.AddSingleton<KeyRequestValidator>();
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        app.MapKeys();
+        app.MapAudit();
+        app.MapAdminKeys();
+        // Liveness for process supervisors: anonymous, and it says nothing about keys.
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using ApiGateway.AdminApi.Authentication;
+using ApiGateway.AdminApi.Contracts;
+using ApiGateway.AdminApi.Problems;
+using ApiGateway.AdminApi.Validation;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ApiGateway.AdminApi.Endpoints;
+
+/// <summary><c>/v1/keys</c>: mint, list, get, change, revoke and rotate API keys (owners and admins).</summary>
+internal static class KeysEndpoints
+{
+    public static RouteGroupBuilder MapKeys(this IEndpointRouteBuilder app)
+    {
+        var keys = app.MapGroup("/v1/keys").RequireAuthorization(AdminPolicies.ManageKeys).WithTags("Keys");
+        keys.MapPost("/", CreateAsync).WithName("CreateKey");
+        keys.MapGet("/", ListAsync).WithName("ListKeys");
+        keys.MapGet("/{id}", GetAsync).WithName("GetKey");
+        keys.MapPatch("/{id}", KeyChangesEndpoints.UpdateAsync).WithName("UpdateKey")
+            .Accepts<UpdateKeyRequest>("application/merge-patch+json", "application/json");
+        keys.MapDelete("/{id}", KeyChangesEndpoints.RevokeAsync).WithName("RevokeKey");
+        keys.MapPost("/{id}/rotate", KeyChangesEndpoints.RotateAsync).WithName("RotateKey");
+        return keys;
+    }
+
+    internal static async Task<Results<Created<CreatedKey>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateKeyRequest request, ClaimsPrincipal user, [AsParameters] KeyServices services, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var spec = services.Validator.Validate(request, errors);
+        if (spec is null)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        var result = await services.Issuer.CreateAsync(spec, user.ToActor(), cancellationToken);
+        if (result.Status == CreateKeyStatus.OwnerLimitReached)
+        {
+            return AdminProblems.OwnerLimitReached(spec.Owner!, services.Options.Value.MaxActivePerOwner);
+        }
+        var issued = result.Issued!;
+        var record = KeyRecords.From(issued.Key, KeyUsage.None, services.Time.GetUtcNow());
+        return TypedResults.Created($"/v1/keys/{record.Id}", new CreatedKey(record, issued.Plaintext));
+    }
+
+    internal static async Task<Results<Ok<Page<KeyRecord>>, ValidationProblem>> ListAsync(
+        [AsParameters] ListKeysQuery query, [AsParameters] KeyServices services, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        KeyStatus? status = null;
+        if (query.Status is not null)
+        {
+            if (KeyStatusNames.TryParse(query.Status, out var parsed))
+            {
+                status = parsed;
+            }
+            else
+            {
+                errors.Add("status", "status must be 'active', 'expired' or 'revoked'.");
+            }
+        }
+        var (limit, offset) = PageQuery.Validate(query.Limit, query.Offset, errors);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        var page = await services.Store.ListAsync(new KeyQuery(query.WorkspaceId, query.Owner, status, limit, offset), cancellationToken);
+        var items = await KeyRecords.FromAsync(page.Items, services, cancellationToken);
+        return TypedResults.Ok(new Page<KeyRecord>(items, page.Total, limit, offset));
+    }
+
+    internal static async Task<Results<Ok<KeyRecord>, ProblemHttpResult>> GetAsync(
+        string id, [AsParameters] KeyServices services, CancellationToken cancellationToken)
+    {
+        var key = Ids.LooksLike(id, "key") ? await services.Store.GetAsync(id, cancellationToken) : null;
+        return key is null ? AdminProblems.KeyNotFound() : TypedResults.Ok(await KeyRecords.FromAsync(key, services, cancellationToken));
+    }
+}
+
+/// <summary>The filters of <c>GET /v1/keys</c>.</summary>
+internal sealed record ListKeysQuery(string? WorkspaceId, string? Owner, string? Status, int? Limit, int? Offset);

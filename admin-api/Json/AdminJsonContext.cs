@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ApiGateway.AdminApi.Contracts;
+
+namespace ApiGateway.AdminApi.Json;
+
+/// <summary>Source-generated (de)serialisers for the admin API's bodies; options come from <see cref="AdminJsonExtensions"/>.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(UpdateKeyRequest))]
+[JsonSerializable(typeof(RotateKeyRequest))]
+[JsonSerializable(typeof(CreateAdminKeyRequest))]
+[JsonSerializable(typeof(KeyRecord))]
+[JsonSerializable(typeof(CreatedKey))]
+[JsonSerializable(typeof(Page<KeyRecord>))]
+[JsonSerializable(typeof(AuditRecord))]
+[JsonSerializable(typeof(Page<AuditRecord>))]
+[JsonSerializable(typeof(AdminKeyRecord))]
+[JsonSerializable(typeof(CreatedAdminKey))]
+[JsonSerializable(typeof(Page<AdminKeyRecord>))]
+internal sealed partial class AdminJsonContext : JsonSerializerContext;

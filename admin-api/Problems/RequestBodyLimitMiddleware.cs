@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ApiGateway.AdminApi.Problems;
+
+/// <summary>
+/// Refuses a declared body over the limit before anything reads it (413), and sets the same limit on the server's
+/// body feature so a chunked body is cut off while it streams. Kestrel's own limit is set to match.
+/// </summary>
+internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > AdminProblems.MaxBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return Task.CompletedTask;   // status code pages write the problem
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = AdminProblems.MaxBodyBytes;
+        }
+        return next(context);
+    }
+}

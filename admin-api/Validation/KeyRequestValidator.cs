@@ -1,0 +1,87 @@
+using ApiGateway.AdminApi.Contracts;
+using ApiGateway.AdminApi.Scopes;
+using ApiGateway.Keys;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.AdminApi.Validation;
+
+/// <summary>Checks a whole request, collecting every failure, and turns a valid one into what <c>keys/</c> takes.</summary>
+internal sealed class KeyRequestValidator(ScopeCatalogueSource catalogue, IOptionsMonitor<RateLimitsOptions> rateLimits, TimeProvider time)
+{
+    /// <summary>Rotation grace periods are capped at 30 days: longer overlaps defeat the point of rotating.</summary>
+    public const int MaxGracePeriodSeconds = 30 * 24 * 3600;
+
+    public KeySpec? Validate(CreateKeyRequest request, ValidationErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var name = KeyFieldRules.Text("name", request.Name, KeyFieldRules.MaxNameLength, required: true, errors);
+        var workspaceId = KeyFieldRules.WorkspaceId(request.WorkspaceId, errors);
+        var scopes = KeyFieldRules.Scopes(request.Scopes, catalogue.Current, errors);
+        var owner = KeyFieldRules.Text("owner", request.Owner, KeyFieldRules.MaxOwnerLength, required: false, errors);
+        var mode = KeyMode.Live;
+        if (request.Mode is not null && !(KeyModeNames.TryParse(request.Mode, out mode) && mode != KeyMode.Admin))
+        {
+            errors.Add("mode", "mode must be 'live' or 'test'.");
+        }
+        var expiresAt = KeyFieldRules.Expiry(request.ExpiresAt, request.ExpiresInDays, now, errors);
+        var tier = KeyFieldRules.Tier(request.Tier, rateLimits.CurrentValue, errors);
+        var rateLimit = KeyFieldRules.RateLimit(request.RateLimit, errors);
+        var quota = KeyFieldRules.Quota(request.Quota, errors);
+        var allowedIps = KeyFieldRules.AllowedIps(request.AllowedIps, errors);
+        var workspaces = KeyFieldRules.Workspaces(request.Workspaces, errors);
+        return errors.IsEmpty
+            ? new KeySpec(name!, workspaceId!, scopes, owner, mode, expiresAt, tier, rateLimit, quota, allowedIps, workspaces)
+            : null;
+    }
+
+    public KeyUpdate? Validate(UpdateKeyRequest request, ValidationErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var update = new KeyUpdate();
+        if (request.HasName)
+        {
+            update = update with { Name = new(true, KeyFieldRules.Text("name", request.Name, KeyFieldRules.MaxNameLength, required: true, errors)!) };
+        }
+        if (request.HasScopes)
+        {
+            update = update with { Scopes = new(true, KeyFieldRules.Scopes(request.Scopes, catalogue.Current, errors)) };
+        }
+        if (request.HasTier)
+        {
+            update = update with { Tier = new(true, KeyFieldRules.Tier(request.Tier, rateLimits.CurrentValue, errors)) };
+        }
+        if (request.HasRateLimit)
+        {
+            update = update with { RateLimit = new(true, KeyFieldRules.RateLimit(request.RateLimit, errors)) };
+        }
+        if (request.HasQuota)
+        {
+            update = update with { Quota = new(true, KeyFieldRules.Quota(request.Quota, errors)) };
+        }
+        if (request.HasAllowedIps)
+        {
+            update = update with { AllowedIps = new(true, KeyFieldRules.AllowedIps(request.AllowedIps, errors)) };
+        }
+        if (request.HasExpiresAt)
+        {
+            update = update with { ExpiresAt = new(true, KeyFieldRules.FutureTime(request.ExpiresAt, time.GetUtcNow(), errors)) };
+        }
+        return errors.IsEmpty ? update : null;
+    }
+
+    public (TimeSpan GracePeriod, DateTimeOffset? ExpiresAt) Validate(RotateKeyRequest? request, ValidationErrors errors)
+    {
+        request ??= new RotateKeyRequest();
+        var grace = request.GracePeriodSeconds ?? 0;
+        if (grace is < 0 or > MaxGracePeriodSeconds)
+        {
+            errors.Add("gracePeriodSeconds", $"gracePeriodSeconds must be 0-{MaxGracePeriodSeconds} (30 days).");
+        }
+        var expiresAt = KeyFieldRules.Expiry(request.ExpiresAt, request.ExpiresInDays, time.GetUtcNow(), errors);
+        return (TimeSpan.FromSeconds(grace), expiresAt);
+    }
+}
