@@ -207,6 +207,7 @@ internal static class KeyFieldRules
         {
             return false;
         }
-        return slash < 0 || IPNetwork.TryParse(text, out _);
+        // Host bits must be zero: "10.0.0.1/24" is ambiguous (the host or the network?), so it is refused.
+        return slash < 0 || (IPNetwork.TryParse(text, out var network) && network.BaseAddress.Equals(parsed));
     }
 }
