@@ -1,4 +1,6 @@
 using ApiGateway.Gateway.Tests.Metrics;
+using ApiGateway.Gateway.Usage;
+using Microsoft.Extensions.DependencyInjection;
 using ApiGateway.Keys.Model;
 
 namespace ApiGateway.Gateway.Tests.Usage;
@@ -47,6 +49,39 @@ public sealed class UsageFlushServiceTests : IAsyncLifetime
         await _host.App.StopAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(7, (await _host.Store.UsageOfAsync(key.Id, _host.Clock.GetUtcNow())).Last24h);
+    }
+
+    [Fact]
+    public async Task Tick_First_PrunesRowsOlderThan30Days()
+    {
+        var key = await _host.Store.MintKeyAsync();
+        var recorder = _host.App.Services.GetRequiredService<UsageRecorder>();
+        var now = _host.Clock.GetUtcNow();
+        recorder.Record(key.Id, now.AddDays(-40));
+        await recorder.FlushAsync(TestContext.Current.CancellationToken);
+        recorder.Record(key.Id, now);
+        Assert.Equal(1, await CountRowsAsync()); // the 40-day-old row; the current one is still in memory
+
+        _host.Clock.Advance(TimeSpan.FromSeconds(5)); // first tick: flush, then prune
+
+        var until = DateTime.UtcNow + Deadline;
+        var rows = await CountRowsAsync();
+        while ((rows != 1 || (await _host.Store.UsageOfAsync(key.Id, now)).Last24h != 1) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken); // poll interval
+            rows = await CountRowsAsync();
+        }
+        Assert.Equal(1, rows); // old row pruned, current row flushed
+        Assert.Equal(1, (await _host.Store.UsageOfAsync(key.Id, now)).Last24h);
+    }
+
+    private async Task<long> CountRowsAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_host.Store.Database.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM usage_hourly";
+        return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
     private async Task<KeyUsage> PollUsageAsync(string keyId, long expected)
