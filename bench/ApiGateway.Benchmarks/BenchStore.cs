@@ -1,0 +1,58 @@
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Benchmarks;
+
+/// <summary>A real SQLite key store in a temp directory holding one key with the given scopes, for cache benchmarks.</summary>
+public sealed class BenchStore : IDisposable
+{
+    private readonly DirectoryInfo _dir;
+
+    private BenchStore(DirectoryInfo dir, IKeyStore store, string plaintext, ApiKey key)
+    {
+        _dir = dir;
+        Store = store;
+        Plaintext = plaintext;
+        Key = key;
+    }
+
+    public IKeyStore Store { get; }
+
+    public string Plaintext { get; }
+
+    public ApiKey Key { get; }
+
+    public static BenchStore Create(IReadOnlyList<string> scopes)
+    {
+        var dir = Directory.CreateTempSubdirectory("agw-bench-store-");
+        var database = new SqliteDatabase(Options.Create(new KeyStoreOptions { ConnectionString = $"Data Source={Path.Combine(dir.FullName, "keys.db")}" }));
+        new SqliteMigrator(database, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var store = new SqliteKeyStore(database, TimeProvider.System);
+        var plaintext = BenchKeys.Format.Mint(KeyMode.Live);
+        var key = new ApiKey
+        {
+            Id = Ids.New("key"),
+            Name = "bench",
+            Prefix = KeyFormat.VisiblePrefix(plaintext),
+            Mode = KeyMode.Live,
+            WorkspaceId = "ws_bench",
+            Scopes = scopes,
+            LineageId = Ids.New("lin"),
+            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedBy = "adm_bench",
+        };
+        store.CreateAsync(new NewKey(key, BenchKeys.Hasher.Hash(plaintext)), 10, new Actor("adm_bench", "bench"), CancellationToken.None)
+            .GetAwaiter().GetResult();
+        return new BenchStore(dir, store, plaintext, key);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Delete(recursive: true);
+    }
+}
