@@ -72,7 +72,7 @@ http {
   fastcgi_temp_path $WORK/nginx-fastcgi;
   uwsgi_temp_path $WORK/nginx-uwsgi;
   scgi_temp_path $WORK/nginx-scgi;
-  map_hash_bucket_size 128;
+  map_hash_bucket_size 256;
   map_hash_max_size 65536;
   map \$http_authorization \$key_id {
     default "";
