@@ -55,7 +55,7 @@ JSON
 
 log "seeding $KEYS keys ($HOT_KEYS plaintexts for wrk)"
 (cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$WORK/keys.db" --count "$KEYS" --plaintexts "$HOT_KEYS" \
-  --out "$WORK/keys.txt" --scopes bench:read --rate 1000000000/1) >&2
+  --out "$WORK/keys.txt" --scopes bench:read --rate 1000000/1) >&2
 FIRST_KEY=$(head -1 "$WORK/keys.txt")
 
 # nginx: the same keys as an exact-match map, limit_req per key id, proxying to the same upstream with keep-alive.

@@ -55,7 +55,7 @@ for count in $SCALE_COUNTS; do
   log "seeding $count keys"
   start_ns=$(date +%s%N)
   (cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$db" --count "$count" --plaintexts $((COLD_KEYS + 1)) \
-    --out "$WORK/keys-$count.txt" --scopes bench:read --rate 1000000000/1) >&2
+    --out "$WORK/keys-$count.txt" --scopes bench:read --rate 1000000/1) >&2
   seed_s=$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
   db_mb=$(du -m "$db" | cut -f1)
   probe_key=$(head -1 "$WORK/keys-$count.txt")

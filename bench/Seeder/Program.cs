@@ -1,6 +1,7 @@
 // Seeds the key store directly (not through the admin API): migrates the database like the gateway does, then
 // inserts N keys (and their lineages) in one transaction with prepared commands. The plaintexts of the first M keys
-// go to --out, one per line, for the load generator; the rest are never written anywhere.
+// go to --out, one per line, for the load generator; the rest are never written anywhere. Every key gets a rate-limit
+// and a daily-quota override high enough never to refuse, so the limiter runs its full path without a 429.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -21,6 +22,7 @@ var format = new KeyFormat(options.Prefix);
 var hasher = new KeyHasher(options.Pepper);
 var scopesJson = JsonSerializer.Serialize(options.Scopes);
 var rateJson = string.Create(CultureInfo.InvariantCulture, $"{{\"limit\":{options.RateLimit},\"periodSeconds\":{options.RatePeriodSeconds}}}");
+var quotaJson = string.Create(CultureInfo.InvariantCulture, $"{{\"daily\":{options.DailyQuota}}}");
 var createdAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
 await using var connection = await database.OpenAsync(CancellationToken.None);
@@ -34,8 +36,8 @@ using var transaction = SqliteDatabase.BeginWrite(connection);
 using var lineage = Prepare(connection, transaction, "INSERT INTO key_lineages (id, created_at) VALUES ($id, $created_at)", "$id", "$created_at");
 using var key = Prepare(connection, transaction,
     "INSERT INTO api_keys (id, hash, prefix, name, mode, workspace_id, workspaces, owner, scopes, tier, rate_limit, quota, allowed_ips, lineage_id, created_at, created_by) " +
-    "VALUES ($id, $hash, $prefix, $name, 'live', 'ws_bench', '[]', NULL, $scopes, NULL, $rate_limit, NULL, '[]', $lineage_id, $created_at, 'adm_bench')",
-    "$id", "$hash", "$prefix", "$name", "$scopes", "$rate_limit", "$lineage_id", "$created_at");
+    "VALUES ($id, $hash, $prefix, $name, 'live', 'ws_bench', '[]', NULL, $scopes, NULL, $rate_limit, $quota, '[]', $lineage_id, $created_at, 'adm_bench')",
+    "$id", "$hash", "$prefix", "$name", "$scopes", "$rate_limit", "$lineage_id", "$created_at", "$quota");
 
 using var output = options.OutFile is null ? null : new StreamWriter(options.OutFile);
 for (var i = 0; i < options.Count; i++)
@@ -54,6 +56,7 @@ for (var i = 0; i < options.Count; i++)
     key.Parameters[5].Value = rateJson;
     key.Parameters[6].Value = lineageId;
     key.Parameters[7].Value = createdAt;
+    key.Parameters[8].Value = quotaJson;
     key.ExecuteNonQuery();
 
     if (output is not null && i < options.Plaintexts)

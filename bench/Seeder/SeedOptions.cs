@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace ApiGateway.Bench.Seeder;
 
-/// <summary>Command line of the seeder: <c>--db PATH --count N [--plaintexts M --out FILE --scopes a:b,c:d --rate LIMIT/SECONDS --prefix agw --pepper P]</c>.</summary>
-internal sealed record SeedOptions(string Database, int Count, int Plaintexts, string? OutFile, string[] Scopes, int RateLimit, int RatePeriodSeconds, string Prefix, string? Pepper)
+/// <summary>Command line of the seeder: <c>--db PATH --count N [--plaintexts M --out FILE --scopes a:b,c:d --rate LIMIT/SECONDS --daily-quota N --prefix agw --pepper P]</c>.</summary>
+internal sealed record SeedOptions(string Database, int Count, int Plaintexts, string? OutFile, string[] Scopes, int RateLimit, int RatePeriodSeconds, long DailyQuota, string Prefix, string? Pepper)
 {
     public static SeedOptions Parse(string[] args)
     {
@@ -28,6 +28,7 @@ internal sealed record SeedOptions(string Database, int Count, int Plaintexts, s
             (Get("scopes") ?? "bench:read").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             int.Parse(rate[0], CultureInfo.InvariantCulture),
             int.Parse(rate[1], CultureInfo.InvariantCulture),
+            long.Parse(Get("daily-quota") ?? "1000000000000", CultureInfo.InvariantCulture),
             Get("prefix") ?? "agw",
             Get("pepper"));
     }
