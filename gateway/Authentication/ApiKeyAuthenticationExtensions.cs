@@ -14,6 +14,8 @@ internal static class ApiKeyAuthenticationExtensions
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<KeyChangePoller>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyChangePoller>());
+        // AuthenticationHandler logs each challenge at Information: never per request on the hot path.
+        builder.Logging.AddFilter(typeof(ApiKeyHandler).FullName, LogLevel.Warning);
         builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyDefaults.Scheme, configureOptions: null);
         return builder;

@@ -19,6 +19,14 @@ internal sealed partial class ApiKeyHandler(
     KeyFormat format, KeyHasher hasher, KeyCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
 {
+    /// <summary>
+    /// Our own category: the base class logs every challenge and failure at Information under the handler's type name,
+    /// which <see cref="ApiKeyAuthenticationExtensions"/> filters to Warning. Refusals are Debug events here.
+    /// </summary>
+    public const string RejectionsCategory = "ApiGateway.Gateway.Authentication.KeyRejections";
+
+    private readonly ILogger _rejections = loggers.CreateLogger(RejectionsCategory);
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var access = Context.GetEndpoint()?.Metadata.GetMetadata<RouteAccess>();
@@ -71,7 +79,7 @@ internal sealed partial class ApiKeyHandler(
         var result = await HandleAuthenticateOnceSafeAsync();
         var problem = (result.Failure as KeyRejectionException)?.Problem ?? GatewayProblems.MissingCredential;
         ApiKeyRequestFeature.For(Context).FailureReason = problem.FailureReason;
-        Log.Refused(Logger, problem.Status, problem.FailureReason);
+        Log.Refused(_rejections, problem.Status, problem.FailureReason);
         await GatewayProblems.WriteAsync(Context, problem);
     }
 

@@ -11,6 +11,7 @@ internal static class GatewayHosting
 {
     public static WebApplicationBuilder AddGatewayHosting(this WebApplicationBuilder builder)
     {
+        AddShippedSettings(builder);
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsSetup>();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
@@ -21,6 +22,23 @@ internal static class GatewayHosting
         builder.Services.AddSingleton(publicUrls);
         builder.WebHost.UseUrls([.. publicUrls.Urls, internalUrl]);
         return builder;
+    }
+
+    /// <summary>
+    /// The process runs from any working directory (relative paths in settings resolve there), so when that directory
+    /// has no appsettings.json, the one shipped next to the binary still applies (log levels: YARP logs every proxied
+    /// request at Information). It goes first, so every other source (environment variables included) overrides it.
+    /// </summary>
+    private static void AddShippedSettings(WebApplicationBuilder builder)
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        var local = Path.Combine(builder.Environment.ContentRootPath, "appsettings.json");
+        if (File.Exists(shipped) && !File.Exists(local))
+        {
+            var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = shipped, Optional = true };
+            source.ResolveFileProvider();
+            builder.Configuration.Sources.Insert(0, source);
+        }
     }
 
     /// <summary>The public listen URLs from <c>Urls</c> (which <c>ASPNETCORE_URLS</c> also sets), semicolon-separated.</summary>

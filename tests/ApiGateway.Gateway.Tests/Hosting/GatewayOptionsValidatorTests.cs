@@ -1,0 +1,44 @@
+using ApiGateway.Gateway.Hosting;
+
+namespace ApiGateway.Gateway.Tests.Hosting;
+
+public sealed class GatewayOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_Defaults_Succeed()
+    {
+        var result = new GatewayOptionsValidator(new PublicUrls(["http://0.0.0.0:8080"])).Validate(null, new GatewayOptions());
+        Assert.True(result.Succeeded);
+    }
+
+    [Fact]
+    public void Validate_EveryProblem_ListedAtOnce()
+    {
+        var options = new GatewayOptions
+        {
+            InternalUrl = "http://127.0.0.1:8080",
+            RoutesFile = " ",
+            WorkspaceHeader = "X Workspace",
+            TrustedProxies = ["10.0.0.0/8", "not-an-ip", "10.0.0.0/99"],
+        };
+        var result = new GatewayOptionsValidator(new PublicUrls(["http://0.0.0.0:8080"])).Validate(null, options);
+        Assert.True(result.Failed);
+        var failures = result.Failures!.ToList();
+        Assert.Contains(failures, f => f.Contains("Gateway:InternalUrl port 8080", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Gateway:RoutesFile", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Gateway:WorkspaceHeader", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("'not-an-ip'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("'10.0.0.0/99'", StringComparison.Ordinal));
+        Assert.Equal(5, failures.Count);
+    }
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://127.0.0.1:9091")]
+    [InlineData("http://127.0.0.1:0")]
+    public void Validate_BadInternalUrl_Fails(string url)
+    {
+        var result = new GatewayOptionsValidator(new PublicUrls(["http://0.0.0.0:8080"])).Validate(null, new GatewayOptions { InternalUrl = url });
+        Assert.Contains(result.Failures!, f => f.Contains("Gateway:InternalUrl", StringComparison.Ordinal));
+    }
+}
