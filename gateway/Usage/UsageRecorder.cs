@@ -118,7 +118,12 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
         }
     }
 
-    public void Dispose() => _flushLock.Dispose();
+    // The semaphore is deliberately not disposed: it owns no wait handle unless AvailableWaitHandle is read, and under
+    // WebApplicationFactory the host is stopped from two threads (the factory and Program's Run), so the container can
+    // dispose this singleton while the last StopAsync flush still runs; a disposed semaphore then threw there.
+    public void Dispose()
+    {
+    }
 
     private Buffer Swap()
     {
