@@ -119,14 +119,14 @@ trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 trap 'stop_all' EXIT
 
-# start NAME DIR DLL URLS...: runs from the repository root, so data/ and config/ paths resolve here, with the
-# content root at the binary (its appsettings.json).
+# start NAME DIR DLL URLS: runs from the repository root, so data/ and config/ paths resolve here, with the
+# content root at the binary (its appsettings.json). Children do not inherit the lock (fd 9).
 start() {
   local name=$1 dir=$2 dll=$3 urls=$4
   if [ "$name" = admin-api ]; then
-    dotnet "$dir/$dll" --contentRoot "$dir" --urls "$urls" > >(redact_admin_output >>"$logs/$name.log") 2>&1 &
+    dotnet "$dir/$dll" --contentRoot "$dir" --urls "$urls" 9>&- > >(exec 9>&-; redact_admin_output >>"$logs/$name.log") 2>&1 &
   else
-    dotnet "$dir/$dll" --contentRoot "$dir" --urls "$urls" >>"$logs/$name.log" 2>&1 &
+    dotnet "$dir/$dll" --contentRoot "$dir" --urls "$urls" 9>&- >>"$logs/$name.log" 2>&1 &
   fi
   pids+=($!)
   names+=("$name")
