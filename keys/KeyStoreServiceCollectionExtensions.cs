@@ -1,5 +1,6 @@
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Storage.Postgres;
 using ApiGateway.Keys.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,17 @@ public static class KeyStoreServiceCollectionExtensions
             services.TryAddSingleton<IKeyChangeFeed, SqliteKeyChangeFeed>();
             services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
         }
-        // Other providers (postgres) register themselves before calling this; options validation rejects unknown names.
+        else if (string.Equals(provider, "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            // One data source (connection pool) per process; each store call opens a connection from it.
+            services.TryAddSingleton<PostgresDatabase>();
+            services.TryAddSingleton<IStoreMigrator, PostgresMigrator>();
+            services.TryAddSingleton<IKeyStore, PostgresKeyStore>();
+            services.TryAddSingleton<IAdminCredentialStore, PostgresAdminCredentialStore>();
+            services.TryAddSingleton<IKeyChangeFeed, PostgresKeyChangeFeed>();
+            services.TryAddSingleton<IUsageStore, PostgresUsageStore>();
+        }
+        // Options validation (at start) rejects any other provider name.
 
         services.AddHostedService<StoreMigrationService>();
         return services;

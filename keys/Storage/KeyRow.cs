@@ -13,6 +13,34 @@ internal sealed class KeyRow
         "lineage_id AS LineageId, created_at AS CreatedAt, created_by AS CreatedBy, expires_at AS ExpiresAt, " +
         "revoked_at AS RevokedAt, rotated_from AS RotatedFrom, rotated_to AS RotatedTo, last_used_at AS LastUsedAt";
 
+    public const string Insert =
+        "INSERT INTO api_keys (id, hash, prefix, name, mode, workspace_id, workspaces, owner, scopes, tier, rate_limit, quota, " +
+        "allowed_ips, lineage_id, created_at, created_by, expires_at, revoked_at, rotated_from, rotated_to) VALUES " +
+        "(@Id, @Hash, @Prefix, @Name, @Mode, @WorkspaceId, @Workspaces, @Owner, @Scopes, @Tier, @RateLimit, @Quota, " +
+        "@AllowedIps, @LineageId, @CreatedAt, @CreatedBy, @ExpiresAt, @RevokedAt, @RotatedFrom, @RotatedTo)";
+
+    /// <summary>The columns <c>PATCH</c> may change, set from <see cref="Parameters"/>.</summary>
+    public const string UpdateMutable =
+        "UPDATE api_keys SET name = @Name, scopes = @Scopes, tier = @Tier, rate_limit = @RateLimit, quota = @Quota, " +
+        "allowed_ips = @AllowedIps, expires_at = @ExpiresAt WHERE id = @Id";
+
+    /// <summary>
+    /// The list filter: fixed SQL with optional parameters (<c>@workspaceId</c>, <c>@owner</c>, <c>@status</c>, <c>@now</c>),
+    /// so no string is ever spliced in. The status rules match <see cref="ApiKey.StatusAt"/>.
+    /// </summary>
+    public const string ListFilter =
+        " WHERE (@workspaceId IS NULL OR workspace_id = @workspaceId)" +
+        " AND (@owner IS NULL OR owner = @owner)" +
+        " AND (@status IS NULL" +
+        "   OR (@status = 'revoked' AND revoked_at IS NOT NULL AND revoked_at <= @now)" +
+        "   OR (@status = 'expired' AND (revoked_at IS NULL OR revoked_at > @now) AND expires_at IS NOT NULL AND expires_at <= @now)" +
+        "   OR (@status = 'active' AND (revoked_at IS NULL OR revoked_at > @now) AND (expires_at IS NULL OR expires_at > @now)))";
+
+    /// <summary>Active keys of <c>@owner</c> at <c>@now</c>: what the per-owner cap counts.</summary>
+    public const string CountActiveByOwner =
+        "SELECT COUNT(*) FROM api_keys WHERE owner = @owner " +
+        "AND (revoked_at IS NULL OR revoked_at > @now) AND (expires_at IS NULL OR expires_at > @now)";
+
     public string Id { get; set; } = "";
     public string Prefix { get; set; } = "";
     public string Name { get; set; } = "";

@@ -29,5 +29,23 @@ public sealed class KeyStoreOptions : IValidatableObject
         {
             yield return new ValidationResult("ConnectionStrings:KeyStore must be set.", [nameof(ConnectionString)]);
         }
+        else if (Provider == "postgres" && !IsNpgsqlConnectionString(ConnectionString))
+        {
+            yield return new ValidationResult(
+                "With KeyStore:Provider 'postgres', ConnectionStrings:KeyStore must be an Npgsql connection string naming a Host, e.g. 'Host=db;Database=apigw;Username=apigw;Password=...'.",
+                [nameof(ConnectionString)]);
+        }
+    }
+
+    private static bool IsNpgsqlConnectionString(string connectionString)
+    {
+        try
+        {
+            return !string.IsNullOrEmpty(new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Host);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

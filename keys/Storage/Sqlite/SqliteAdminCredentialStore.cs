@@ -7,7 +7,7 @@ namespace ApiGateway.Keys.Storage.Sqlite;
 
 public sealed class SqliteAdminCredentialStore(SqliteDatabase database, TimeProvider time) : IAdminCredentialStore
 {
-    private const string Columns = "id AS Id, prefix AS Prefix, name AS Name, role AS Role, created_at AS CreatedAt, created_by AS CreatedBy, revoked_at AS RevokedAt";
+    private const string Columns = AdminRow.Columns;
 
     public async Task<AdminCredential?> FindActiveByHashAsync(KeyHash hash, CancellationToken cancellationToken)
     {
@@ -82,43 +82,8 @@ public sealed class SqliteAdminCredentialStore(SqliteDatabase database, TimeProv
     }
 
     private static Task<int> InsertAsync(IDbConnection connection, IDbTransaction transaction, AdminCredential credential, KeyHash hash, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO admin_credentials (id, hash, prefix, name, role, created_at, created_by) VALUES (@Id, @Hash, @Prefix, @Name, @Role, @CreatedAt, @CreatedBy)",
-            new
-            {
-                credential.Id,
-                Hash = hash.ToArray(),
-                credential.Prefix,
-                credential.Name,
-                Role = credential.Role.ToWire(),
-                CreatedAt = UnixMs.From(credential.CreatedAt),
-                credential.CreatedBy,
-            }, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition(AdminRow.Insert, AdminRow.Parameters(credential, hash.ToArray()), transaction, cancellationToken: cancellationToken));
 
     private Task AuditAsync(IDbConnection connection, IDbTransaction transaction, Actor actor, string action, AdminCredential credential, CancellationToken cancellationToken) =>
-        AuditRow.AppendAsync(connection, transaction, time.GetUtcNow(), actor, action, keyId: null, keyName: null,
-            StoreJson.WriteDetails(new() { ["adminId"] = credential.Id, ["adminName"] = credential.Name, ["role"] = credential.Role.ToWire(), ["prefix"] = credential.Prefix }),
-            cancellationToken);
-
-    private sealed class AdminRow
-    {
-        public string Id { get; set; } = "";
-        public string Prefix { get; set; } = "";
-        public string Name { get; set; } = "";
-        public string Role { get; set; } = "";
-        public long CreatedAt { get; set; }
-        public string? CreatedBy { get; set; }
-        public long? RevokedAt { get; set; }
-
-        public AdminCredential ToCredential() => new()
-        {
-            Id = Id,
-            Prefix = Prefix,
-            Name = Name,
-            Role = AdminRoleNames.TryParse(Role, out var role) ? role : throw new InvalidDataException($"Admin credential {Id} has an unknown role."),
-            CreatedAt = UnixMs.ToTime(CreatedAt),
-            CreatedBy = CreatedBy,
-            RevokedAt = UnixMs.ToTime(RevokedAt),
-        };
-    }
+        AuditRow.AppendAsync(connection, transaction, time.GetUtcNow(), actor, action, keyId: null, keyName: null, AdminRow.AuditDetails(credential), cancellationToken);
 }

@@ -7,11 +7,7 @@ namespace ApiGateway.Keys.Storage.Sqlite;
 
 public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) : IKeyStore
 {
-    private const string Insert =
-        "INSERT INTO api_keys (id, hash, prefix, name, mode, workspace_id, workspaces, owner, scopes, tier, rate_limit, quota, " +
-        "allowed_ips, lineage_id, created_at, created_by, expires_at, revoked_at, rotated_from, rotated_to) VALUES " +
-        "(@Id, @Hash, @Prefix, @Name, @Mode, @WorkspaceId, @Workspaces, @Owner, @Scopes, @Tier, @RateLimit, @Quota, " +
-        "@AllowedIps, @LineageId, @CreatedAt, @CreatedBy, @ExpiresAt, @RevokedAt, @RotatedFrom, @RotatedTo)";
+    private const string Insert = KeyRow.Insert;
 
     private const string SelectById = "SELECT " + KeyRow.Columns + " FROM api_keys WHERE id = @id";
 
@@ -50,14 +46,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
     public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        // The filter is fixed SQL with optional parameters: no string is ever spliced in.
-        const string Filter =
-            " WHERE (@workspaceId IS NULL OR workspace_id = @workspaceId)" +
-            " AND (@owner IS NULL OR owner = @owner)" +
-            " AND (@status IS NULL" +
-            "   OR (@status = 'revoked' AND revoked_at IS NOT NULL AND revoked_at <= @now)" +
-            "   OR (@status = 'expired' AND (revoked_at IS NULL OR revoked_at > @now) AND expires_at IS NOT NULL AND expires_at <= @now)" +
-            "   OR (@status = 'active' AND (revoked_at IS NULL OR revoked_at > @now) AND (expires_at IS NULL OR expires_at > @now)))";
+        const string Filter = KeyRow.ListFilter;
         var parameters = new
         {
             workspaceId = query.WorkspaceId,
@@ -87,10 +76,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
             return null;
         }
         var updated = update.ApplyTo(current);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_keys SET name = @Name, scopes = @Scopes, tier = @Tier, rate_limit = @RateLimit, quota = @Quota, " +
-            "allowed_ips = @AllowedIps, expires_at = @ExpiresAt WHERE id = @Id",
-            KeyRow.Parameters(updated, hash: null), transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(KeyRow.UpdateMutable, KeyRow.Parameters(updated, hash: null), transaction, cancellationToken: cancellationToken));
         // Gateways drop cached copies from the change feed: without this row a PATCH would wait for the cache TTL.
         await AppendChangeAsync(connection, transaction, id, cancellationToken);
         await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyUpdated, updated, KeyAuditDetails.Updated(current, updated, update), cancellationToken);
@@ -197,7 +183,6 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
 
     private async Task<int> CountActiveAsync(IDbConnection connection, IDbTransaction transaction, string owner, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM api_keys WHERE owner = @owner " +
-            "AND (revoked_at IS NULL OR revoked_at > @now) AND (expires_at IS NULL OR expires_at > @now)",
+            KeyRow.CountActiveByOwner,
             new { owner, now = UnixMs.From(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken));
 }

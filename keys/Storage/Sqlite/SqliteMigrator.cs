@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using Dapper;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +13,7 @@ public sealed partial class SqliteMigrator(SqliteDatabase database, ILogger<Sqli
 {
     private const string ResourcePrefix = "ApiGateway.Keys.Migrations.Sqlite.";
 
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = LoadScripts();
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = MigrationScripts.Load(ResourcePrefix);
 
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
@@ -39,28 +38,6 @@ public sealed partial class SqliteMigrator(SqliteDatabase database, ILogger<Sqli
         }
         transaction.Commit();
         return latest;
-    }
-
-    private static List<(int, string, string)> LoadScripts()
-    {
-        var assembly = typeof(SqliteMigrator).Assembly;
-        var scripts = new List<(int, string, string)>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            var name = resource[ResourcePrefix.Length..];
-            var version = int.Parse(name.AsSpan(0, name.IndexOf('_', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            scripts.Add((version, name, reader.ReadToEnd()));
-        }
-        for (var i = 0; i < scripts.Count; i++)
-        {
-            if (scripts[i].Item1 != i + 1)
-            {
-                throw new InvalidOperationException($"Migrations must be numbered 1..N without gaps; found {scripts[i].Item2}.");
-            }
-        }
-        return scripts;
     }
 
     private static partial class Log

@@ -1,0 +1,88 @@
+using System.Data;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using Dapper;
+
+namespace ApiGateway.Keys.Storage.Postgres;
+
+public sealed class PostgresAdminCredentialStore(PostgresDatabase database, TimeProvider time) : IAdminCredentialStore
+{
+    public async Task<AdminCredential?> FindActiveByHashAsync(KeyHash hash, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<AdminRow>(new CommandDefinition(
+            "SELECT " + AdminRow.Columns + " FROM admin_credentials WHERE hash = @hash AND revoked_at IS NULL",
+            new { hash = hash.ToArray() }, cancellationToken: cancellationToken));
+        return row?.ToCredential();
+    }
+
+    public async Task<AdminCredential> CreateAsync(AdminCredential credential, KeyHash hash, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await InsertAsync(connection, transaction, credential, hash, cancellationToken);
+        await AuditAsync(connection, transaction, actor, AuditActions.AdminCreated, credential, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return credential;
+    }
+
+    public async Task<bool> TryBootstrapAsync(AdminCredential credential, KeyHash hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        // The advisory lock makes "none exists yet" and the insert one step, even when several processes start together.
+        await PostgresDatabase.LockAsync(connection, transaction, AdvisoryLock.AdminBootstrap, "bootstrap", cancellationToken);
+        var existing = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM admin_credentials)", transaction: transaction, cancellationToken: cancellationToken));
+        if (existing)
+        {
+            return false;
+        }
+        await InsertAsync(connection, transaction, credential, hash, cancellationToken);
+        await AuditAsync(connection, transaction, Actor.System, AuditActions.AdminBootstrapped, credential, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<AdminCredential>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AdminRow>(new CommandDefinition(
+            "SELECT " + AdminRow.Columns + " FROM admin_credentials ORDER BY created_at, id", cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToCredential())];
+    }
+
+    public async Task<AdminCredential?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<AdminRow>(new CommandDefinition(
+            "SELECT " + AdminRow.Columns + " FROM admin_credentials WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return null;
+        }
+        var credential = row.ToCredential();
+        if (credential.RevokedAt is not null)
+        {
+            return credential;
+        }
+        var now = time.GetUtcNow();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE admin_credentials SET revoked_at = @now WHERE id = @id", new { id, now = UnixMs.From(now) }, transaction, cancellationToken: cancellationToken));
+        credential = credential with { RevokedAt = now };
+        await AuditAsync(connection, transaction, actor, AuditActions.AdminRevoked, credential, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return credential;
+    }
+
+    private static Task<int> InsertAsync(IDbConnection connection, IDbTransaction transaction, AdminCredential credential, KeyHash hash, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(AdminRow.Insert, AdminRow.Parameters(credential, hash.ToArray()), transaction, cancellationToken: cancellationToken));
+
+    private Task AuditAsync(IDbConnection connection, IDbTransaction transaction, Actor actor, string action, AdminCredential credential, CancellationToken cancellationToken) =>
+        AuditRow.AppendAsync(connection, transaction, time.GetUtcNow(), actor, action, keyId: null, keyName: null, AdminRow.AuditDetails(credential), cancellationToken);
+}

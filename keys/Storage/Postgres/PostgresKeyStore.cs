@@ -1,0 +1,207 @@
+using System.Data;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using Dapper;
+
+namespace ApiGateway.Keys.Storage.Postgres;
+
+/// <summary>
+/// <see cref="IKeyStore"/> on Postgres, with the SQLite store's semantics. Where SQLite takes the database write lock
+/// (<c>BEGIN IMMEDIATE</c>), this takes only what the step needs: a per-owner advisory lock around the cap check and
+/// insert, <c>SELECT … FOR UPDATE</c> around read-modify-write of one key, and the change-feed lock (see
+/// <see cref="AppendChangeAsync"/>) so feed order is commit order.
+/// </summary>
+public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider time) : IKeyStore
+{
+    private const string SelectById = "SELECT " + KeyRow.Columns + " FROM api_keys WHERE id = @id";
+
+    public async Task<CreateKeyOutcome> CreateAsync(NewKey key, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        if (key.Key.Owner is { } owner)
+        {
+            // Read committed takes a fresh snapshot per statement: once we hold the owner's lock, the count sees
+            // every key a previous holder committed, so the check and the insert are one step per owner.
+            await PostgresDatabase.LockAsync(connection, transaction, AdvisoryLock.Owner, owner, cancellationToken);
+            var active = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                KeyRow.CountActiveByOwner, new { owner, now = UnixMs.From(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken));
+            if (active >= maxActivePerOwner)
+            {
+                return new CreateKeyOutcome(CreateKeyStatus.OwnerLimitReached, null);
+            }
+        }
+        await InsertAsync(connection, transaction, key, cancellationToken);
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyCreated, key.Key, KeyAuditDetails.Created(key.Key), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CreateKeyOutcome(CreateKeyStatus.Created, key.Key);
+    }
+
+    public async Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(SelectById, new { id }, cancellationToken: cancellationToken));
+        return row?.ToApiKey();
+    }
+
+    public async Task<ApiKey?> FindByHashAsync(KeyHash hash, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(
+            "SELECT " + KeyRow.Columns + " FROM api_keys WHERE hash = @hash", new { hash = hash.ToArray() }, cancellationToken: cancellationToken));
+        return row?.ToApiKey();
+    }
+
+    public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = new
+        {
+            workspaceId = query.WorkspaceId,
+            owner = query.Owner,
+            status = query.Status?.ToWire(),
+            now = UnixMs.From(time.GetUtcNow()),
+            limit = query.Limit,
+            offset = query.Offset,
+        };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // One snapshot for the count and the page, as SQLite's single read gives.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM api_keys" + KeyRow.ListFilter, parameters, transaction, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(
+            "SELECT " + KeyRow.Columns + " FROM api_keys" + KeyRow.ListFilter + " ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset",
+            parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return new KeyPage([.. rows.Select(r => r.ToApiKey())], total);
+    }
+
+    public async Task<ApiKey?> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var current = await GetForUpdateAsync(connection, transaction, id, cancellationToken);
+        if (current is null)
+        {
+            return null;
+        }
+        var updated = update.ApplyTo(current);
+        await connection.ExecuteAsync(new CommandDefinition(KeyRow.UpdateMutable, KeyRow.Parameters(updated, hash: null), transaction, cancellationToken: cancellationToken));
+        await AppendChangeAsync(connection, transaction, id, cancellationToken);
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyUpdated, updated, KeyAuditDetails.Updated(current, updated, update), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return updated;
+    }
+
+    public async Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var current = await GetForUpdateAsync(connection, transaction, id, cancellationToken);
+        if (current is null)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        if (current.RevokedAt is not null && current.RevokedAt <= now)
+        {
+            return current;
+        }
+        var revoked = current with { RevokedAt = now };
+        await SetEndAsync(connection, transaction, id, revokedAt: now, expiresAt: current.ExpiresAt, cancellationToken);
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyRevoked, revoked, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return revoked;
+    }
+
+    public async Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(successor);
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        // The row lock makes "still active and not yet rotated" and the rotation one step: a second rotate waits, then sees rotated_to.
+        var current = await GetForUpdateAsync(connection, transaction, id, cancellationToken);
+        if (current is null)
+        {
+            return new RotateKeyOutcome(RotateKeyStatus.NotFound, null, null);
+        }
+        var now = time.GetUtcNow();
+        if (current.StatusAt(now) != KeyStatus.Active || current.RotatedTo is not null)
+        {
+            return new RotateKeyOutcome(RotateKeyStatus.NotRotatable, null, current);
+        }
+        var next = successor.Key with { LineageId = current.LineageId, RotatedFrom = current.Id };
+        await InsertAsync(connection, transaction, successor with { Key = next }, cancellationToken);
+
+        // Grace 0 revokes now; a grace period ends the old key by expiry, unless it was due to expire sooner anyway.
+        var predecessor = oldKeyEndsAt is null
+            ? current with { RevokedAt = now, RotatedTo = next.Id }
+            : current with { ExpiresAt = current.ExpiresAt is { } e && e < oldKeyEndsAt ? e : oldKeyEndsAt, RotatedTo = next.Id };
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE api_keys SET rotated_to = @to WHERE id = @id", new { to = next.Id, id }, transaction, cancellationToken: cancellationToken));
+        await SetEndAsync(connection, transaction, id, predecessor.RevokedAt, predecessor.ExpiresAt, cancellationToken);
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyRotated, predecessor, KeyAuditDetails.Rotated(next, oldKeyEndsAt), cancellationToken);
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyCreated, next, KeyAuditDetails.Created(next), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new RotateKeyOutcome(RotateKeyStatus.Rotated, next, predecessor);
+    }
+
+    public async Task<AuditPage> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        const string Filter = " WHERE (@keyId IS NULL OR key_id = @keyId) AND (@action IS NULL OR action = @action)";
+        var parameters = new { keyId = query.KeyId, action = query.Action, limit = query.Limit, offset = query.Offset };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM audit_events" + Filter, parameters, transaction, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
+            "SELECT " + AuditRow.Columns + " FROM audit_events" + Filter + " ORDER BY id DESC LIMIT @limit OFFSET @offset",
+            parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return new AuditPage([.. rows.Select(r => r.ToAuditEvent())], total);
+    }
+
+    private Task AppendAuditAsync(IDbConnection connection, IDbTransaction transaction, Actor actor, string action, ApiKey key, string? details, CancellationToken cancellationToken) =>
+        AuditRow.AppendAsync(connection, transaction, time.GetUtcNow(), actor, action, key.Id, key.Name, details, cancellationToken);
+
+    private async Task InsertAsync(IDbConnection connection, IDbTransaction transaction, NewKey key, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO key_lineages (id, created_at) VALUES (@LineageId, @CreatedAt) ON CONFLICT (id) DO NOTHING",
+            new { key.Key.LineageId, CreatedAt = UnixMs.From(key.Key.CreatedAt) }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(KeyRow.Insert, KeyRow.Parameters(key.Key, key.Hash.ToArray()), transaction, cancellationToken: cancellationToken));
+        await AppendChangeAsync(connection, transaction, key.Key.Id, cancellationToken);
+    }
+
+    private async Task SetEndAsync(IDbConnection connection, IDbTransaction transaction, string id, DateTimeOffset? revokedAt, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET revoked_at = @revokedAt, expires_at = @expiresAt WHERE id = @id",
+            new { id, revokedAt = UnixMs.From(revokedAt), expiresAt = UnixMs.From(expiresAt) }, transaction, cancellationToken: cancellationToken));
+        await AppendChangeAsync(connection, transaction, id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends to the change feed under an exclusive table lock held until commit (readers are not blocked). An identity
+    /// value is taken at insert, not at commit: without the lock, seq 6 could commit before seq 5 and a gateway that
+    /// already read past 6 would never see 5. With it, writers take their sequence numbers in commit order.
+    /// </summary>
+    private async Task AppendChangeAsync(IDbConnection connection, IDbTransaction transaction, string keyId, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("LOCK TABLE key_changes IN EXCLUSIVE MODE", transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO key_changes (key_id, at) VALUES (@keyId, @at)",
+            new { keyId, at = UnixMs.From(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken));
+    }
+
+    private static async Task<ApiKey?> GetForUpdateAsync(IDbConnection connection, IDbTransaction transaction, string id, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(SelectById + " FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
+        return row?.ToApiKey();
+    }
+}

@@ -1,0 +1,691 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ApiGateway.Keys.Tests.Storage.Contract;
+
+/// <summary>
+/// The store contract (IKeyStore, IAdminCredentialStore, IKeyChangeFeed, IUsageStore, IStoreMigrator), run against
+/// every provider by the subclasses. Each test gets its own empty, migrated database.
+/// </summary>
+public abstract class StoreContractTests : IAsyncLifetime
+{
+    public static readonly Actor Operator = new("adm_operator", "operator");
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly List<StoreHarness> _harnesses = [];
+    private string? _connectionString;
+
+    protected abstract string Provider { get; }
+
+    protected FakeTimeProvider Clock { get; } = new(Start);
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Makes an empty database and returns its connection string; skips the test when the provider is unavailable.</summary>
+    protected abstract Task<string> NewDatabaseAsync();
+
+    /// <summary>A migrated store on this test's database (made on first use); each call is another "process".</summary>
+    protected async Task<StoreHarness> OpenAsync(bool migrate = true, int maxActivePerOwner = 10)
+    {
+        _connectionString ??= await NewDatabaseAsync();
+        var harness = StoreHarness.Create(Provider, _connectionString, Clock, maxActivePerOwner);
+        _harnesses.Add(harness);
+        if (migrate)
+        {
+            await harness.Migrator.MigrateAsync(Ct);
+        }
+        return harness;
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        foreach (var harness in _harnesses)
+        {
+            await harness.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    // ---- keys: create, get, find ----
+
+    [Fact]
+    public async Task Create_ThenGet_RoundTripsEveryField()
+    {
+        var store = await OpenAsync();
+        var spec = new KeySpec("billing sync", "ws_main", ["contacts:read", "contacts:write"], "user_1", KeyMode.Test,
+            Start.AddDays(30), "pro", new RateLimitOverride(50, 60), new QuotaOverride(1000, null), ["10.0.0.0/8", "192.168.1.7"], ["ws_other"]);
+
+        var issued = (await store.Issuer.CreateAsync(spec, Operator, Ct)).Issued!;
+        var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
+
+        Assert.NotNull(stored);
+        Assert.Equal(issued.Key, stored with { Scopes = issued.Key.Scopes, AllowedIps = issued.Key.AllowedIps, Workspaces = issued.Key.Workspaces });
+        Assert.Equal(["contacts:read", "contacts:write"], stored.Scopes);
+        Assert.Equal(["10.0.0.0/8", "192.168.1.7"], stored.AllowedIps);
+        Assert.Equal(["ws_other"], stored.Workspaces);
+        Assert.Equal(new RateLimitOverride(50, 60), stored.RateLimit);
+        Assert.Equal(new QuotaOverride(1000, null), stored.Quota);
+        Assert.Equal(KeyMode.Test, stored.Mode);
+        Assert.Equal(Start.AddDays(30), stored.ExpiresAt);
+        Assert.Equal(Start, stored.CreatedAt);
+        Assert.Equal(Operator.Id, stored.CreatedBy);
+        Assert.Null(stored.RevokedAt);
+        Assert.Null(stored.LastUsedAt);
+        Assert.Equal(KeyFormat.VisiblePrefix(issued.Plaintext), stored.Prefix);
+    }
+
+    [Fact]
+    public async Task Get_UnknownId_ReturnsNull()
+    {
+        var store = await OpenAsync();
+
+        Assert.Null(await store.Keys.GetAsync("key_doesnotexist0000000000", Ct));
+    }
+
+    [Fact]
+    public async Task FindByHash_ActiveOrRevokedKey_ReturnsItWhateverItsStatus()
+    {
+        var store = await OpenAsync();
+        var issued = await store.MintAsync(StoreHarness.Spec(), Ct);
+        var hash = store.Hasher.Hash(issued.Plaintext);
+
+        Assert.Equal(issued.Key.Id, (await store.Keys.FindByHashAsync(hash, Ct))?.Id);
+        await store.Keys.RevokeAsync(issued.Key.Id, Operator, Ct);
+        var revoked = await store.Keys.FindByHashAsync(hash, Ct);
+        Assert.Equal(KeyStatus.Revoked, revoked?.StatusAt(Clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task FindByHash_UnknownHash_ReturnsNull()
+    {
+        var store = await OpenAsync();
+        await store.MintAsync(StoreHarness.Spec(), Ct);
+
+        Assert.Null(await store.Keys.FindByHashAsync(store.Hasher.Hash("agw_live_not-a-stored-key"), Ct));
+    }
+
+    [Fact]
+    public async Task Create_DuplicateHash_ThrowsAndStoresNothing()
+    {
+        var store = await OpenAsync();
+        var first = await store.MintAsync(StoreHarness.Spec(), Ct);
+        var copy = first.Key with { Id = ApiGateway.Keys.Format.Ids.New("key"), LineageId = ApiGateway.Keys.Format.Ids.New("lin") };
+
+        await Assert.ThrowsAnyAsync<DbException>(() => store.Keys.CreateAsync(new NewKey(copy, store.Hasher.Hash(first.Plaintext)), 10, Operator, Ct));
+        Assert.Null(await store.Keys.GetAsync(copy.Id, Ct));
+        Assert.Equal(1, (await store.Keys.ListAsync(new KeyQuery(null, null, null, 100, 0), Ct)).Total);
+    }
+
+    // ---- keys: list ----
+
+    [Fact]
+    public async Task List_WorkspaceOwnerAndStatusFilters_ReturnMatchingKeysOnly()
+    {
+        var store = await OpenAsync();
+        var active = await store.MintAsync(StoreHarness.Spec("a", "ws_1", "alice"), Ct);
+        var other = await store.MintAsync(StoreHarness.Spec("b", "ws_2", "alice"), Ct);
+        var revoked = await store.MintAsync(StoreHarness.Spec("c", "ws_1", "bob"), Ct);
+        var expiring = await store.MintAsync(StoreHarness.Spec("d", "ws_1", "bob", expiresAt: Start.AddHours(1)), Ct);
+        await store.Keys.RevokeAsync(revoked.Key.Id, Operator, Ct);
+        Clock.Advance(TimeSpan.FromHours(2));
+
+        Assert.Equal(IdsOf(active, revoked, expiring), await ListIdsAsync(store, new KeyQuery("ws_1", null, null, 100, 0)));
+        Assert.Equal(IdsOf(active, other), await ListIdsAsync(store, new KeyQuery(null, "alice", null, 100, 0)));
+        Assert.Equal(IdsOf(active), await ListIdsAsync(store, new KeyQuery("ws_1", null, KeyStatus.Active, 100, 0)));
+        Assert.Equal(IdsOf(revoked), await ListIdsAsync(store, new KeyQuery(null, null, KeyStatus.Revoked, 100, 0)));
+        Assert.Equal(IdsOf(expiring), await ListIdsAsync(store, new KeyQuery(null, "bob", KeyStatus.Expired, 100, 0)));
+        Assert.Empty(await ListIdsAsync(store, new KeyQuery("ws_2", "bob", null, 100, 0)));
+    }
+
+    [Fact]
+    public async Task List_Paging_NewestFirstWithTotalOfAllMatches()
+    {
+        var store = await OpenAsync();
+        var minted = new List<IssuedKey>();
+        for (var i = 0; i < 7; i++)
+        {
+            minted.Add(await store.MintAsync(StoreHarness.Spec($"k{i}"), Ct));
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var first = await store.Keys.ListAsync(new KeyQuery(null, null, null, 3, 0), Ct);
+        var last = await store.Keys.ListAsync(new KeyQuery(null, null, null, 3, 6), Ct);
+
+        Assert.Equal(7, first.Total);
+        Assert.Equal(["k6", "k5", "k4"], first.Items.Select(k => k.Name));
+        Assert.Equal(7, last.Total);
+        Assert.Equal(["k0"], last.Items.Select(k => k.Name));
+    }
+
+    // ---- keys: update, revoke ----
+
+    [Fact]
+    public async Task Update_SetFields_PersistsAuditsAndFeedsTheChange()
+    {
+        var store = await OpenAsync();
+        var issued = await store.MintAsync(StoreHarness.Spec(), Ct);
+        var before = await store.Feed.GetLatestSequenceAsync(Ct);
+        var update = new KeyUpdate
+        {
+            Name = new(true, "renamed"),
+            Scopes = new(true, ["contacts:write"]),
+            Tier = new(true, "gold"),
+            RateLimit = new(true, new RateLimitOverride(5, 1)),
+            Quota = new(true, new QuotaOverride(null, 99)),
+            AllowedIps = new(true, ["127.0.0.1"]),
+            ExpiresAt = new(true, Start.AddDays(1)),
+        };
+
+        var updated = await store.Keys.UpdateAsync(issued.Key.Id, update, Operator, Ct);
+        var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
+
+        Assert.NotNull(updated);
+        Assert.Equal("renamed", stored!.Name);
+        Assert.Equal(["contacts:write"], stored.Scopes);
+        Assert.Equal("gold", stored.Tier);
+        Assert.Equal(new RateLimitOverride(5, 1), stored.RateLimit);
+        Assert.Equal(new QuotaOverride(null, 99), stored.Quota);
+        Assert.Equal(["127.0.0.1"], stored.AllowedIps);
+        Assert.Equal(Start.AddDays(1), stored.ExpiresAt);
+        var changes = await store.Feed.ReadAsync(before, 100, Ct);
+        Assert.Equal([issued.Key.Id], changes.Select(c => c.KeyId));
+        var audit = (await store.Keys.ListAuditAsync(new AuditQuery(issued.Key.Id, AuditActions.KeyUpdated, 10, 0), Ct)).Items;
+        var updatedEvent = Assert.Single(audit);
+        Assert.Equal("renamed", updatedEvent.KeyName);
+        Assert.Contains("\"scopesAfter\":[\"contacts:write\"]", updatedEvent.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Update_NullValues_ClearOptionalFieldsAndLeaveOthers()
+    {
+        var store = await OpenAsync();
+        var spec = StoreHarness.Spec(expiresAt: Start.AddDays(3)) with { Tier = "pro", RateLimit = new RateLimitOverride(1, 1), Quota = new QuotaOverride(1, 1) };
+        var issued = await store.MintAsync(spec, Ct);
+
+        await store.Keys.UpdateAsync(issued.Key.Id, new KeyUpdate { Tier = new(true, null), RateLimit = new(true, null), Quota = new(true, null), ExpiresAt = new(true, null) }, Operator, Ct);
+        var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
+
+        Assert.Null(stored!.Tier);
+        Assert.Null(stored.RateLimit);
+        Assert.Null(stored.Quota);
+        Assert.Null(stored.ExpiresAt);
+        Assert.Equal(issued.Key.Name, stored.Name);
+        Assert.Equal(issued.Key.Scopes, stored.Scopes);
+    }
+
+    [Fact]
+    public async Task Update_UnknownId_ReturnsNull()
+    {
+        var store = await OpenAsync();
+
+        Assert.Null(await store.Keys.UpdateAsync("key_missing", new KeyUpdate { Name = new(true, "x") }, Operator, Ct));
+    }
+
+    [Fact]
+    public async Task Revoke_Twice_KeepsFirstRevocationAndWritesOneEvent()
+    {
+        var store = await OpenAsync();
+        var issued = await store.MintAsync(StoreHarness.Spec(), Ct);
+
+        var first = await store.Keys.RevokeAsync(issued.Key.Id, Operator, Ct);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await store.Keys.RevokeAsync(issued.Key.Id, Operator, Ct);
+
+        Assert.Equal(Start, first!.RevokedAt);
+        Assert.Equal(Start, second!.RevokedAt);
+        Assert.Equal(Start, (await store.Keys.GetAsync(issued.Key.Id, Ct))!.RevokedAt);
+        Assert.Single((await store.Keys.ListAuditAsync(new AuditQuery(issued.Key.Id, AuditActions.KeyRevoked, 10, 0), Ct)).Items);
+    }
+
+    [Fact]
+    public async Task Revoke_UnknownId_ReturnsNull()
+    {
+        var store = await OpenAsync();
+
+        Assert.Null(await store.Keys.RevokeAsync("key_missing", Operator, Ct));
+    }
+
+    // ---- keys: rotate ----
+
+    [Fact]
+    public async Task Rotate_WithoutGrace_RevokesOldAndSuccessorSharesLineage()
+    {
+        var store = await OpenAsync();
+        var old = await store.MintAsync(StoreHarness.Spec(owner: "alice"), Ct);
+        Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var result = await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.Zero, expiresAt: null, Operator, Ct);
+
+        Assert.Equal(RotateKeyStatus.Rotated, result.Status);
+        var successor = (await store.Keys.GetAsync(result.Successor!.Key.Id, Ct))!;
+        var predecessor = (await store.Keys.GetAsync(old.Key.Id, Ct))!;
+        Assert.Equal(old.Key.LineageId, successor.LineageId);
+        Assert.Equal(old.Key.Id, successor.RotatedFrom);
+        Assert.Equal(successor.Id, predecessor.RotatedTo);
+        Assert.Equal(Clock.GetUtcNow(), predecessor.RevokedAt);
+        Assert.Equal(KeyStatus.Active, successor.StatusAt(Clock.GetUtcNow()));
+        Assert.Equal(successor.Id, (await store.Keys.FindByHashAsync(store.Hasher.Hash(result.Successor.Plaintext), Ct))?.Id);
+        var actions = (await store.Keys.ListAuditAsync(new AuditQuery(null, null, 10, 0), Ct)).Items.Select(e => (e.Action, e.KeyId));
+        Assert.Equal([(AuditActions.KeyCreated, successor.Id), (AuditActions.KeyRotated, old.Key.Id), (AuditActions.KeyCreated, old.Key.Id)], actions);
+    }
+
+    [Fact]
+    public async Task Rotate_WithGrace_OldKeyExpiresWhenGraceEnds()
+    {
+        var store = await OpenAsync();
+        var old = await store.MintAsync(StoreHarness.Spec(), Ct);
+
+        var result = await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), expiresAt: null, Operator, Ct);
+        var predecessor = (await store.Keys.GetAsync(old.Key.Id, Ct))!;
+
+        Assert.Equal(RotateKeyStatus.Rotated, result.Status);
+        Assert.Null(predecessor.RevokedAt);
+        Assert.Equal(Start.AddHours(1), predecessor.ExpiresAt);
+        Assert.Equal(KeyStatus.Active, predecessor.StatusAt(Clock.GetUtcNow()));
+        Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(KeyStatus.Expired, predecessor.StatusAt(Clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task Rotate_WithGraceLongerThanRemainingLife_KeepsEarlierExpiryAndCopiesLifetime()
+    {
+        var store = await OpenAsync();
+        var old = await store.MintAsync(StoreHarness.Spec(expiresAt: Start.AddMinutes(30)), Ct);
+
+        var result = await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), expiresAt: null, Operator, Ct);
+
+        Assert.Equal(Start.AddMinutes(30), (await store.Keys.GetAsync(old.Key.Id, Ct))!.ExpiresAt);
+        Assert.Equal(Start.AddMinutes(30), (await store.Keys.GetAsync(result.Successor!.Key.Id, Ct))!.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Rotate_RevokedOrAlreadyRotatedKey_IsNotRotatable()
+    {
+        var store = await OpenAsync();
+        var revoked = await store.MintAsync(StoreHarness.Spec(), Ct);
+        await store.Keys.RevokeAsync(revoked.Key.Id, Operator, Ct);
+        var rotated = await store.MintAsync(StoreHarness.Spec(), Ct);
+        await store.Issuer.RotateAsync(rotated.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct);
+
+        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Issuer.RotateAsync(revoked.Key.Id, TimeSpan.Zero, null, Operator, Ct)).Status);
+        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Issuer.RotateAsync(rotated.Key.Id, TimeSpan.Zero, null, Operator, Ct)).Status);
+        Assert.Equal(RotateKeyStatus.NotFound, (await store.Issuer.RotateAsync("key_missing", TimeSpan.Zero, null, Operator, Ct)).Status);
+    }
+
+    [Fact]
+    public async Task Rotate_ConcurrentlyFromTwoProcesses_ExactlyOneSucceeds()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+        var old = await first.MintAsync(StoreHarness.Spec(), Ct);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            (i % 2 == 0 ? first : second).Issuer.RotateAsync(old.Key.Id, TimeSpan.FromMinutes(10), null, Operator, Ct)));
+
+        Assert.Single(results, r => r.Status == RotateKeyStatus.Rotated);
+        Assert.Equal(7, results.Count(r => r.Status == RotateKeyStatus.NotRotatable));
+        Assert.Equal(2, (await first.Keys.ListAsync(new KeyQuery(null, null, null, 100, 0), Ct)).Total);
+    }
+
+    // ---- audit ----
+
+    [Fact]
+    public async Task ListAudit_FiltersAndPages_NewestFirstWithoutSecrets()
+    {
+        var store = await OpenAsync();
+        var a = await store.MintAsync(StoreHarness.Spec("a"), Ct);
+        var b = await store.MintAsync(StoreHarness.Spec("b"), Ct);
+        await store.Keys.RevokeAsync(a.Key.Id, Operator, Ct);
+
+        var all = await store.Keys.ListAuditAsync(new AuditQuery(null, null, 2, 0), Ct);
+        var rest = await store.Keys.ListAuditAsync(new AuditQuery(null, null, 2, 2), Ct);
+        var forA = await store.Keys.ListAuditAsync(new AuditQuery(a.Key.Id, null, 10, 0), Ct);
+        var created = await store.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.KeyCreated, 10, 0), Ct);
+
+        Assert.Equal(3, all.Total);
+        Assert.Equal([(AuditActions.KeyRevoked, a.Key.Id), (AuditActions.KeyCreated, b.Key.Id)], all.Items.Select(e => (e.Action, e.KeyId)));
+        Assert.Equal([a.Key.Id], rest.Items.Select(e => e.KeyId));
+        Assert.Equal([AuditActions.KeyRevoked, AuditActions.KeyCreated], forA.Items.Select(e => e.Action));
+        Assert.Equal(2, created.Total);
+        Assert.All(all.Items.Concat(rest.Items), e =>
+        {
+            Assert.Equal(Operator, e.Actor);
+            Assert.Equal(Start, e.At);
+            Assert.True(e.Id > 0);
+        });
+        Assert.True(all.Items[0].Id > all.Items[1].Id);
+        foreach (var issued in new[] { a, b })
+        {
+            var hashHex = Convert.ToHexString(issued.Key is not null ? store.Hasher.Hash(issued.Plaintext).ToArray() : []);
+            Assert.All(forA.Items.Concat(created.Items), e =>
+            {
+                Assert.DoesNotContain(issued.Plaintext, e.Details ?? "", StringComparison.Ordinal);
+                Assert.DoesNotContain(hashHex, e.Details ?? "", StringComparison.OrdinalIgnoreCase);
+            });
+        }
+    }
+
+    // ---- admin credentials ----
+
+    [Fact]
+    public async Task AdminCredential_CreateFindListRevoke_FollowsTheContract()
+    {
+        var store = await OpenAsync();
+        var owner = await store.Issuer.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var admin = await store.Issuer.CreateAdminAsync("bob", AdminRole.Admin, Operator, Ct);
+
+        var found = await store.Admins.FindActiveByHashAsync(store.Hasher.Hash(admin.Plaintext), Ct);
+        Assert.Equal(admin.Credential, found);
+        Assert.Equal([owner.Credential, admin.Credential], await store.Admins.ListAsync(Ct));
+
+        var revoked = await store.Admins.RevokeAsync(admin.Credential.Id, Operator, Ct);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var again = await store.Admins.RevokeAsync(admin.Credential.Id, Operator, Ct);
+
+        Assert.Equal(Start.AddSeconds(1), revoked!.RevokedAt);
+        Assert.Equal(Start.AddSeconds(1), again!.RevokedAt);
+        Assert.Null(await store.Admins.FindActiveByHashAsync(store.Hasher.Hash(admin.Plaintext), Ct));
+        Assert.Null(await store.Admins.RevokeAsync("adm_missing", Operator, Ct));
+        Assert.Equal(2, (await store.Admins.ListAsync(Ct)).Count);
+        var audit = (await store.Keys.ListAuditAsync(new AuditQuery(null, null, 10, 0), Ct)).Items;
+        Assert.Equal([AuditActions.AdminRevoked, AuditActions.AdminCreated, AuditActions.AdminCreated], audit.Select(e => e.Action));
+        Assert.All(audit, e => Assert.DoesNotContain(admin.Plaintext, e.Details ?? "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Bootstrap_WhenACredentialExists_ReturnsNull()
+    {
+        var store = await OpenAsync();
+
+        var first = await store.Issuer.BootstrapAsync("agw_admin_configured-secret", Ct);
+        var second = await store.Issuer.BootstrapAsync(null, Ct);
+
+        Assert.NotNull(first);
+        Assert.Null(second);
+        Assert.Equal(AdminRole.Owner, (await store.Admins.FindActiveByHashAsync(store.Hasher.Hash("agw_admin_configured-secret"), Ct))?.Role);
+        Assert.Equal(AuditActions.AdminBootstrapped, Assert.Single((await store.Keys.ListAuditAsync(new AuditQuery(null, null, 10, 0), Ct)).Items).Action);
+    }
+
+    [Fact]
+    public async Task Bootstrap_ManyProcessesAtOnce_CreatesExactlyOneOwner()
+    {
+        var processes = new List<StoreHarness>();
+        for (var i = 0; i < 4; i++)
+        {
+            processes.Add(await OpenAsync());
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => processes[i % processes.Count].Issuer.BootstrapAsync(null, Ct)));
+
+        Assert.Single(results, r => r is not null);
+        Assert.Single(await processes[0].Admins.ListAsync(Ct));
+    }
+
+    // ---- change feed ----
+
+    [Fact]
+    public async Task Feed_NothingChanged_IsEmptyAtZero()
+    {
+        var store = await OpenAsync();
+
+        Assert.Equal(0, await store.Feed.GetLatestSequenceAsync(Ct));
+        Assert.Empty(await store.Feed.ReadAsync(0, 100, Ct));
+    }
+
+    [Fact]
+    public async Task Feed_EveryKeyMutation_AppendsInOrderAndPages()
+    {
+        var store = await OpenAsync();
+        var a = await store.MintAsync(StoreHarness.Spec("a"), Ct);
+        var b = await store.MintAsync(StoreHarness.Spec("b"), Ct);
+        await store.Keys.UpdateAsync(a.Key.Id, new KeyUpdate { Name = new(true, "a2") }, Operator, Ct);
+        await store.Keys.RevokeAsync(b.Key.Id, Operator, Ct);
+        var rotated = await store.Issuer.RotateAsync(a.Key.Id, TimeSpan.Zero, null, Operator, Ct);
+
+        var all = await store.Feed.ReadAsync(0, 100, Ct);
+
+        Assert.Equal([a.Key.Id, b.Key.Id, a.Key.Id, b.Key.Id, rotated.Successor!.Key.Id, a.Key.Id], all.Select(c => c.KeyId));
+        Assert.Equal(all.Select(c => c.Sequence).Order(), all.Select(c => c.Sequence));
+        Assert.Equal(all[^1].Sequence, await store.Feed.GetLatestSequenceAsync(Ct));
+        Assert.Equal(all.Skip(2).Take(2), await store.Feed.ReadAsync(all[1].Sequence, 2, Ct));
+        Assert.Empty(await store.Feed.ReadAsync(all[^1].Sequence, 100, Ct));
+    }
+
+    [Fact]
+    public async Task Feed_ConcurrentWritersFromTwoProcesses_PollerSeesEveryChange()
+    {
+        var writerA = await OpenAsync();
+        var writerB = await OpenAsync();
+        var poller = await OpenAsync();
+        var seen = new List<KeyChange>();
+        using var done = new CancellationTokenSource();
+
+        // A gateway polls "after the last sequence I saw" while two admin processes write; commit order must match
+        // sequence order, or a change that commits late behind a higher sequence would be skipped for ever.
+        var polling = Task.Run(async () =>
+        {
+            long cursor = 0;
+            while (true)
+            {
+                var finished = done.IsCancellationRequested;
+                var batch = await poller.Feed.ReadAsync(cursor, 1000, Ct);
+                seen.AddRange(batch);
+                cursor = batch.Count > 0 ? batch[^1].Sequence : cursor;
+                if (finished && batch.Count == 0)
+                {
+                    return;
+                }
+            }
+        }, Ct);
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            var writer = i % 2 == 0 ? writerA : writerB;
+            var issued = await writer.MintAsync(StoreHarness.Spec($"k{i}"), Ct);
+            await writer.Keys.UpdateAsync(issued.Key.Id, new KeyUpdate { Name = new(true, $"k{i}'") }, Operator, Ct);
+            await writer.Keys.RevokeAsync(issued.Key.Id, Operator, Ct);
+        }));
+        await done.CancelAsync();
+        await polling;
+
+        var everything = await poller.Feed.ReadAsync(0, 10_000, Ct);
+        Assert.Equal(120, everything.Count);
+        Assert.Equal(everything, seen);
+    }
+
+    // ---- usage and quotas ----
+
+    [Fact]
+    public async Task Usage_RecordedInHours_SumsOverTrailingWindows()
+    {
+        var store = await OpenAsync();
+        var key = (await store.MintAsync(StoreHarness.Spec(), Ct)).Key;
+        var now = Start.AddDays(40).AddMinutes(30);
+        var hour = UsageHours.Start(now);
+
+        await store.Usage.RecordUsageAsync(
+        [
+            new(key.Id, hour, 1, now),
+            new(key.Id, hour.AddHours(-23), 2, now),
+            new(key.Id, hour.AddHours(-24), 4, now),
+            new(key.Id, hour.AddDays(-6).AddHours(-23), 8, now),
+            new(key.Id, hour.AddDays(-7), 16, now),
+            new(key.Id, hour.AddDays(-29).AddHours(-23), 32, now),
+            new(key.Id, hour.AddDays(-30), 64, now),
+        ], Ct);
+        var usage = await store.Usage.GetUsageAsync([key.Id, "key_unused"], now, Ct);
+
+        Assert.Equal(new KeyUsage(3, 15, 63), usage[key.Id]);
+        Assert.False(usage.ContainsKey("key_unused"));
+        Assert.Empty(await store.Usage.GetUsageAsync([], now, Ct));
+    }
+
+    [Fact]
+    public async Task Usage_RepeatedBatches_AddUpAndLastUsedOnlyMovesForward()
+    {
+        var store = await OpenAsync();
+        var a = (await store.MintAsync(StoreHarness.Spec("a"), Ct)).Key;
+        var b = (await store.MintAsync(StoreHarness.Spec("b"), Ct)).Key;
+        var hour = UsageHours.Start(Start);
+
+        await store.Usage.RecordUsageAsync([new(a.Id, hour, 2, Start.AddMinutes(10)), new(a.Id, hour, 3, Start.AddMinutes(20)), new(b.Id, hour, 1, Start.AddMinutes(5))], Ct);
+        await store.Usage.RecordUsageAsync([new(a.Id, hour, 5, Start.AddMinutes(15)), new("key_deleted_or_unknown", hour, 1, Start)], Ct);
+        await store.Usage.RecordUsageAsync([], Ct);
+        var usage = await store.Usage.GetUsageAsync([a.Id, b.Id], Start.AddMinutes(30), Ct);
+
+        Assert.Equal(new KeyUsage(10, 10, 10), usage[a.Id]);
+        Assert.Equal(new KeyUsage(1, 1, 1), usage[b.Id]);
+        Assert.Equal(Start.AddMinutes(20), (await store.Keys.GetAsync(a.Id, Ct))!.LastUsedAt);
+        Assert.Equal(Start.AddMinutes(5), (await store.Keys.GetAsync(b.Id, Ct))!.LastUsedAt);
+    }
+
+    [Fact]
+    public async Task Usage_ConcurrentBatchesFromSeveralGateways_AllCountWithoutDeadlock()
+    {
+        var gateways = new List<StoreHarness>();
+        for (var i = 0; i < 3; i++)
+        {
+            gateways.Add(await OpenAsync());
+        }
+        var keys = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            keys.Add((await gateways[0].MintAsync(StoreHarness.Spec($"k{i}"), Ct)).Key.Id);
+        }
+        var hour = UsageHours.Start(Start);
+
+        // Each batch touches every key, in a different order, as independent gateways would.
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+        {
+            var order = i % 2 == 0 ? keys : Enumerable.Reverse(keys).ToList();
+            return gateways[i % gateways.Count].Usage.RecordUsageAsync([.. order.Select(k => new UsageIncrement(k, hour, 1, Start.AddSeconds(i)))], Ct);
+        }));
+        var usage = await gateways[0].Usage.GetUsageAsync(keys, Start, Ct);
+
+        Assert.All(keys, k => Assert.Equal(new KeyUsage(30, 30, 30), usage[k]));
+        Assert.All(keys, k => Assert.Equal(Start.AddSeconds(29), gateways[1].Keys.GetAsync(k, Ct).Result!.LastUsedAt));
+    }
+
+    [Fact]
+    public async Task Usage_Prune_DeletesHoursBeforeTheCutoffOnly()
+    {
+        var store = await OpenAsync();
+        var key = (await store.MintAsync(StoreHarness.Spec(), Ct)).Key;
+        var hour = UsageHours.Start(Start.AddDays(40));
+        await store.Usage.RecordUsageAsync([new(key.Id, hour.AddDays(-31), 1, hour), new(key.Id, hour.AddDays(-30), 2, hour), new(key.Id, hour, 4, hour)], Ct);
+
+        var pruned = await store.Usage.PruneUsageAsync(hour.AddDays(-30), Ct);
+
+        Assert.Equal(1, pruned);
+        Assert.Equal(0, await store.Usage.PruneUsageAsync(hour.AddDays(-30), Ct));
+        Assert.Equal(new KeyUsage(4, 4, 4), (await store.Usage.GetUsageAsync([key.Id], hour, Ct))[key.Id]);
+    }
+
+    [Fact]
+    public async Task Quota_AddedInBatches_SumsPerLineageAndPeriod()
+    {
+        var store = await OpenAsync();
+
+        await store.Usage.AddQuotaUsageAsync([new("lin_a", "d:2026-01-01", 2), new("lin_a", "d:2026-01-01", 3), new("lin_a", "m:2026-01", 5), new("lin_b", "d:2026-01-01", 7)], Ct);
+        await store.Usage.AddQuotaUsageAsync([new("lin_a", "d:2026-01-01", 1)], Ct);
+        await store.Usage.AddQuotaUsageAsync([], Ct);
+        var spent = await store.Usage.GetQuotaUsageAsync("lin_a", ["d:2026-01-01", "m:2026-01", "d:2026-01-02"], Ct);
+
+        Assert.Equal(6, spent["d:2026-01-01"]);
+        Assert.Equal(5, spent["m:2026-01"]);
+        Assert.False(spent.ContainsKey("d:2026-01-02"));
+        Assert.Equal(7, (await store.Usage.GetQuotaUsageAsync("lin_b", ["d:2026-01-01"], Ct))["d:2026-01-01"]);
+        Assert.Empty(await store.Usage.GetQuotaUsageAsync("lin_a", [], Ct));
+    }
+
+    [Fact]
+    public async Task Quota_ConcurrentBatches_AddUpExactly()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            (i % 2 == 0 ? first : second).Usage.AddQuotaUsageAsync([new("lin_a", "d:2026-01-01", 1), new("lin_a", "m:2026-01", 2)], Ct)));
+
+        var spent = await first.Usage.GetQuotaUsageAsync("lin_a", ["d:2026-01-01", "m:2026-01"], Ct);
+        Assert.Equal(20, spent["d:2026-01-01"]);
+        Assert.Equal(40, spent["m:2026-01"]);
+    }
+
+    // ---- per-owner cap ----
+
+    [Fact]
+    public async Task Create_FiftyParallelForOneOwner_ExactlyCapSucceed()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            (i % 2 == 0 ? first : second).Issuer.CreateAsync(StoreHarness.Spec($"k{i}", owner: "alice"), Operator, Ct)));
+
+        Assert.Equal(10, results.Count(r => r.Status == CreateKeyStatus.Created));
+        Assert.Equal(40, results.Count(r => r.Status == CreateKeyStatus.OwnerLimitReached));
+        Assert.Equal(10, (await first.Keys.ListAsync(new KeyQuery(null, "alice", KeyStatus.Active, 100, 0), Ct)).Total);
+        Assert.Equal(10, (await first.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.KeyCreated, 100, 0), Ct)).Total);
+    }
+
+    [Fact]
+    public async Task Create_RevokedAndExpiredKeys_DoNotCountTowardsTheCap()
+    {
+        var store = await OpenAsync(maxActivePerOwner: 2);
+        var revoked = await store.MintAsync(StoreHarness.Spec(owner: "alice"), Ct);
+        await store.MintAsync(StoreHarness.Spec(owner: "alice", expiresAt: Start.AddMinutes(1)), Ct);
+        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
+
+        await store.Keys.RevokeAsync(revoked.Key.Id, Operator, Ct);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: "bob"), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: null), Operator, Ct)).Status);
+    }
+
+    // ---- migrations ----
+
+    [Fact]
+    public async Task Migrate_RunAgain_ChangesNothingAndKeepsData()
+    {
+        var store = await OpenAsync();
+        var issued = await store.MintAsync(StoreHarness.Spec(), Ct);
+
+        var again = await store.Migrator.MigrateAsync(Ct);
+        var later = await (await OpenAsync()).Migrator.MigrateAsync(Ct);
+
+        Assert.True(again >= 1);
+        Assert.Equal(again, later);
+        Assert.NotNull(await store.Keys.GetAsync(issued.Key.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Migrate_SeveralProcessesStartTogether_AllSucceedOnOneSchema()
+    {
+        var processes = new List<StoreHarness>();
+        for (var i = 0; i < 5; i++)
+        {
+            processes.Add(await OpenAsync(migrate: false));
+        }
+
+        var versions = await Task.WhenAll(processes.Select(p => p.Migrator.MigrateAsync(Ct)));
+
+        Assert.Single(versions.Distinct());
+        Assert.Equal(CreateKeyStatus.Created, (await processes[^1].Issuer.CreateAsync(StoreHarness.Spec(), Operator, Ct)).Status);
+    }
+
+    private static async Task<string[]> ListIdsAsync(StoreHarness store, KeyQuery query) =>
+        [.. (await store.Keys.ListAsync(query, Ct)).Items.Select(k => k.Id).Order(StringComparer.Ordinal)];
+
+    private static string[] IdsOf(params IssuedKey[] keys) => [.. keys.Select(k => k.Key.Id).Order(StringComparer.Ordinal)];
+}
