@@ -189,7 +189,7 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             var newest = Directory.EnumerateDirectories("/usr/lib/postgresql")
                 .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
-                .Where(d => File.Exists(Path.Combine(d.Dir, "initdb")) && File.Exists(Path.Combine(d.Dir, "pg_ctl")))
+                .Where(d => HasServerTools(d.Dir))
                 .OrderByDescending(d => d.Version)
                 .Select(d => d.Dir)
                 .FirstOrDefault();
@@ -200,8 +200,16 @@ public sealed class PostgresServer : IAsyncLifetime
         }
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+            .FirstOrDefault(HasServerTools);
     }
+
+    // A symlink whose package was removed (some images link the tools into /usr/local/bin) does not count.
+    private static bool HasServerTools(string directory) =>
+        new[] { "initdb", "pg_ctl", "postgres" }.All(tool =>
+        {
+            var file = new FileInfo(Path.Combine(directory, tool));
+            return file.Exists && (file.LinkTarget is null || file.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true });
+        });
 
     private static async Task<bool> SucceedsAsync(string file, string[] arguments) =>
         await RunAsync(file, arguments, asPostgres: false, throwOnError: false) == 0;
