@@ -105,6 +105,12 @@ public sealed class PostgresUsageStore(PostgresDatabase database) : IUsageStore
         var rows = await connection.QueryAsync<(string Period, long Count)>(new CommandDefinition(
             "SELECT period, count FROM quota_usage WHERE lineage_id = @lineageId AND period = ANY(@periods)",
             new { lineageId, periods = periods.ToArray() }, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.Period, r => r.Count, StringComparer.Ordinal);
+        // Every period asked for gets an entry: one with no row yet has spent 0.
+        var spent = periods.Distinct(StringComparer.Ordinal).ToDictionary(p => p, _ => 0L, StringComparer.Ordinal);
+        foreach (var (period, count) in rows)
+        {
+            spent[period] = count;
+        }
+        return spent;
     }
 }

@@ -599,9 +599,10 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         Assert.Equal(6, spent["d:2026-01-01"]);
         Assert.Equal(5, spent["m:2026-01"]);
-        Assert.False(spent.ContainsKey("d:2026-01-02"));
+        Assert.Equal(0, spent["d:2026-01-02"]);
         Assert.Equal(7, (await store.Usage.GetQuotaUsageAsync("lin_b", ["d:2026-01-01"], Ct))["d:2026-01-01"]);
         Assert.Empty(await store.Usage.GetQuotaUsageAsync("lin_a", [], Ct));
+        Assert.Equal(0, (await store.Usage.GetQuotaUsageAsync("lin_never", ["m:2026-01"], Ct))["m:2026-01"]);
     }
 
     [Fact]
