@@ -16,10 +16,12 @@ internal static class AdminKeysEndpoints
 {
     public static RouteGroupBuilder MapAdminKeys(this IEndpointRouteBuilder app)
     {
-        var admins = app.MapGroup("/v1/admin-keys").RequireAuthorization(AdminPolicies.ManageAdmins).WithTags("Admin credentials");
+        var admins = app.MapGroup("/v1/admin-keys").RequireAuthorization(AdminPolicies.ManageAdmins).WithTags("Admin credentials")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         admins.MapPost("/", CreateAsync).WithName("CreateAdminKey");
         admins.MapGet("/", ListAsync).WithName("ListAdminKeys");
-        admins.MapDelete("/{id}", RevokeAsync).WithName("RevokeAdminKey");
+        admins.MapDelete("/{id}", RevokeAsync).WithName("RevokeAdminKey")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return admins;
     }
 

@@ -15,7 +15,8 @@ internal static class AuditEndpoints
 
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        var audit = app.MapGroup("/v1/audit").RequireAuthorization(AdminPolicies.ManageKeys).WithTags("Audit");
+        var audit = app.MapGroup("/v1/audit").RequireAuthorization(AdminPolicies.ManageKeys).WithTags("Audit")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         audit.MapGet("/", ListAsync).WithName("ListAuditEvents");
         return audit;
     }

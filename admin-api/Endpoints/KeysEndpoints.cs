@@ -7,6 +7,7 @@ using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace ApiGateway.AdminApi.Endpoints;
 
@@ -15,14 +16,17 @@ internal static class KeysEndpoints
 {
     public static RouteGroupBuilder MapKeys(this IEndpointRouteBuilder app)
     {
-        var keys = app.MapGroup("/v1/keys").RequireAuthorization(AdminPolicies.ManageKeys).WithTags("Keys");
-        keys.MapPost("/", CreateAsync).WithName("CreateKey");
+        var keys = app.MapGroup("/v1/keys").RequireAuthorization(AdminPolicies.ManageKeys).WithTags("Keys")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        keys.MapPost("/", CreateAsync).WithName("CreateKey").ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         keys.MapGet("/", ListAsync).WithName("ListKeys");
-        keys.MapGet("/{id}", GetAsync).WithName("GetKey");
+        keys.MapGet("/{id}", GetAsync).WithName("GetKey").ProducesProblem(StatusCodes.Status404NotFound);
         keys.MapPatch("/{id}", KeyChangesEndpoints.UpdateAsync).WithName("UpdateKey")
-            .Accepts<UpdateKeyRequest>("application/merge-patch+json", "application/json");
-        keys.MapDelete("/{id}", KeyChangesEndpoints.RevokeAsync).WithName("RevokeKey");
-        keys.MapPost("/{id}/rotate", KeyChangesEndpoints.RotateAsync).WithName("RotateKey");
+            .Accepts<UpdateKeyRequest>("application/merge-patch+json", "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        keys.MapDelete("/{id}", KeyChangesEndpoints.RevokeAsync).WithName("RevokeKey").ProducesProblem(StatusCodes.Status404NotFound);
+        keys.MapPost("/{id}/rotate", KeyChangesEndpoints.RotateAsync).WithName("RotateKey")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return keys;
     }
 
@@ -80,4 +84,9 @@ internal static class KeysEndpoints
 }
 
 /// <summary>The filters of <c>GET /v1/keys</c>.</summary>
-internal sealed record ListKeysQuery(string? WorkspaceId, string? Owner, string? Status, int? Limit, int? Offset);
+internal sealed record ListKeysQuery(
+    [property: FromQuery(Name = "workspaceId")] string? WorkspaceId,
+    [property: FromQuery(Name = "owner")] string? Owner,
+    [property: FromQuery(Name = "status")] string? Status,
+    [property: FromQuery(Name = "limit")] int? Limit,
+    [property: FromQuery(Name = "offset")] int? Offset);

@@ -98,6 +98,31 @@ public sealed class KeyChangesEndpointsTests(AdminApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Patch_ExpiredKey_Returns409()
+    {
+        var body = KeyRequests.Valid();
+        body["expiresAt"] = factory.Clock.GetUtcNow().AddSeconds(10).ToString("O");
+        var created = await _client.MintAsync(body);
+        factory.Clock.Advance(TimeSpan.FromSeconds(11));
+
+        using var response = await _client.PatchJsonAsync($"/v1/keys/{created.Str("id")}", """{ "expiresAt": null }""");
+
+        await ApiAssert.ProblemAsync(response, HttpStatusCode.Conflict, "Key cannot be changed");
+    }
+
+    [Fact]
+    public async Task Patch_EmptyBody_ReturnsRecordWithoutAuditEvent()
+    {
+        var created = await _client.MintAsync();
+
+        using var response = await _client.PatchJsonAsync($"/v1/keys/{created.Str("id")}", "{}");
+
+        await ApiAssert.JsonAsync(response, HttpStatusCode.OK);
+        var audit = await _client.GetJsonAsync($"/v1/audit?keyId={created.Str("id")}&action=key.updated");
+        Assert.Equal(0, audit.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task Patch_UnknownKey_Returns404()
     {
         using var response = await _client.PatchJsonAsync($"/v1/keys/{Ids.New("key")}", """{ "name": "x" }""");

@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ApiGateway.AdminApi.Tests.TestSupport;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGateway.AdminApi.Tests.Endpoints;
 
@@ -201,5 +204,42 @@ public sealed class KeysEndpointsTests(AdminApiFactory factory) : IClassFixture<
         {
             response.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task GetAndList_RecordedUsage_ShowLastUsedAtAndTrailingCounts()
+    {
+        var created = await _client.MintAsync(KeyRequests.Valid($"usage-{Guid.NewGuid():N}"));
+        var id = created.Str("id");
+        var now = factory.Clock.GetUtcNow();
+        await factory.Services.GetRequiredService<IUsageStore>().RecordUsageAsync(
+        [
+            new UsageIncrement(id, UsageHours.Start(now), 3, now),
+            new UsageIncrement(id, UsageHours.Start(now.AddDays(-3)), 4, now.AddDays(-3)),
+            new UsageIncrement(id, UsageHours.Start(now.AddDays(-20)), 5, now.AddDays(-20)),
+            new UsageIncrement(id, UsageHours.Start(now.AddDays(-40)), 6, now.AddDays(-40)),
+        ], Ct);
+
+        var fetched = await _client.GetJsonAsync($"/v1/keys/{id}");
+        var listed = (await _client.GetJsonAsync($"/v1/keys?owner={created.Str("owner")}")).GetProperty("items")[0];
+
+        foreach (var record in new[] { fetched, listed })
+        {
+            Assert.Equal(now, record.Time("lastUsedAt"));
+            var usage = record.GetProperty("usage");
+            Assert.Equal(3, usage.GetProperty("last24h").GetInt64());
+            Assert.Equal(7, usage.GetProperty("last7d").GetInt64());
+            Assert.Equal(12, usage.GetProperty("last30d").GetInt64());
+        }
+    }
+
+    [Fact]
+    public async Task OpenApi_ListKeys_DocumentsCamelCaseQueryParameters()
+    {
+        using var response = await _client.GetAsync("/openapi/v1.json", Ct);
+        var document = await ApiAssert.JsonAsync(response, HttpStatusCode.OK);
+
+        var parameters = document.GetProperty("paths").GetProperty("/v1/keys").GetProperty("get").GetProperty("parameters");
+        Assert.Equal(["workspaceId", "owner", "status", "limit", "offset"], parameters.EnumerateArray().Select(p => p.Str("name")));
     }
 }
