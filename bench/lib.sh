@@ -53,6 +53,15 @@ http_status() {
   line=${line#* }; echo "${line%% *}" | tr -dc '0-9'; echo
 }
 
+# metric PORT NAME: the value of an unlabelled Prometheus sample from http://127.0.0.1:PORT/metrics (HTTP/1.0: no chunking).
+metric() {
+  local port=$1 name=$2 fd
+  { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || { echo 0; return 0; }
+  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&"$fd"
+  timeout 10 cat <&"$fd" | awk -v n="$name" '$1 == n { printf "%.0f\n", $2; found = 1 } END { if (!found) print 0 }'
+  exec {fd}>&-
+}
+
 # wait_status PID PORT PATH EXPECTED [KEY]: polls until PATH answers EXPECTED (30 s deadline, process must stay alive).
 wait_status() {
   local pid=$1 port=$2 path=$3 expected=$4 key=${5:-} deadline=$((SECONDS + 30)) status
@@ -96,8 +105,9 @@ machine_info() {
   mem_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
   echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $((mem_kb / 1024)) MB RAM, $(uname -sr)"
   local tools=".NET SDK $(dotnet --version)"
-  command -v wrk >/dev/null && tools+=", $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
-  command -v nginx >/dev/null && tools+=", $(nginx -v 2>&1 | sed 's/^nginx version: //')"
+  # wrk -v exits 1: read its output without letting pipefail end the script.
+  if command -v wrk >/dev/null; then tools+=", $({ wrk -v 2>&1 || true; } | head -1 | awk '{print $1, $2}')"; fi
+  if command -v nginx >/dev/null; then tools+=", $({ nginx -v 2>&1 || true; } | sed 's/^nginx version: //')"; fi
   echo "- software: $tools"
   echo "- commit: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO_DIR" diff --quiet HEAD -- 2>/dev/null || echo ' (dirty)'), load average at start: $LOAD_AT_START"
 }

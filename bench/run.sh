@@ -116,6 +116,8 @@ STARTED_PIDS+=("$PID_nginx")
 TARGET_NAMES=(upstream bare-yarp gateway nginx)
 declare -A TARGET_PORT=([upstream]=$PORT_UPSTREAM [bare-yarp]=$PORT_YARP [gateway]=$PORT_GATEWAY [nginx]=$PORT_NGINX)
 declare -A TARGET_PID=([upstream]=$PID_upstream [bare-yarp]=$PID_bare_yarp [gateway]=$PID_gateway [nginx]=$PID_nginx)
+# Targets with a Prometheus endpoint: their managed allocation per request comes from dotnet_gc_allocated_bytes_total.
+declare -A TARGET_INTERNAL=([gateway]=$INTERNAL_GATEWAY)
 declare -A TARGET_LABEL=(
   [upstream]="upstream direct (no proxy)"
   [bare-yarp]="bare YARP (no checks)"
@@ -129,6 +131,7 @@ if [ -n "$GATEWAY_NOLIMIT_SETTING" ]; then
   TARGET_NAMES+=(gateway-nolimit)
   TARGET_PORT[gateway-nolimit]=$PORT_GATEWAY_NOLIMIT
   TARGET_PID[gateway-nolimit]=$PID_gateway_nolimit
+  TARGET_INTERNAL[gateway-nolimit]=$INTERNAL_GATEWAY_NOLIMIT
 fi
 [ -n "${TARGETS:-}" ] && read -r -a TARGET_NAMES <<<"$TARGETS"
 
@@ -147,21 +150,26 @@ done
 
 # --- measurement ----------------------------------------------------------------------------------------------
 RAW="$WORK/raw.tsv"
-printf 'round\ttarget\trps\tp50_us\tp99_us\tcpu_us_per_req\trss_mb\tnon2xx\tsocket_errors\n' >"$RAW"
+printf 'round\ttarget\trps\tp50_us\tp99_us\tcpu_us_per_req\trss_mb\tnon2xx\tsocket_errors\talloc_b_per_req\n' >"$RAW"
 
 # measure TARGET DURATION ROUND: one wrk run; appends a raw row unless ROUND is "warmup".
 measure() {
-  local t=$1 duration=$2 round=$3 before after line
+  local t=$1 duration=$2 round=$3 before after line alloc_before=0 alloc_after=0 internal
+  internal=${TARGET_INTERNAL[$t]:-}
+  [ -n "$internal" ] && alloc_before=$(metric "$internal" dotnet_gc_allocated_bytes_total)
   before=$(cpu_ticks "${TARGET_PID[$t]}")
   line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 5s -s "$BENCH_DIR/wrk-keys.lua" \
     "http://127.0.0.1:${TARGET_PORT[$t]}$PATH_UNDER_TEST" -- "$WORK/keys.txt" "$PATH_UNDER_TEST" | grep '^BENCH ' || true)
   after=$(cpu_ticks "${TARGET_PID[$t]}")
+  [ -n "$internal" ] && alloc_after=$(metric "$internal" dotnet_gc_allocated_bytes_total)
   [ -n "$line" ] || die "wrk produced no result for $t"
   [ "$round" = warmup ] && return 0
-  echo "$line" | awk -v r="$round" -v t="$t" -v ticks=$((after - before)) -v hz="$CLK_TCK" -v rss="$(rss_kb "${TARGET_PID[$t]}")" '{
+  echo "$line" | awk -v r="$round" -v t="$t" -v ticks=$((after - before)) -v hz="$CLK_TCK" -v rss="$(rss_kb "${TARGET_PID[$t]}")" \
+    -v alloc=$((alloc_after - alloc_before)) -v has_alloc="$internal" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "%s\t%s\t%.0f\t%d\t%d\t%.1f\t%.1f\t%d\t%d\n", r, t, v["requests"] / (v["duration_us"] / 1e6), v["p50_us"], v["p99_us"],
-        (v["requests"] > 0 ? ticks / hz * 1e6 / v["requests"] : 0), rss / 1024, v["non2xx"], v["socket_errors"] }' >>"$RAW"
+      printf "%s\t%s\t%.0f\t%d\t%d\t%.1f\t%.1f\t%d\t%d\t%s\n", r, t, v["requests"] / (v["duration_us"] / 1e6), v["p50_us"], v["p99_us"],
+        (v["requests"] > 0 ? ticks / hz * 1e6 / v["requests"] : 0), rss / 1024, v["non2xx"], v["socket_errors"],
+        (has_alloc != "" && v["requests"] > 0 ? sprintf("%.0f", alloc / v["requests"]) : "-") }' >>"$RAW"
   log "round $round $(tail -1 "$RAW" | cut -f2-)"
 }
 
@@ -179,9 +187,10 @@ col() { awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t { print $c }' "$RAW" |
 sum() { awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t { s += $c } END { print s + 0 }' "$RAW"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
-declare -A RPS P50 P99 CPU RSS
+declare -A RPS P50 P99 CPU RSS ALLOC
 for t in "${TARGET_NAMES[@]}"; do
   RPS[$t]=$(col "$t" 3); P50[$t]=$(col "$t" 4); P99[$t]=$(col "$t" 5); CPU[$t]=$(col "$t" 6); RSS[$t]=$(col "$t" 7)
+  ALLOC[$t]=$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t && $10 != "-" { print $10 }' "$RAW" | median)
 done
 base=bare-yarp
 STAMP=$(date -u +%Y-%m-%d-%H%M)
@@ -194,18 +203,19 @@ REPORT="$BENCH_DIR/results/$STAMP-e2e.md"
   echo "- load: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS rounds x $DURATION per target, interleaved (warm-up $WARMUP each); GET $PATH_UNDER_TEST"
   echo "  with \`Authorization: Bearer\` spread over $HOT_KEYS of $KEYS stored keys; medians over the rounds"
   echo
-  echo "| target | rps | p50 ms | p99 ms | CPU us/req | RSS MB | rps vs YARP | p99 vs YARP | CPU vs YARP | non-2xx |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| target | rps | p50 ms | p99 ms | CPU us/req | RSS MB | rps vs YARP | p99 vs YARP | CPU vs YARP | alloc B/req | non-2xx |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for t in "${TARGET_NAMES[@]}"; do
-    printf '| %s | %.0f | %.2f | %.2f | %.1f | %.0f | %s | %s | %s | %d |\n' "${TARGET_LABEL[$t]}" "${RPS[$t]}" \
+    printf '| %s | %.0f | %.2f | %.2f | %.1f | %.0f | %s | %s | %s | %s | %d |\n' "${TARGET_LABEL[$t]}" "${RPS[$t]}" \
       "$(awk -v v="${P50[$t]}" 'BEGIN { print v / 1000 }')" "$(awk -v v="${P99[$t]}" 'BEGIN { print v / 1000 }')" \
       "${CPU[$t]}" "${RSS[$t]}" \
       "$(ratio "${RPS[$t]}" "${RPS[$base]:-0}")" "$(ratio "${P99[$t]}" "${P99[$base]:-0}")" "$(ratio "${CPU[$t]}" "${CPU[$base]:-0}")" \
-      "$(sum "$t" 8)"
+      "$([ "${ALLOC[$t]}" = nan ] && echo '-' || echo "${ALLOC[$t]}")" "$(sum "$t" 8)"
   done
   echo
   echo "CPU us/req: user+system CPU of the target's process(es) (/proc/PID/stat; nginx: master + workers) over a run,"
   echo "divided by the requests wrk completed; for the upstream row it is the upstream's own cost. RSS: VmRSS after the run."
+  echo "alloc B/req: managed bytes the gateway allocated per request (its dotnet_gc_allocated_bytes_total over the run)."
   if [ -n "${RPS[gateway]:-}" ] && [ -n "${RPS[$base]:-}" ]; then
     echo
     echo "Targets (issue 7): gateway >= 0.95x bare YARP rps: $(ratio "${RPS[gateway]}" "${RPS[$base]}");" \
