@@ -1,0 +1,316 @@
+using System.Collections.Concurrent;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Gateway.RateLimiting;
+
+/// <summary>
+/// The in-process limiter: one <see cref="LineageCell"/> per key lineage holding a GCRA bucket and the calendar quota
+/// counters, decided together under the cell's lock so a refusal spends nothing. Refill is arithmetic on the clock, so
+/// there is no replenishment timer: the only background work is <see cref="FlushAsync"/> (persist quota deltas in one
+/// batch) and <see cref="Sweep"/> (evict idle cells), both driven by <see cref="RateLimitMaintenanceService"/>.
+/// </summary>
+internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
+{
+    private readonly ConcurrentDictionary<string, LineageCell> _cells = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<LineageCell> _dirty = new();
+    /// <summary>Deltas that could not go back into a cell (a period ended, or a flush failed): written by the next flush.</summary>
+    private readonly ConcurrentQueue<QuotaIncrement> _carried = new();
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly Func<string, LineageCell> _createCell = static id => new LineageCell(id);
+    private readonly IUsageStore _store;
+    private readonly TimeProvider _time;
+    private readonly IOptionsMonitor<RateLimitsOptions> _options;
+    private readonly ILogger<LocalKeyRateLimiter> _logger;
+    private volatile UtcCalendar _today;
+
+    public LocalKeyRateLimiter(IUsageStore store, TimeProvider time, IOptionsMonitor<RateLimitsOptions> options, ILogger<LocalKeyRateLimiter> logger)
+    {
+        _store = store;
+        _time = time;
+        _options = options;
+        _logger = logger;
+        _today = UtcCalendar.At(time.GetUtcNow().UtcTicks);
+    }
+
+    /// <summary>Lineages currently held in memory.</summary>
+    public int Count => _cells.Count;
+
+    public ValueTask<RateLimitDecision> AcquireAsync(RateLimitRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request.Policy);
+        while (true)
+        {
+            var cell = _cells.GetOrAdd(request.LineageId, _createCell);
+            var loaded = cell.Loaded ?? StartLoad(cell);
+            if (!loaded.IsCompleted && request.Policy.HasQuota)
+            {
+                // First use of the lineage in this process: its quota may already be partly spent (before a restart).
+                return AcquireWhenLoadedAsync(request, loaded, cancellationToken);
+            }
+            if (TryDecide(cell, request.Policy, out var decision))
+            {
+                return ValueTask.FromResult(decision);
+            }
+            // The sweep evicted the cell between the lookup and the lock: look the lineage up again.
+        }
+    }
+
+    private async ValueTask<RateLimitDecision> AcquireWhenLoadedAsync(RateLimitRequest request, Task loaded, CancellationToken cancellationToken)
+    {
+        await loaded.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await AcquireAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool TryDecide(LineageCell cell, RateLimitPolicy policy, out RateLimitDecision decision)
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        var calendar = Calendar(now);
+        lock (cell.Gate)
+        {
+            if (cell.Evicted)
+            {
+                decision = default;
+                return false;
+            }
+            cell.LastSeen = now;
+            MoveToPeriods(cell, calendar);
+
+            // GCRA. When the policy changed (tier, override, config), the spent requests carry over: the arrival time is
+            // rescaled to the new emission interval, then clamped to [now, now + burst] so no debt outlives the new bucket.
+            var tat = Math.Max(cell.Tat, now);
+            if (cell.EmissionTicks != policy.EmissionTicks)
+            {
+                if (cell.EmissionTicks != 0)
+                {
+                    tat = now + (long)((Int128)(tat - now) * policy.EmissionTicks / cell.EmissionTicks);
+                }
+                tat = Math.Min(tat, now + policy.BurstTicks);
+                cell.Tat = tat;
+                cell.EmissionTicks = policy.EmissionTicks;
+            }
+            tat = Math.Min(tat, now + policy.BurstTicks);
+            var next = tat + policy.EmissionTicks;
+            var refusal = RateLimitRefusal.None;
+            var retryAfter = 0L;
+            if (next - now > policy.BurstTicks)
+            {
+                refusal = RateLimitRefusal.Rate;
+                retryAfter = next - policy.BurstTicks - now;
+            }
+            if (policy.Daily is { } daily && cell.Day.Count >= daily && calendar.DayEnd - now > retryAfter)
+            {
+                refusal = RateLimitRefusal.DailyQuota;
+                retryAfter = calendar.DayEnd - now;
+            }
+            if (policy.Monthly is { } monthly && cell.Month.Count >= monthly && calendar.MonthEnd - now > retryAfter)
+            {
+                refusal = RateLimitRefusal.MonthlyQuota;
+                retryAfter = calendar.MonthEnd - now;
+            }
+
+            if (refusal == RateLimitRefusal.None)
+            {
+                tat = next;
+                cell.Tat = next;
+                cell.Day.Count++;
+                cell.Day.Unflushed++;
+                cell.Month.Count++;
+                cell.Month.Unflushed++;
+                MarkDirty(cell);
+            }
+            decision = new RateLimitDecision(
+                refusal,
+                policy,
+                Remaining: (policy.BurstTicks - (tat - now)) / policy.EmissionTicks,
+                ResetAfter: TimeSpan.FromTicks(tat - now),
+                RetryAfter: TimeSpan.FromTicks(retryAfter),
+                Daily: policy.Daily is { } d ? new QuotaStatus(d, Math.Max(0, d - cell.Day.Count), TimeSpan.FromTicks(calendar.DayEnd - now), UtcCalendar.DayWindow) : null,
+                Monthly: policy.Monthly is { } m ? new QuotaStatus(m, Math.Max(0, m - cell.Month.Count), TimeSpan.FromTicks(calendar.MonthEnd - now), calendar.MonthWindow) : null);
+            return true;
+        }
+    }
+
+    /// <summary>Rolls the cell's counters into the current day and month, carrying what the old periods had not flushed.</summary>
+    private void MoveToPeriods(LineageCell cell, UtcCalendar calendar)
+    {
+        var day = cell.Day.Period;
+        if (cell.Day.MoveTo(calendar.DayId) is > 0 and var dayLeft)
+        {
+            _carried.Enqueue(new QuotaIncrement(cell.LineageId, UtcCalendar.DayPeriodName(day), dayLeft));
+        }
+        var month = cell.Month.Period;
+        if (cell.Month.MoveTo(calendar.MonthId) is > 0 and var monthLeft)
+        {
+            _carried.Enqueue(new QuotaIncrement(cell.LineageId, UtcCalendar.MonthPeriodName(month), monthLeft));
+        }
+    }
+
+    private void MarkDirty(LineageCell cell)
+    {
+        if (!cell.Dirty)
+        {
+            cell.Dirty = true;
+            _dirty.Enqueue(cell);
+        }
+    }
+
+    private UtcCalendar Calendar(long now)
+    {
+        var today = _today;
+        if (today.Contains(now))
+        {
+            return today;
+        }
+        today = UtcCalendar.At(now);
+        _today = today;
+        return today;
+    }
+
+    /// <summary>Starts (once per cell) adding the counts the store already holds for the lineage's current day and month.</summary>
+    private Task StartLoad(LineageCell cell)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref cell.Loaded, done.Task, null) is { } existing)
+        {
+            return existing;
+        }
+        // Off the request thread: SQLite calls complete synchronously, and a key without quota need not wait at all.
+        _ = Task.Run(() => LoadAsync(cell, done));
+        return done.Task;
+    }
+
+    private async Task LoadAsync(LineageCell cell, TaskCompletionSource done)
+    {
+        try
+        {
+            var calendar = Calendar(_time.GetUtcNow().UtcTicks);
+            var stored = await _store.GetQuotaUsageAsync(cell.LineageId, [calendar.DayPeriod, calendar.MonthPeriod], _disposed.Token).ConfigureAwait(false);
+            lock (cell.Gate)
+            {
+                MoveToPeriods(cell, calendar);
+                // If the clock crossed into a new period since the read, the counts read belong to the old one: drop them.
+                if (cell.Day.Period == calendar.DayId)
+                {
+                    cell.Day.Count += stored.GetValueOrDefault(calendar.DayPeriod);
+                }
+                if (cell.Month.Period == calendar.MonthId)
+                {
+                    cell.Month.Count += stored.GetValueOrDefault(calendar.MonthPeriod);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Fail open on quota, never on rate: the lineage counts from zero here, and the deltas still add up in the store.
+            Log.QuotaLoadFailed(_logger, cell.LineageId, ex);
+        }
+        finally
+        {
+            done.SetResult();
+        }
+    }
+
+    /// <summary>
+    /// Writes every unflushed quota delta in one batch. Cells whose load has not finished wait for the next flush (their
+    /// load must read the store before their own deltas reach it). On failure the deltas are carried to the next flush.
+    /// </summary>
+    public async Task<int> FlushAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<QuotaIncrement>();
+        while (_carried.TryDequeue(out var carried))
+        {
+            batch.Add(carried);
+        }
+        var waiting = new List<LineageCell>();
+        for (var queued = _dirty.Count; queued > 0 && _dirty.TryDequeue(out var cell); queued--)
+        {
+            if (cell.Loaded is not { IsCompleted: true })
+            {
+                waiting.Add(cell);
+                continue;
+            }
+            lock (cell.Gate)
+            {
+                if (cell.Day.Unflushed > 0)
+                {
+                    batch.Add(new QuotaIncrement(cell.LineageId, UtcCalendar.DayPeriodName(cell.Day.Period), cell.Day.Unflushed));
+                    cell.Day.Unflushed = 0;
+                }
+                if (cell.Month.Unflushed > 0)
+                {
+                    batch.Add(new QuotaIncrement(cell.LineageId, UtcCalendar.MonthPeriodName(cell.Month.Period), cell.Month.Unflushed));
+                    cell.Month.Unflushed = 0;
+                }
+                cell.Dirty = false;
+            }
+        }
+        foreach (var cell in waiting)
+        {
+            _dirty.Enqueue(cell);
+        }
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+        try
+        {
+            await _store.AddQuotaUsageAsync(batch, cancellationToken).ConfigureAwait(false);
+            Log.QuotaFlushed(_logger, batch.Count);
+            return batch.Count;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            foreach (var increment in batch)
+            {
+                _carried.Enqueue(increment);
+            }
+            Log.QuotaFlushFailed(_logger, batch.Count, ex);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Evicts cells idle for <see cref="RateLimitsOptions.IdleSeconds"/> whose bucket is full again and whose quota is in
+    /// the store, so a later request rebuilds exactly the same state. Skipped entirely while a failed flush is carried.
+    /// </summary>
+    public int Sweep()
+    {
+        if (!_carried.IsEmpty)
+        {
+            return 0;
+        }
+        var now = _time.GetUtcNow().UtcTicks;
+        var idle = TimeSpan.FromSeconds(_options.CurrentValue.IdleSeconds).Ticks;
+        var evicted = 0;
+        foreach (var (lineageId, cell) in _cells)
+        {
+            lock (cell.Gate)
+            {
+                if (cell.Dirty || cell.Loaded is not { IsCompleted: true } || cell.Tat > now || now - cell.LastSeen < idle)
+                {
+                    continue;
+                }
+                cell.Evicted = true;
+                _cells.TryRemove(KeyValuePair.Create(lineageId, cell));
+            }
+            evicted++;
+        }
+        if (evicted > 0)
+        {
+            Log.CellsEvicted(_logger, evicted, _cells.Count);
+        }
+        return evicted;
+    }
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _disposed.Dispose();
+    }
+}

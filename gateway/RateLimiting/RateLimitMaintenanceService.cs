@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Gateway.RateLimiting;
+
+/// <summary>
+/// Every <see cref="RateLimitsOptions.QuotaFlushSeconds"/>: persists spent quota in one batch, then evicts idle cells
+/// (in that order, on one loop, so a cell is never evicted while its deltas are in flight). Flushes once more at shutdown.
+/// </summary>
+internal sealed partial class RateLimitMaintenanceService(
+    LocalKeyRateLimiter limiter, IOptions<RateLimitsOptions> options, TimeProvider time, ILogger<RateLimitMaintenanceService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.QuotaFlushSeconds), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await limiter.FlushAsync(stoppingToken);
+                limiter.Sweep();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: StopAsync flushes what is left.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        var written = await limiter.FlushAsync(cancellationToken);
+        Log.FinalFlush(logger, written);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Wrote {Count} quota counters at shutdown.", EventName = "QuotaFinalFlush")]
+        public static partial void FinalFlush(ILogger logger, int count);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace ApiGateway.Gateway.RateLimiting;
+
+/// <summary>
+/// The limits that apply to one request, resolved from the key and the tiers: a bucket of <see cref="Limit"/> requests
+/// refilled continuously over <see cref="PeriodSeconds"/> (GCRA), and optional calendar UTC quotas.
+/// </summary>
+internal sealed class RateLimitPolicy
+{
+    /// <summary>The policy name in the RateLimit headers of a key with its own <c>rateLimit</c>.</summary>
+    public const string KeyOverrideName = "key";
+    public const string DailyName = "daily";
+    public const string MonthlyName = "monthly";
+
+    public RateLimitPolicy(string name, int limit, int periodSeconds, long? daily, long? monthly)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(periodSeconds, 1);
+        Name = name;
+        Limit = limit;
+        PeriodSeconds = periodSeconds;
+        Daily = daily;
+        Monthly = monthly;
+        // Integer GCRA: one request costs EmissionTicks and the bucket holds exactly Limit of them, so a full bucket
+        // admits exactly Limit requests; the truncation makes the refill at most Limit ticks (100 ns each) faster per period.
+        EmissionTicks = Math.Max(1, periodSeconds * TimeSpan.TicksPerSecond / limit);
+        BurstTicks = EmissionTicks * limit;
+        var policy = string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={limit};w={periodSeconds}");
+        PolicyHeader = daily is { } d ? string.Create(CultureInfo.InvariantCulture, $"{policy}, \"{DailyName}\";q={d};w=86400") : policy;
+    }
+
+    public string Name { get; }
+
+    public int Limit { get; }
+
+    public int PeriodSeconds { get; }
+
+    public long? Daily { get; }
+
+    public long? Monthly { get; }
+
+    public bool HasQuota => Daily is not null || Monthly is not null;
+
+    /// <summary>The time one request adds to the bucket's theoretical arrival time.</summary>
+    public long EmissionTicks { get; }
+
+    /// <summary>How far ahead of now the theoretical arrival time may run: <c>Limit * EmissionTicks</c>.</summary>
+    public long BurstTicks { get; }
+
+    /// <summary><c>RateLimit-Policy</c> without the monthly item, whose window depends on the month.</summary>
+    public string PolicyHeader { get; }
+
+    /// <summary>Names that become sf-strings in the headers: kept to a safe alphabet.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+
+    public static bool IsReservedName(string name) =>
+        name.Equals(KeyOverrideName, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(DailyName, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(MonthlyName, StringComparison.OrdinalIgnoreCase);
+}

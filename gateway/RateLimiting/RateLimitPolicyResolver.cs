@@ -1,0 +1,58 @@
+using ApiGateway.Keys.Model;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Gateway.RateLimiting;
+
+/// <summary>
+/// Picks the policy of a request: the key's <c>rateLimit</c> override (named <c>key</c>), else its tier, else the default
+/// tier; quotas: the key's <c>quota</c> fields, each falling back to the tier's. Tiers follow config reloads; key
+/// changes arrive as a new <see cref="ApiKey"/> from the gateway's key cache.
+/// </summary>
+internal sealed class RateLimitPolicyResolver : IDisposable
+{
+    private readonly IDisposable? _subscription;
+    private volatile Tiers _tiers;
+
+    public RateLimitPolicyResolver(IOptionsMonitor<RateLimitsOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _tiers = new Tiers(options.CurrentValue);
+        // A reload that fails validation never reaches us (the monitor throws instead), so the last good tiers keep serving.
+        _subscription = options.OnChange(o => _tiers = new Tiers(o));
+    }
+
+    public RateLimitPolicy Resolve(ApiKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var tiers = _tiers;
+        var tier = key.Tier is { } name && tiers.ByName.TryGetValue(name, out var named) ? named : tiers.Default;
+        if (key.RateLimit is null && key.Quota is null)
+        {
+            return tier;
+        }
+        return new RateLimitPolicy(
+            key.RateLimit is null ? tier.Name : RateLimitPolicy.KeyOverrideName,
+            key.RateLimit?.Limit ?? tier.Limit,
+            key.RateLimit?.PeriodSeconds ?? tier.PeriodSeconds,
+            key.Quota?.Daily ?? tier.Daily,
+            key.Quota?.Monthly ?? tier.Monthly);
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+
+    private sealed class Tiers
+    {
+        public Tiers(RateLimitsOptions options)
+        {
+            ByName = options.Tiers.ToDictionary(
+                t => t.Key,
+                t => new RateLimitPolicy(t.Key, t.Value.Limit, t.Value.PeriodSeconds, t.Value.Daily, t.Value.Monthly),
+                StringComparer.OrdinalIgnoreCase);
+            Default = ByName[options.DefaultTier];
+        }
+
+        public Dictionary<string, RateLimitPolicy> ByName { get; }
+
+        public RateLimitPolicy Default { get; }
+    }
+}

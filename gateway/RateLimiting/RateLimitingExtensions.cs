@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Gateway.RateLimiting;
+
+internal static class RateLimitingExtensions
+{
+    /// <summary>
+    /// Registers the <c>RateLimits</c> options (validated at start), the policy resolver, and the in-process limiter with
+    /// its flush/eviction loop. A shared limiter (Redis) registers its <see cref="IKeyRateLimiter"/> before this call.
+    /// Needs an <c>IUsageStore</c> (<c>AddKeyStore</c>) for quota persistence.
+    /// </summary>
+    public static WebApplicationBuilder AddKeyRateLimits(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<RateLimitsOptions>().BindConfiguration(RateLimitsOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitsOptions>, RateLimitsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RateLimitPolicyResolver>();
+        services.TryAddSingleton<LocalKeyRateLimiter>();
+        services.TryAddSingleton<IKeyRateLimiter>(sp => sp.GetRequiredService<LocalKeyRateLimiter>());
+        services.AddHostedService<RateLimitMaintenanceService>();
+        return builder;
+    }
+
+    /// <summary>Admits requests against their key's limits; place after <c>UseAuthorization</c>.</summary>
+    public static IApplicationBuilder UseKeyRateLimits(this IApplicationBuilder app) =>
+        app.UseMiddleware<KeyRateLimitingMiddleware>();
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Gateway.RateLimiting;
+
+/// <summary>Checks the whole <c>RateLimits</c> section and reports every problem at once, each naming its setting.</summary>
+internal sealed class RateLimitsOptionsValidator : IValidateOptions<RateLimitsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RateLimitsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.Tiers.Count == 0)
+        {
+            failures.Add("RateLimits:Tiers must define at least one tier.");
+        }
+        foreach (var (tierName, tier) in options.Tiers)
+        {
+            var at = $"RateLimits:Tiers:{tierName}";
+            if (!RateLimitPolicy.IsValidName(tierName))
+            {
+                failures.Add($"{at}: the tier name must be 1-64 characters of a-z, A-Z, 0-9, '_', '-' or '.'.");
+            }
+            else if (RateLimitPolicy.IsReservedName(tierName))
+            {
+                failures.Add($"{at}: '{tierName}' is reserved (it names a per-key override or a quota in the RateLimit headers).");
+            }
+            if (tier is null)
+            {
+                failures.Add($"{at}: the tier has no settings.");
+                continue;
+            }
+            if (tier.Limit < 1)
+            {
+                failures.Add($"{at}:Limit must be at least 1 (was {tier.Limit}).");
+            }
+            if (tier.PeriodSeconds < 1)
+            {
+                failures.Add($"{at}:PeriodSeconds must be at least 1 (was {tier.PeriodSeconds}).");
+            }
+            if (tier.Daily is < 1)
+            {
+                failures.Add($"{at}:Daily must be at least 1 when set (was {tier.Daily}).");
+            }
+            if (tier.Monthly is < 1)
+            {
+                failures.Add($"{at}:Monthly must be at least 1 when set (was {tier.Monthly}).");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(options.DefaultTier))
+        {
+            failures.Add("RateLimits:DefaultTier must be set.");
+        }
+        else if (!options.Tiers.ContainsKey(options.DefaultTier))
+        {
+            failures.Add($"RateLimits:DefaultTier '{options.DefaultTier}' is not a tier in RateLimits:Tiers.");
+        }
+        if (options.QuotaFlushSeconds < 1)
+        {
+            failures.Add($"RateLimits:QuotaFlushSeconds must be at least 1 (was {options.QuotaFlushSeconds}).");
+        }
+        if (options.IdleSeconds < 1)
+        {
+            failures.Add($"RateLimits:IdleSeconds must be at least 1 (was {options.IdleSeconds}).");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using ApiGateway.Gateway.Authentication;
+using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ApiGateway.Gateway.Tests.RateLimiting;
+
+public sealed class KeyRateLimitingMiddlewareTests
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+
+    [Fact]
+    public async Task InvokeAsync_NoAuthenticatedKey_PassesThroughWithoutHeaders()
+    {
+        await using var h = await LimiterHarness.CreateAsync();
+        var (middleware, calls) = Create(h);
+        var context = NewContext(key: null);
+
+        await middleware.InvokeAsync(context);
+        await FireOnStartingAsync(context);
+
+        Assert.Equal(1, calls());
+        Assert.False(context.Response.Headers.ContainsKey("RateLimit"));
+        Assert.Equal(0, h.Limiter.Count);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_AuthorizationFailed_SpendsNothing()
+    {
+        await using var h = await LimiterHarness.CreateAsync();
+        var (middleware, _) = Create(h);
+        var context = NewContext(RateLimitTestData.Key());
+        context.Features.Get<ApiKeyRequestFeature>()!.FailureReason = "insufficient_scope";
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Equal(0, h.Limiter.Count);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_Allowed_CallsNextAndSetsHeaders()
+    {
+        await using var h = await LimiterHarness.CreateAsync(new DateTimeOffset(2026, 3, 10, 23, 0, 0, TimeSpan.Zero));
+        var (middleware, calls) = Create(h);
+        var key = RateLimitTestData.Key(tier: "free");
+        var context = NewContext(key);
+
+        await middleware.InvokeAsync(context);
+        await FireOnStartingAsync(context);
+
+        Assert.Equal(1, calls());
+        Assert.Equal("\"free\";q=100;w=60, \"daily\";q=10000;w=86400", context.Response.Headers["RateLimit-Policy"]);
+        Assert.Equal("\"free\";r=99;t=1, \"daily\";r=9999;t=3600", context.Response.Headers["RateLimit"]);
+        Assert.False(context.Features.Get<ApiKeyRequestFeature>()!.RateLimited);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_RateSpent_Returns429ProblemWithRetryAfterAndHeaders()
+    {
+        await using var h = await LimiterHarness.CreateAsync();
+        var (middleware, calls) = Create(h);
+        var key = RateLimitTestData.Key(rateLimit: new RateLimitOverride(2, 60));
+        await middleware.InvokeAsync(NewContext(key));
+        await middleware.InvokeAsync(NewContext(key));
+        h.Clock.Advance(TimeSpan.FromSeconds(10));
+        var context = NewContext(key);
+
+        await middleware.InvokeAsync(context);
+        await FireOnStartingAsync(context);
+
+        Assert.Equal(2, calls());
+        Assert.Equal(429, context.Response.StatusCode);
+        Assert.Equal("application/problem+json", context.Response.ContentType);
+        Assert.Equal("20", context.Response.Headers.RetryAfter);
+        Assert.Equal("\"key\";q=2;w=60, \"daily\";q=10000;w=86400", context.Response.Headers["RateLimit-Policy"]);
+        Assert.Equal("\"key\";r=0;t=50, \"daily\";r=9998;t=43190", context.Response.Headers["RateLimit"]);
+        Assert.True(context.Features.Get<ApiKeyRequestFeature>()!.RateLimited);
+        var problem = await ReadProblemAsync(context);
+        Assert.Equal(("Rate limit exceeded", 429), (problem.GetProperty("title").GetString(), problem.GetProperty("status").GetInt32()));
+        Assert.Equal("The limit of 2 requests per 60 seconds is spent.", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task InvokeAsync_MonthlyQuotaSpent_RetryAfterRunsToNextMonth()
+    {
+        await using var h = await LimiterHarness.CreateAsync(new DateTimeOffset(2026, 4, 30, 18, 0, 0, TimeSpan.Zero));
+        var (middleware, _) = Create(h);
+        var key = RateLimitTestData.Key(tier: "enterprise", quota: new QuotaOverride(null, 1));
+        await middleware.InvokeAsync(NewContext(key));
+        var context = NewContext(key);
+
+        await middleware.InvokeAsync(context);
+        await FireOnStartingAsync(context);
+
+        Assert.Equal(429, context.Response.StatusCode);
+        Assert.Equal("21600", context.Response.Headers.RetryAfter);
+        Assert.Equal("\"enterprise\";q=10000;w=60, \"monthly\";q=1;w=2592000", context.Response.Headers["RateLimit-Policy"]);
+        Assert.Equal("\"enterprise\";r=9999;t=1, \"monthly\";r=0;t=21600", context.Response.Headers["RateLimit"]);
+        Assert.Equal("The monthly quota of 1 requests is spent.", (await ReadProblemAsync(context)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task InvokeAsync_LineageAlreadyLoaded_CompletesSynchronously()
+    {
+        await using var h = await LimiterHarness.CreateAsync();
+        var (middleware, calls) = Create(h);
+        var key = RateLimitTestData.Key();
+        await middleware.InvokeAsync(NewContext(key));
+
+        var pending = middleware.InvokeAsync(NewContext(key));
+
+        Assert.True(pending.IsCompletedSuccessfully);
+        Assert.Equal(2, calls());
+    }
+
+    [Fact]
+    public async Task InvokeAsync_FirstUseAfterRestart_WaitsForStoredQuota()
+    {
+        await using var h = await LimiterHarness.CreateAsync();
+        var (middleware, calls) = Create(h);
+        var key = RateLimitTestData.Key(quota: new QuotaOverride(3, null));
+        await h.Store.AddQuotaUsageAsync([new QuotaIncrement(key.LineageId, "d:2026-03-10", 3)], TestContext.Current.CancellationToken);
+        var context = NewContext(key);
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Equal(0, calls());
+        Assert.Equal(429, context.Response.StatusCode);
+    }
+
+    private static (KeyRateLimitingMiddleware Middleware, Func<int> Calls) Create(LimiterHarness h)
+    {
+        var calls = 0;
+        var middleware = new KeyRateLimitingMiddleware(
+            _ => { Interlocked.Increment(ref calls); return Task.CompletedTask; },
+            h.Limiter,
+            new RateLimitPolicyResolver(h.Options),
+            NullLogger<KeyRateLimitingMiddleware>.Instance);
+        return (middleware, () => Volatile.Read(ref calls));
+    }
+
+    private DefaultHttpContext NewContext(ApiKey? key)
+    {
+        var context = new DefaultHttpContext { RequestServices = _services };
+        context.Features.Set<IHttpResponseFeature>(new StartableResponseFeature());
+        context.Response.Body = new MemoryStream();
+        context.Features.Set(new ApiKeyRequestFeature { Key = key });
+        return context;
+    }
+
+    private static Task FireOnStartingAsync(HttpContext context) =>
+        ((StartableResponseFeature)context.Features.Get<IHttpResponseFeature>()!).FireAsync();
+
+    private static async Task<JsonElement> ReadProblemAsync(HttpContext context)
+    {
+        context.Response.Body.Position = 0;
+        using var document = await JsonDocument.ParseAsync(context.Response.Body, cancellationToken: TestContext.Current.CancellationToken);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>A response feature that runs OnStarting callbacks when the test says the response starts.</summary>
+    private sealed class StartableResponseFeature : HttpResponseFeature
+    {
+        private readonly Stack<(Func<object, Task> Callback, object State)> _onStarting = new();
+
+        public override void OnStarting(Func<object, Task> callback, object state) => _onStarting.Push((callback, state));
+
+        public async Task FireAsync()
+        {
+            while (_onStarting.TryPop(out var entry))
+            {
+                await entry.Callback(entry.State);
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using ApiGateway.Gateway.RateLimiting;
+
+namespace ApiGateway.Gateway.Tests.RateLimiting;
+
+public sealed class RateLimitsOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_Defaults_Succeeds()
+    {
+        Assert.True(new RateLimitsOptionsValidator().Validate(null, RateLimitTestData.Options()).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_ManyProblems_ListsEveryOne()
+    {
+        var options = RateLimitTestData.Options(o =>
+        {
+            o.DefaultTier = "gold";
+            o.QuotaFlushSeconds = 0;
+            o.Tiers["free"] = new TierOptions { Limit = 0, PeriodSeconds = -1, Daily = 0, Monthly = 0 };
+            o.Tiers["key"] = new TierOptions { Limit = 1, PeriodSeconds = 1 };
+            o.Tiers["bad name"] = new TierOptions { Limit = 1, PeriodSeconds = 1 };
+        });
+
+        var result = new RateLimitsOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Equal(
+            [
+                "RateLimits:Tiers:free:Limit must be at least 1 (was 0).",
+                "RateLimits:Tiers:free:PeriodSeconds must be at least 1 (was -1).",
+                "RateLimits:Tiers:free:Daily must be at least 1 when set (was 0).",
+                "RateLimits:Tiers:free:Monthly must be at least 1 when set (was 0).",
+                "RateLimits:Tiers:key: 'key' is reserved (it names a per-key override or a quota in the RateLimit headers).",
+                "RateLimits:Tiers:bad name: the tier name must be 1-64 characters of a-z, A-Z, 0-9, '_', '-' or '.'.",
+                "RateLimits:DefaultTier 'gold' is not a tier in RateLimits:Tiers.",
+                "RateLimits:QuotaFlushSeconds must be at least 1 (was 0).",
+            ],
+            result.Failures);
+    }
+
+    [Fact]
+    public void Validate_NoTiers_Fails()
+    {
+        var result = new RateLimitsOptionsValidator().Validate(null, new RateLimitsOptions());
+
+        Assert.Contains("RateLimits:Tiers must define at least one tier.", result.Failures!);
+        Assert.Contains("RateLimits:DefaultTier 'free' is not a tier in RateLimits:Tiers.", result.Failures!);
+    }
+}
