@@ -3,6 +3,7 @@ using ApiGateway.Gateway.Health;
 using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.Metrics;
 using ApiGateway.Gateway.Proxy;
+using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Gateway.Scopes;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,7 +11,7 @@ builder.AddGatewayHosting();          // Hosting/: options, public URLs + Gatewa
 builder.AddApiKeyAuthentication();    // Authentication/: key store, cache, change-feed poller, Bearer key scheme
 builder.AddRouteScopes();             // Scopes/: deny-by-default policy, IP/workspace/mode/scope checks, route validation
 builder.AddGatewayProxy();            // Proxy/ + Transforms/: YARP from the routes file, identity headers, circuit breakers
-// builder.AddKeyRateLimits();        // RateLimiting/ (rate-limit feature)
+builder.AddKeyRateLimits();           // RateLimiting/: tiers, per-lineage GCRA + quotas, persisted in batches
 builder.AddGatewayTelemetry();        // Metrics/, Usage/: per-host Prometheus registry, per-key usage batched into the store
 
 var app = builder.Build();
@@ -19,7 +20,7 @@ app.UseGatewayTelemetry();            // counts every public request, refused on
 app.UseUnmatchedRoutesNotFound();     // no route matched: 404 problem, never forwarded, no key needed
 app.UseAuthentication();
 app.UseAuthorization();
-// app.UseKeyRateLimits();            // rate-limit slot: after scope checks, before forwarding
+app.UseKeyRateLimits();               // after scope checks, before forwarding: 429 + RateLimit headers
 
 var internalEndpoints = app.MapInternalEndpoints(); // /healthz, /readyz (internal port only)
 internalEndpoints.MapGatewayMetrics();             // /metrics, internal port only

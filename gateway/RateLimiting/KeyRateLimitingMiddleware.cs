@@ -1,5 +1,6 @@
 using System.Globalization;
 using ApiGateway.Gateway.Authentication;
+using ApiGateway.Gateway.Problems;
 using ApiGateway.Keys.Model;
 using Microsoft.Net.Http.Headers;
 
@@ -14,8 +15,6 @@ namespace ApiGateway.Gateway.RateLimiting;
 internal sealed partial class KeyRateLimitingMiddleware(
     RequestDelegate next, IKeyRateLimiter limiter, RateLimitPolicyResolver policies, ILogger<KeyRateLimitingMiddleware> logger)
 {
-    public const string RefusalTitle = "Rate limit exceeded";
-
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.Get<ApiKeyRequestFeature>();
@@ -55,8 +54,7 @@ internal sealed partial class KeyRateLimitingMiddleware(
             RateLimitRefusal.MonthlyQuota => string.Create(CultureInfo.InvariantCulture, $"The monthly quota of {decision.Monthly?.Limit} requests is spent."),
             _ => string.Create(CultureInfo.InvariantCulture, $"The limit of {decision.Policy.Limit} requests per {decision.Policy.PeriodSeconds} seconds is spent."),
         };
-        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: RefusalTitle, detail: detail)
-            .ExecuteAsync(context);
+        return GatewayProblems.WriteAsync(context, GatewayProblems.RateLimited, detail);
     }
 
     /// <summary>The state of the OnStarting callback: computed once, written (replacing any upstream copy) as the response starts.</summary>
