@@ -24,6 +24,7 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
     private readonly IOptionsMonitor<RateLimitsOptions> _options;
     private readonly ILogger<LocalKeyRateLimiter> _logger;
     private volatile UtcCalendar _today;
+    private int _disposeCount;
 
     public LocalKeyRateLimiter(IUsageStore store, TimeProvider time, IOptionsMonitor<RateLimitsOptions> options, ILogger<LocalKeyRateLimiter> logger)
     {
@@ -65,8 +66,6 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
 
     private bool TryDecide(LineageCell cell, RateLimitPolicy policy, out RateLimitDecision decision)
     {
-        var now = _time.GetUtcNow().UtcTicks;
-        var calendar = Calendar(now);
         lock (cell.Gate)
         {
             if (cell.Evicted)
@@ -74,6 +73,10 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
                 decision = default;
                 return false;
             }
+            // The clock is read under the lock, so a cell's decisions see time in order (a stale reading would
+            // make a later request look early).
+            var now = _time.GetUtcNow().UtcTicks;
+            var calendar = Calendar(now);
             cell.LastSeen = now;
             MoveToPeriods(cell, calendar);
 
@@ -308,9 +311,13 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
         return evicted;
     }
 
+    /// <summary>Idempotent: the container disposes the instance once per registration (concrete type and interface).</summary>
     public void Dispose()
     {
-        _disposed.Cancel();
-        _disposed.Dispose();
+        if (Interlocked.Exchange(ref _disposeCount, 1) == 0)
+        {
+            _disposed.Cancel();
+            _disposed.Dispose();
+        }
     }
 }

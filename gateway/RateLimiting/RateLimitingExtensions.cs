@@ -14,7 +14,10 @@ internal static class RateLimitingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<RateLimitsOptions>().BindConfiguration(RateLimitsOptions.SectionName).ValidateOnStart();
+        services.AddOptions<RateLimitsOptions>()
+            .BindConfiguration(RateLimitsOptions.SectionName)
+            .PostConfigure(o => o.UseDefaultTiersIfNone())
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitsOptions>, RateLimitsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RateLimitPolicyResolver>();

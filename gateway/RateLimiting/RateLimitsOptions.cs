@@ -14,6 +14,21 @@ public sealed class RateLimitsOptions
     /// <summary>How often spent quota is written to the store; a crash loses at most this much quota accounting.</summary>
     public int QuotaFlushSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// The tiers used when the configuration defines none (the same as <c>appsettings.json</c> ships, and the names the
+    /// admin API offers). A configuration that defines any tier replaces them all.
+    /// </summary>
+    public void UseDefaultTiersIfNone()
+    {
+        if (Tiers.Count > 0)
+        {
+            return;
+        }
+        Tiers["free"] = new TierOptions { Limit = 100, PeriodSeconds = 60, Daily = 10_000 };
+        Tiers["pro"] = new TierOptions { Limit = 1000, PeriodSeconds = 60, Daily = 1_000_000 };
+        Tiers["enterprise"] = new TierOptions { Limit = 10_000, PeriodSeconds = 60 };
+    }
+
     /// <summary>How long a lineage whose bucket is full again and whose quota is persisted stays in memory before eviction.</summary>
     public int IdleSeconds { get; set; } = 60;
 }

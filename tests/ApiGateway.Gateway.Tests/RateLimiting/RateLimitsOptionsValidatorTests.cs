@@ -47,4 +47,27 @@ public sealed class RateLimitsOptionsValidatorTests
         Assert.Contains("RateLimits:Tiers must define at least one tier.", result.Failures!);
         Assert.Contains("RateLimits:DefaultTier 'free' is not a tier in RateLimits:Tiers.", result.Failures!);
     }
+
+    [Fact]
+    public void UseDefaultTiersIfNone_NoTiersConfigured_AddsTheShippedTiers()
+    {
+        var options = new RateLimitsOptions();
+
+        options.UseDefaultTiersIfNone();
+
+        Assert.True(new RateLimitsOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal(["enterprise", "free", "pro"], options.Tiers.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(10_000, options.Tiers["free"].Daily);
+    }
+
+    [Fact]
+    public void UseDefaultTiersIfNone_TiersConfigured_LeavesThemAlone()
+    {
+        var options = new RateLimitsOptions { DefaultTier = "gold" };
+        options.Tiers["gold"] = new TierOptions { Limit = 1, PeriodSeconds = 1 };
+
+        options.UseDefaultTiersIfNone();
+
+        Assert.Equal(["gold"], options.Tiers.Keys);
+    }
 }
