@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ApiGateway.EndToEnd.Tests.Infrastructure;
+using ApiGateway.TestKit;
+
+namespace ApiGateway.EndToEnd.Tests.Gateway;
+
+/// <summary>
+/// Two real processes on one database: a key minted through the admin API works at the gateway (with the workspace
+/// injected upstream), and revoking it through the admin API is refused by the gateway within the contract's 1 s.
+/// </summary>
+public sealed class RevocationTests : IAsyncLifetime
+{
+    private readonly UpstreamServer _upstream = new();
+    private GatewayProcess _gateway = null!;
+    private AdminApiProcess _admin = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _upstream.StartAsync(Ct);
+        _gateway = await GatewayProcess.StartAsync(RoutesFile.SingleRoute("contacts", "/v1/contacts", "contacts:read", _upstream.BaseAddress), cancellationToken: Ct);
+        _admin = await AdminApiProcess.StartBesideAsync(_gateway, Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+        }
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+        await _upstream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Revoke_ThroughAdminApi_GatewayRefusesWithinOneSecond()
+    {
+        using var admin = _admin.CreateClient();
+        using var created = await admin.PostAsJsonAsync(new Uri("/v1/keys", UriKind.Relative),
+            new { name = "e2e", workspaceId = "ws_e2e", scopes = new[] { "contacts:read" } }, Ct);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(Ct)} {_admin.Process.Describe()}");
+        using var record = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct));
+        var id = record.RootElement.GetProperty("id").GetString()!;
+        var key = record.RootElement.GetProperty("key").GetString()!;
+
+        using var client = _gateway.CreatePublicClient(key);
+        using (var ok = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct))
+        {
+            Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{ok.StatusCode}. {_gateway.Process.Describe()}");
+        }
+        var forwarded = _upstream.Received.Last(r => r.Path == "/v1/contacts/1");
+        Assert.Equal("ws_e2e", forwarded.Header("X-Workspace-Id"));
+        Assert.Equal(id, forwarded.Header("X-Api-Key-Id"));
+        Assert.Null(forwarded.Header("Authorization"));
+
+        using (var revoked = await admin.DeleteAsync(new Uri($"/v1/keys/{id}", UriKind.Relative), Ct))
+        {
+            Assert.True(revoked.IsSuccessStatusCode, $"{revoked.StatusCode}: {await revoked.Content.ReadAsStringAsync(Ct)}");
+        }
+        var sinceRevoke = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var response = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct);
+            status = response.StatusCode;
+        }
+        while (status != HttpStatusCode.Unauthorized && sinceRevoke.Elapsed < TimeSpan.FromSeconds(5));
+        var elapsed = sinceRevoke.Elapsed;
+        TestContext.Current.TestOutputHelper?.WriteLine($"Revocation reached the gateway in {elapsed.TotalMilliseconds:F0} ms.");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.True(elapsed <= TimeSpan.FromSeconds(1), $"Revocation took {elapsed.TotalMilliseconds:F0} ms to reach the gateway.");
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Reflection;
+
+namespace ApiGateway.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The built admin API (<c>dotnet ApiGateway.AdminApi.dll</c>) as a real process beside a <see cref="GatewayProcess"/>:
+/// same working directory, database and routes file, a free port, and a known bootstrap owner credential.
+/// </summary>
+public sealed class AdminApiProcess : IAsyncDisposable
+{
+    public const string BootstrapKey = "e2e-bootstrap-owner-credential-0123456789abcdef";
+
+    private readonly ChildProcess _process;
+
+    private AdminApiProcess(ChildProcess process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public ChildProcess Process => _process;
+
+    public static string AdminApiDll { get; } = typeof(AdminApiProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "AdminApiDll").Value!;
+
+    public static async Task<AdminApiProcess> StartBesideAsync(GatewayProcess gateway, CancellationToken cancellationToken)
+    {
+        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var environment = new Dictionary<string, string>
+        {
+            // Urls, not ASPNETCORE_URLS: the admin API's appsettings.json sets Urls, which outranks the prefixed variable.
+            ["Urls"] = address.GetLeftPart(UriPartial.Authority),
+            ["ConnectionStrings__KeyStore"] = gateway.ConnectionString,
+            ["Gateway__RoutesFile"] = gateway.Environment["Gateway__RoutesFile"],
+            ["Admin__BootstrapKey"] = BootstrapKey,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        var process = ChildProcess.Start("admin-api", "dotnet", [AdminApiDll], gateway.WorkingDirectory.FullName, environment);
+        var admin = new AdminApiProcess(process, address);
+        try
+        {
+            using var client = admin.CreateClient();
+            var status = await Poll.UntilAsync(
+                async ct =>
+                {
+                    if (process.HasExited)
+                    {
+                        return HttpStatusCode.ServiceUnavailable;
+                    }
+                    using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), ct);
+                    return response.StatusCode;
+                },
+                s => s == HttpStatusCode.OK || process.HasExited,
+                TimeSpan.FromSeconds(60),
+                cancellationToken);
+            if (status != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"The admin API did not become healthy. {process.Describe()}");
+            }
+            return admin;
+        }
+        catch
+        {
+            await admin.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A client authenticated as the bootstrap owner.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {BootstrapKey}");
+        return client;
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+}
