@@ -7,7 +7,8 @@ namespace ApiGateway.Gateway.Metrics;
 
 /// <summary>
 /// Owns the contract's metrics (DESIGN.md "Metrics"), created once on the host's own <see cref="CollectorRegistry"/>.
-/// Label children are cached so that recording a request costs dictionary lookups and atomic adds, no allocation.
+/// Label children are cached per route, then per key label, then by status class, so that recording a request costs
+/// three dictionary lookups (key label, route, key) and a few atomic adds, and allocates nothing.
 /// </summary>
 internal sealed class GatewayMetrics
 {
@@ -21,9 +22,8 @@ internal sealed class GatewayMetrics
     private readonly Counter _rateLimited;
     private readonly Histogram _duration;
     private readonly FrozenDictionary<string, Counter.Child> _authFailures;
-    private readonly ConcurrentDictionary<(string KeyId, string Route, string Status), Counter.Child> _requestChildren = new();
+    private readonly ConcurrentDictionary<string, RouteSeries> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter.Child> _rateLimitedChildren = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Histogram.Child> _durationChildren = new(StringComparer.Ordinal);
 
     public GatewayMetrics(CollectorRegistry registry, KeyIdLabels keyIds)
     {
@@ -47,9 +47,17 @@ internal sealed class GatewayMetrics
     /// <param name="route">The YARP route id, or null when no route matched.</param>
     public void RequestCompleted(string? keyId, string? route, int statusCode, TimeSpan duration)
     {
-        route ??= NoRoute;
-        RequestsChild(_keyIds.Label(keyId), route, StatusClasses.Of(statusCode)).Inc();
-        DurationChild(route).Observe(duration.TotalSeconds);
+        var series = Series(route ?? NoRoute);
+        var label = _keyIds.Label(keyId);
+        if (!series.ByKey.TryGetValue(label, out var byStatus))
+        {
+            byStatus = series.ByKey.GetOrAdd(label, static _ => new Counter.Child?[StatusClasses.Count]);
+        }
+        var index = StatusClasses.IndexOf(statusCode);
+        // A race creates the child twice; prometheus-net hands out the same child for the same labels, so it is benign.
+        var child = Volatile.Read(ref byStatus[index]) ?? (byStatus[index] = _requests.WithLabels(label, series.Route, StatusClasses.Name(index)));
+        child.Inc();
+        series.Duration.Observe(duration.TotalSeconds);
     }
 
     /// <summary>Counts a refusal by its <see cref="AuthFailureReasons"/> value; values outside the closed set are ignored.</summary>
@@ -71,22 +79,22 @@ internal sealed class GatewayMetrics
         child.Inc();
     }
 
-    private Counter.Child RequestsChild(string keyId, string route, string status)
+    private RouteSeries Series(string route)
     {
-        var labels = (keyId, route, status);
-        if (!_requestChildren.TryGetValue(labels, out var child))
+        if (!_routes.TryGetValue(route, out var series))
         {
-            child = _requestChildren.GetOrAdd(labels, static (labels, counter) => counter.WithLabels(labels.KeyId, labels.Route, labels.Status), _requests);
+            series = _routes.GetOrAdd(route, static (route, histogram) => new RouteSeries(route, histogram.WithLabels(route)), _duration);
         }
-        return child;
+        return series;
     }
 
-    private Histogram.Child DurationChild(string route)
+    /// <summary>The cached children of one route: its duration histogram, and its request counters by key label and status class.</summary>
+    private sealed class RouteSeries(string route, Histogram.Child duration)
     {
-        if (!_durationChildren.TryGetValue(route, out var child))
-        {
-            child = _durationChildren.GetOrAdd(route, static (route, histogram) => histogram.WithLabels(route), _duration);
-        }
-        return child;
+        public string Route { get; } = route;
+
+        public Histogram.Child Duration { get; } = duration;
+
+        public ConcurrentDictionary<string, Counter.Child?[]> ByKey { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -4,17 +4,29 @@ namespace ApiGateway.Gateway.Usage;
 
 /// <summary>
 /// Flushes <see cref="UsageRecorder"/> every <see cref="UsageOptions.FlushSeconds"/> on the injected clock, prunes
-/// hourly rows past the retention once an hour, and flushes a last time at graceful shutdown (after the server has
-/// drained its requests: hosted services stop in reverse order, and the web server starts last).
+/// hourly rows past the retention once an hour (first on the first tick), and flushes a last time at graceful shutdown
+/// (after the server has drained its requests: hosted services stop in reverse order, and the web server starts last).
 /// </summary>
 internal sealed class UsageFlushService(UsageRecorder recorder, TimeProvider time, IOptions<UsageOptions> options) : BackgroundService
 {
     public static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
 
+    private PeriodicTimer? _timer;
+
+    /// <summary>
+    /// Creates the timer before the host reports started (.NET 10 runs all of <see cref="ExecuteAsync"/> in the
+    /// background), so the first flush is due one interval after start, whatever the clock does meanwhile.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FlushSeconds), time);
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FlushSeconds), time);
-        var nextPrune = time.GetUtcNow();
+        var timer = _timer ?? throw new InvalidOperationException("StartAsync creates the timer.");
+        var nextPrune = DateTimeOffset.MinValue;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -37,5 +49,11 @@ internal sealed class UsageFlushService(UsageRecorder recorder, TimeProvider tim
     {
         await base.StopAsync(cancellationToken);
         await recorder.FlushAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
     }
 }

@@ -122,4 +122,27 @@ public sealed class GatewayMetricsTests
         Assert.Equal(1, (await MetricsText.ScrapeAsync(_registry)).Series("gateway_requests_total", "key_id")["key_a"]);
         Assert.Equal(2, (await MetricsText.ScrapeAsync(other)).Series("gateway_requests_total", "key_id")["key_a"]);
     }
+
+    [Fact]
+    public async Task RequestCompleted_Concurrent_CountsEveryRequestOnce()
+    {
+        var metrics = Create();
+        string[] routes = ["contacts", "orders", "invoices"];
+        int[] statuses = [200, 404, 429, 503];
+
+        await Parallel.ForAsync(0, 4, TestContext.Current.CancellationToken, (worker, _) =>
+        {
+            for (var i = 0; i < 12_000; i++)
+            {
+                metrics.RequestCompleted($"key_{i % 10}", routes[i % 3], statuses[i % 4], TimeSpan.FromMilliseconds(1));
+            }
+            return ValueTask.CompletedTask;
+        });
+
+        var samples = await MetricsText.ScrapeAsync(_registry);
+        var series = samples.Series("gateway_requests_total", "key_id", "route", "status");
+        Assert.Equal(48_000, series.Values.Sum());
+        Assert.Equal(4 * 200, series["key_0|contacts|2xx"]); // only i ≡ 0 (mod 60) is key_0, contacts and 200: 200 per worker
+        Assert.Equal(48_000, samples.Series("gateway_request_duration_seconds_count", "route").Values.Sum());
+    }
 }

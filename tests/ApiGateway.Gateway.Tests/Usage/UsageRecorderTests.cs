@@ -25,7 +25,7 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     public async Task FlushAsync_AfterNRequests_StoreCountsNAndLastUsed()
     {
         var key = await _store.MintKeyAsync();
-        using var recorder = CreateRecorder();
+        var recorder = CreateRecorder();
         for (var i = 0; i < 250; i++)
         {
             recorder.Record(key.Id);
@@ -44,7 +44,7 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     public async Task FlushAsync_Twice_AddsOnlyNewCounts()
     {
         var key = await _store.MintKeyAsync();
-        using var recorder = CreateRecorder();
+        var recorder = CreateRecorder();
         recorder.Record(key.Id);
         await recorder.FlushAsync(Ct);
         Assert.Equal(0, await recorder.FlushAsync(Ct));
@@ -59,7 +59,7 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     public async Task Record_AcrossHourBoundary_WritesOneRowPerHour()
     {
         var key = await _store.MintKeyAsync();
-        using var recorder = CreateRecorder();
+        var recorder = CreateRecorder();
         recorder.Record(key.Id, new DateTimeOffset(2026, 1, 1, 10, 59, 59, TimeSpan.Zero));
         recorder.Record(key.Id, new DateTimeOffset(2026, 1, 1, 11, 0, 0, TimeSpan.Zero));
         recorder.Record(key.Id, new DateTimeOffset(2026, 1, 1, 11, 0, 1, TimeSpan.Zero));
@@ -74,7 +74,7 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     public async Task Record_ConcurrentWithFlushes_LosesNoRequest()
     {
         var key = await _store.MintKeyAsync();
-        using var recorder = CreateRecorder();
+        var recorder = CreateRecorder();
         const int Workers = 4;
         const int PerWorker = 20_000;
         using var done = new CancellationTokenSource();
@@ -105,7 +105,7 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     public async Task FlushAsync_StoreLocked_KeepsCountsAndWritesThemNextTime()
     {
         var key = await _store.MintKeyAsync();
-        using var recorder = CreateRecorder();
+        var recorder = CreateRecorder();
         recorder.Record(key.Id);
         recorder.Record(key.Id);
 
@@ -127,7 +127,7 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     public async Task FlushAsync_FailuresBeyondTheBound_DropOldestHoursFirst()
     {
         var key = await _store.MintKeyAsync();
-        using var recorder = CreateRecorder(maxPendingRows: 2);
+        var recorder = CreateRecorder(maxPendingRows: 2);
         var start = _clock.GetUtcNow();
         recorder.Record(key.Id, start.AddHours(-2));
         recorder.Record(key.Id, start.AddHours(-1));
@@ -150,7 +150,7 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     public async Task PruneAsync_RowsOlderThan30Days_AreDeleted()
     {
         var key = await _store.MintKeyAsync();
-        using var recorder = CreateRecorder();
+        var recorder = CreateRecorder();
         var now = _clock.GetUtcNow();
         recorder.Record(key.Id, now.AddDays(-31));
         recorder.Record(key.Id, now.AddDays(-29));
