@@ -117,6 +117,27 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
         Assert.NotNull((await _factory.Store.GetAsync(key.Key.Id, Ct))!.LastUsedAt);
     }
 
+    [Fact]
+    public async Task Pipeline_RateLimitedKey_Counts429PerKeyAndAsUsage()
+    {
+        var issuer = _factory.Services.GetRequiredService<ApiGateway.Keys.KeyIssuer>();
+        var spec = new ApiGateway.Keys.KeySpec("limited", "ws_main", ["contacts:read"], null, KeyMode.Live, null, null,
+            new RateLimitOverride(2, 60), null, [], []);
+        var key = (await issuer.CreateAsync(spec, GatewayFactory.TestActor, Ct)).Issued!;
+
+        await SendAsync(key.Plaintext, "/v1/contacts/1", HttpStatusCode.OK);
+        await SendAsync(key.Plaintext, "/v1/contacts/1", HttpStatusCode.OK);
+        await SendAsync(key.Plaintext, "/v1/contacts/1", HttpStatusCode.TooManyRequests);
+
+        var samples = MetricsText.Parse(await ScrapeAsync());
+        Assert.Equal(new Dictionary<string, double> { [key.Key.Id] = 1 }, samples.Series("gateway_rate_limited_total", "key_id"));
+        Assert.Equal(new Dictionary<string, double> { [$"{key.Key.Id}|contacts|2xx"] = 2, [$"{key.Key.Id}|contacts|4xx"] = 1 },
+            samples.Series("gateway_requests_total", "key_id", "route", "status"));
+
+        await _factory.Services.GetRequiredService<ApiGateway.Gateway.Usage.UsageRecorder>().FlushAsync(Ct);
+        Assert.Equal(3, (await UsageAsync(_factory.Services.GetRequiredService<IUsageStore>(), key.Key.Id)).Last24h);
+    }
+
     private async Task<KeyUsage> UsageAsync(IUsageStore usage, string keyId) =>
         (await usage.GetUsageAsync([keyId], _factory.Clock.GetUtcNow(), Ct)).GetValueOrDefault(keyId, KeyUsage.None);
 
