@@ -34,4 +34,23 @@ public sealed class RequestBodyLimitMiddlewareTests(AdminApiFactory factory) : I
 
         await ApiAssert.ValidationErrorAsync(response, "name");
     }
+
+    [Fact]
+    public async Task Create_ChunkedBodyOver64KBOnKestrel_Returns413Problem()
+    {
+        // No Content-Length: only the server's own body limit can stop it, so this runs on real Kestrel.
+        await using var kestrel = new AdminApiFactory().With("Urls", "http://127.0.0.1:0");
+        kestrel.UseKestrel(0);
+        kestrel.StartServer();
+        using var client = kestrel.CreateOwnerClient();
+        var json = Encoding.UTF8.GetBytes($$"""{ "name": "{{new string('a', 70 * 1024)}}" }""");
+        using var content = new StreamContent(new MemoryStream(json));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/keys") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await client.SendAsync(request, Ct);
+
+        await ApiAssert.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "Request body too large");
+    }
 }
