@@ -1,5 +1,6 @@
 using ApiGateway.AdminApi.Authentication;
 using ApiGateway.AdminApi.Bootstrap;
+using ApiGateway.AdminApi.Console;
 using ApiGateway.AdminApi.Endpoints;
 using ApiGateway.AdminApi.Hosting;
 using ApiGateway.AdminApi.Json;
@@ -16,6 +17,7 @@ builder.AddAdminProblems();        // Problems/: RFC 9457 for every error, 64 KB
 builder.AddAdminAuthentication();  // Authentication/: Bearer admin credentials, owner/admin policies
 builder.AddKeyManagement();        // Endpoints/ + Validation/
 builder.AddAdminOpenApi();         // OpenApi/: /openapi/v1.json
+builder.AddAdminConsole();         // Console/: the web console at /console (cookie sign-in, Razor Pages)
 
 var app = builder.Build();
 app.UseAdminProblems();
@@ -23,4 +25,5 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapAdminApi();
 app.MapAdminOpenApi();
+app.MapAdminConsole();              // GET / redirects to /console
 app.Run();

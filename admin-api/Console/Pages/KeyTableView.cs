@@ -1,0 +1,3 @@
+namespace ApiGateway.AdminApi.Console.Pages;
+
+public sealed record KeyTableView(IReadOnlyList<KeyRowView> Rows, bool Actions, string Caption);

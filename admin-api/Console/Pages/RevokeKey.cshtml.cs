@@ -1,0 +1,24 @@
+using ApiGateway.Keys.Storage;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ApiGateway.AdminApi.Console.Pages;
+
+/// <summary>Revokes through <see cref="IKeyStore"/> with the signed-in credential as actor: the same <c>key.revoked</c> event as the API.</summary>
+internal sealed class RevokeKeyModel(IKeyStore keys, TimeProvider time) : KeyActionModel(keys, time)
+{
+    private readonly IKeyStore _keys = keys;
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(string id, CancellationToken cancellationToken)
+    {
+        var revoked = await _keys.RevokeAsync(id, ConsoleSession.Actor(HttpContext), cancellationToken);
+        if (revoked is null)
+        {
+            return NotFound();
+        }
+        Notice = $"Revoked “{revoked.Name}” ({revoked.Prefix}). Requests with it now fail.";
+        return Redirect(ConsoleExtensions.BasePath);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using ApiGateway.Keys;
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.TestKit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace ApiGateway.AdminApi.Tests.Console;
+
+/// <summary>
+/// The admin API (console included) on real Kestrel at 127.0.0.1 with an OS-chosen port and a temp SQLite file,
+/// plus one headless Debian Chromium driven by Playwright (never a downloaded browser).
+/// </summary>
+public sealed class ConsoleAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly TempDatabase _database = new();
+    private IPlaywright? _playwright;
+
+    public ConsoleAppFixture()
+    {
+        BootstrapKey = new KeyFormat("agw").Mint(KeyMode.Admin);
+        RoutesFile = Path.Combine(_database.Directory.FullName, "routes.json");
+        File.Copy(Path.Combine(RepositoryRoot.FullName, "config", "routes.json"), RoutesFile);
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+    }
+
+    /// <summary>The first Owner credential (<c>Admin:BootstrapKey</c>).</summary>
+    public string BootstrapKey { get; }
+
+    public string RoutesFile { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static DirectoryInfo RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>Where screenshots go: <c>docs/</c> when <c>CONSOLE_SCREENSHOTS=docs</c>, else a temp folder.</summary>
+    public DirectoryInfo ScreenshotDirectory { get; } =
+        Environment.GetEnvironmentVariable("CONSOLE_SCREENSHOTS") == "docs"
+            ? new DirectoryInfo(Path.Combine(FindRepositoryRoot().FullName, "docs"))
+            : Directory.CreateTempSubdirectory("console-screens-");
+
+    public static bool HasChromium => File.Exists(ChromiumPath);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:KeyStore", _database.ConnectionString);
+        builder.UseSetting("Admin:BootstrapKey", BootstrapKey);
+        builder.UseSetting("Gateway:RoutesFile", RoutesFile);
+        builder.UseSetting("RateLimits:DefaultTier", "free");
+        builder.UseSetting("RateLimits:Tiers:free:Limit", "100");
+        builder.UseSetting("RateLimits:Tiers:free:PeriodSeconds", "60");
+        builder.UseSetting("RateLimits:Tiers:pro:Limit", "1000");
+        builder.UseSetting("RateLimits:Tiers:pro:PeriodSeconds", "60");
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First());
+        // The app bootstraps from Admin:BootstrapKey itself; this is a no-op then, and the same credential otherwise.
+        await Services.GetRequiredService<KeyIssuer>().BootstrapAsync(BootstrapKey, CancellationToken.None);
+        if (HasChromium)
+        {
+            _playwright = await Playwright.CreateAsync();
+            Browser = await _playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            });
+        }
+    }
+
+    /// <summary>A fresh browser context (own cookies) at the laptop size the console is designed for.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        // CI installs it (.ci/apt-packages.txt), so there a missing browser is a failure, not a skip.
+        Assert.False(!HasChromium && Environment.GetEnvironmentVariable("CI") == "true", $"{ChromiumPath} is missing on CI.");
+        Assert.SkipUnless(HasChromium, $"Debian's chromium is not installed at {ChromiumPath} (apt-get install chromium).");
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = BaseAddress.ToString(),
+            ViewportSize = new() { Width = 1280, Height = 800 },
+            Locale = "en-GB",
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+        _database.Dispose();
+    }
+
+    private static DirectoryInfo FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ApiGateway.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir ?? throw new InvalidOperationException("ApiGateway.sln not found above the test output.");
+    }
+}

@@ -1,0 +1,217 @@
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ApiGateway.AdminApi.Tests.Console;
+
+/// <summary>The console in a real headless Chromium: what an operator does, end to end.</summary>
+public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<ConsoleAppFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task KeyLifecycle_CreateUseRevoke_ListedUsedRevokedAndAudited()
+    {
+        var page = await app.NewPageAsync();
+        var name = "billing-sync-" + Guid.NewGuid().ToString("N")[..6];
+
+        await SignInAsync(page);
+        await ScreenshotAsync(page, "keys-empty");
+
+        // Create: the dialog, scopes per resource, 90 days suggested.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create key" }).ClickAsync();
+        var dialog = page.Locator("#create-dialog");
+        await Expect(dialog).ToBeVisibleAsync();
+        await dialog.GetByLabel("Name").FillAsync(name);
+        await dialog.GetByLabel("Workspace").FillAsync("ws_acme");
+        await dialog.GetByLabel("Owner").FillAsync("alice");
+        await Expect(dialog.GetByLabel("Expires in (days)")).ToHaveValueAsync("90");
+        await dialog.GetByRole(AriaRole.Group, new() { Name = "contacts" }).GetByLabel("read").CheckAsync();
+        await dialog.GetByRole(AriaRole.Group, new() { Name = "invoices" }).GetByLabel("write").CheckAsync();
+        await Expect(dialog.GetByRole(AriaRole.Group, new() { Name = "invoices" }).GetByLabel("read")).Not.ToBeCheckedAsync();
+        await Expect(dialog.GetByRole(AriaRole.Group, new() { Name = "reports" }).GetByLabel("write")).ToHaveCountAsync(0);
+        await dialog.GetByLabel("Rate-limit tier").SelectOptionAsync("pro");
+        await ScreenshotAsync(page, "create");
+        var created = await page.RunAndWaitForResponseAsync(
+            () => dialog.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync(),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/console/keys/new", StringComparison.Ordinal));
+
+        // Read it once.
+        Assert.Equal(200, created.Status);
+        Assert.Contains("no-store", created.Headers["cache-control"], StringComparison.Ordinal);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Key created" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("You will not see it again")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy" })).ToBeVisibleAsync();
+        var plaintext = await page.GetByLabel($"API key for “{name}” (live)").InputValueAsync();
+        Assert.True(new KeyFormat("agw").TryParse(plaintext, out var mode) && mode == KeyMode.Live);
+        Assert.EndsWith("/console", page.Url, StringComparison.Ordinal); // a reload re-reads the list, not the form
+        await ScreenshotAsync(page, "created");
+
+        // Listed, never used.
+        await page.GetByRole(AriaRole.Link, new() { Name = "I have copied it, back to keys" }).ClickAsync();
+        var row = page.Locator("#live-keys tr", new() { HasText = name });
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("[data-col=last-used]")).ToHaveTextAsync("Never");
+        await Expect(row.Locator("[data-col=usage-24h]")).ToHaveTextAsync("0");
+        await Expect(row).ToContainTextAsync(plaintext[..16]);
+        await Expect(row).ToContainTextAsync("2 scopes");
+        Assert.DoesNotContain(plaintext, await page.ContentAsync(), StringComparison.Ordinal);
+
+        // Used: last used and the 24h count change after a reload.
+        var key = Assert.Single((await app.Service<IKeyStore>().ListAsync(new KeyQuery("ws_acme", "alice", null, 100, 0), Ct)).Items, k => k.Name == name);
+        await UseKeyAsync(key, plaintext, requests: 3);
+        await page.ReloadAsync();
+        await Expect(row.Locator("[data-col=last-used]")).Not.ToHaveTextAsync("Never");
+        await Expect(row.Locator("[data-col=usage-24h]")).ToHaveTextAsync("3");
+        await ScreenshotAsync(page, "keys");
+
+        // Revoke, confirming in a dialog that names the key.
+        await row.GetByRole(AriaRole.Link, new() { Name = $"Revoke {name}" }).ClickAsync();
+        var revoke = page.Locator("#revoke-dialog");
+        await Expect(revoke).ToBeVisibleAsync();
+        await Expect(revoke).ToContainTextAsync(name);
+        await Expect(revoke).ToContainTextAsync(key.Prefix);
+        await ScreenshotAsync(page, "revoke");
+        await revoke.GetByRole(AriaRole.Button, new() { Name = "Revoke key" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Revoked “{name}”");
+        await Expect(page.Locator("#live-keys tr", new() { HasText = name })).ToHaveCountAsync(0);
+        var ended = page.Locator("#ended-keys tr", new() { HasText = name });
+        await Expect(ended).ToHaveCountAsync(1);
+        await Expect(ended.Locator(".badge")).ToHaveTextAsync("Revoked");
+
+        // Both events on the audit page, by the signed-in credential.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit log" })).ToBeVisibleAsync();
+        var events = page.Locator("table.audit tbody tr", new() { HasText = name });
+        await Expect(events).ToHaveCountAsync(2);
+        await Expect(events.Nth(0)).ToContainTextAsync("key.revoked");
+        await Expect(events.Nth(1)).ToContainTextAsync("key.created");
+        await Expect(events.Nth(0)).ToContainTextAsync("bootstrap");
+        await ScreenshotAsync(page, "audit");
+    }
+
+    [Fact]
+    public async Task SignIn_WrongCredential_ShowsErrorAndNoSession()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/console");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in"));
+        await page.GetByLabel("Admin credential").FillAsync("agw_admin_" + new string('x', 49));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not valid");
+        await ScreenshotAsync(page, "signin-refused");
+        var cookies = await page.Context.CookiesAsync();
+        Assert.DoesNotContain(cookies, c => c.Name == ".agw.console");
+        await page.GotoAsync("/console");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in"));
+    }
+
+    [Fact]
+    public async Task Rotate_WithGracePeriod_ShowsNewKeyOnceAndKeepsOldUntilThen()
+    {
+        var page = await app.NewPageAsync();
+        var name = "rotating-" + Guid.NewGuid().ToString("N")[..6];
+        await SignInAsync(page);
+        await CreateThroughPageAsync(page, name, "ws_rotate");
+        await page.GotoAsync("/console?q=" + name);
+        var row = page.Locator("#live-keys tr", new() { HasText = name });
+        var oldPrefix = (await row.Locator("td.mono").First.TextContentAsync())!.Trim();
+
+        await row.GetByRole(AriaRole.Link, new() { Name = $"Rotate {name}" }).ClickAsync();
+        var rotate = page.Locator("#rotate-dialog");
+        await Expect(rotate).ToContainTextAsync(name);
+        await rotate.GetByLabel("Old key").SelectOptionAsync("3600");
+        await rotate.GetByRole(AriaRole.Button, new() { Name = "Rotate key" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Key rotated" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("keeps working until")).ToBeVisibleAsync();
+        var successor = await page.Locator("#new-key").InputValueAsync();
+        Assert.NotEqual(oldPrefix, successor[..16]);
+        await page.GotoAsync("/console?q=" + name);
+        await Expect(page.Locator("#live-keys tr", new() { HasText = name })).ToHaveCountAsync(2);
+        Assert.DoesNotContain(successor, await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_FilterAndSearch_ServerSide()
+    {
+        var page = await app.NewPageAsync();
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        await SignInAsync(page);
+        await CreateThroughPageAsync(page, "search-a-" + tag, "ws_filter_" + tag);
+        await CreateThroughPageAsync(page, "search-b-" + tag, "ws_other_" + tag);
+
+        await page.GotoAsync("/console");
+        await page.GetByLabel("Search name or prefix").FillAsync("search-a-" + tag);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Expect(page.Locator("#live-keys tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#live-keys tbody tr")).ToContainTextAsync("search-a-" + tag);
+
+        await page.GotoAsync($"/console?workspace=ws_other_{tag}&status=active");
+        await Expect(page.Locator("#live-keys tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#live-keys tbody tr")).ToContainTextAsync("search-b-" + tag);
+        await Expect(page.GetByLabel("Status")).ToHaveValueAsync("active");
+    }
+
+    [Fact]
+    public async Task CreateKey_NoScope_ShowsErrorAndCreatesNothing()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        await page.GotoAsync("/console/keys/new");
+        await page.GetByLabel("Name").FillAsync("no-scopes");
+        await page.GetByLabel("Workspace").FillAsync("ws_invalid");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Pick at least one scope");
+        await Expect(page.GetByLabel("Name")).ToHaveValueAsync("no-scopes");
+        var keys = await app.Service<IKeyStore>().ListAsync(new KeyQuery("ws_invalid", null, null, 10, 0), Ct);
+        Assert.Empty(keys.Items);
+    }
+
+    [Fact]
+    public async Task SignOut_Button_EndsSession()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in$"));
+        await page.GotoAsync("/console/audit");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in"));
+    }
+
+    private async Task SignInAsync(IPage page)
+    {
+        await page.GotoAsync("/");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in"));
+        await ScreenshotAsync(page, "signin");
+        await page.GetByLabel("Admin credential").FillAsync(app.BootstrapKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API keys" })).ToBeVisibleAsync();
+        Assert.EndsWith("/console", page.Url, StringComparison.Ordinal);
+    }
+
+    private static async Task CreateThroughPageAsync(IPage page, string name, string workspace)
+    {
+        await page.GotoAsync("/console/keys/new");
+        await page.GetByLabel("Name").FillAsync(name);
+        await page.GetByLabel("Workspace").FillAsync(workspace);
+        await page.GetByRole(AriaRole.Group, new() { Name = "Everything" }).GetByLabel("*:read").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Key created" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>What the gateway's usage flush writes for <paramref name="requests"/> authenticated requests.</summary>
+    private async Task UseKeyAsync(ApiKey key, string plaintext, int requests)
+    {
+        _ = plaintext;
+        var now = DateTimeOffset.UtcNow;
+        await app.Service<IUsageStore>().RecordUsageAsync([new UsageIncrement(key.Id, UsageHours.Start(now), requests, now)], Ct);
+    }
+
+    private async Task ScreenshotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new() { Path = Path.Combine(app.ScreenshotDirectory.FullName, $"console-{name}.png"), FullPage = false });
+}
