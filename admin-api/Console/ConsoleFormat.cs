@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using ApiGateway.Keys.Model;
 
 namespace ApiGateway.AdminApi.Console;
@@ -12,6 +13,35 @@ internal static class ConsoleFormat
     public static string IsoTime(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>An audit event's JSON details as short <c>name: value</c> pairs (arrays joined, objects left as JSON).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Details(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return [];
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return [KeyValuePair.Create("details", json)];
+            }
+            return [.. document.RootElement.EnumerateObject()
+                .Where(p => p.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+                .Select(p => KeyValuePair.Create(p.Name, p.Value.ValueKind switch
+                {
+                    JsonValueKind.String => p.Value.GetString() ?? "",
+                    JsonValueKind.Array => string.Join(", ", p.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())),
+                    _ => p.Value.GetRawText(),
+                }))];
+        }
+        catch (JsonException)
+        {
+            return [KeyValuePair.Create("details", json)];
+        }
+    }
 
     public static string StatusLabel(KeyStatus status) => status switch
     {

@@ -18,7 +18,6 @@ public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<C
         var name = "billing-sync-" + Guid.NewGuid().ToString("N")[..6];
 
         await SignInAsync(page);
-        await ScreenshotAsync(page, "keys-empty");
 
         // Create: the dialog, scopes per resource, 90 days suggested.
         await page.GetByRole(AriaRole.Link, new() { Name = "Create key" }).ClickAsync();
@@ -80,6 +79,7 @@ public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<C
         var ended = page.Locator("#ended-keys tr", new() { HasText = name });
         await Expect(ended).ToHaveCountAsync(1);
         await Expect(ended.Locator(".badge")).ToHaveTextAsync("Revoked");
+        await ScreenshotAsync(page, "keys-revoked");
 
         // Both events on the audit page, by the signed-in credential.
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
