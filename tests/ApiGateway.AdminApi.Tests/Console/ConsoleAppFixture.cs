@@ -21,20 +21,24 @@ public sealed class ConsoleAppFixture : WebApplicationFactory<Program>, IAsyncLi
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly TempDatabase _database = new();
+    private readonly SemaphoreSlim _gatewayLock = new(1, 1);
     private IPlaywright? _playwright;
+    private GatewayRunner? _gateway;
 
     public ConsoleAppFixture()
     {
         BootstrapKey = new KeyFormat("agw").Mint(KeyMode.Admin);
         RoutesFile = Path.Combine(_database.Directory.FullName, "routes.json");
-        File.Copy(Path.Combine(RepositoryRoot.FullName, "config", "routes.json"), RoutesFile);
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
     }
 
     /// <summary>The first Owner credential (<c>Admin:BootstrapKey</c>).</summary>
     public string BootstrapKey { get; }
 
+    /// <summary>The repository's sample routes (config/routes.json), pointed at <see cref="Upstream"/>.</summary>
     public string RoutesFile { get; }
+
+    public UpstreamServer Upstream { get; } = new();
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -64,6 +68,9 @@ public sealed class ConsoleAppFixture : WebApplicationFactory<Program>, IAsyncLi
 
     public async ValueTask InitializeAsync()
     {
+        await Upstream.StartAsync();
+        var routes = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.FullName, "config", "routes.json"));
+        await File.WriteAllTextAsync(RoutesFile, routes.Replace("http://127.0.0.1:5080/", Upstream.BaseAddress.ToString(), StringComparison.Ordinal));
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First());
@@ -97,11 +104,31 @@ public sealed class ConsoleAppFixture : WebApplicationFactory<Program>, IAsyncLi
         return await context.NewPageAsync();
     }
 
+    /// <summary>The real gateway on the same database, started on first use.</summary>
+    public async Task<GatewayRunner> GatewayAsync(CancellationToken cancellationToken)
+    {
+        await _gatewayLock.WaitAsync(cancellationToken);
+        try
+        {
+            return _gateway ??= await GatewayRunner.StartAsync(_database.ConnectionString, RoutesFile, _database.Directory.FullName, cancellationToken);
+        }
+        finally
+        {
+            _gatewayLock.Release();
+        }
+    }
+
     public T Service<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
     public override async ValueTask DisposeAsync()
     {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+        _gatewayLock.Dispose();
+        await Upstream.DisposeAsync();
         if (Browser is not null)
         {
             await Browser.DisposeAsync();
