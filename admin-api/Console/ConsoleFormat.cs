@@ -10,6 +10,9 @@ internal static class ConsoleFormat
     public static string Time(DateTimeOffset? value, string none = "Never") =>
         value is { } time ? time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : none;
 
+    /// <summary>For table cells whose header says UTC.</summary>
+    public static string ShortTime(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
     public static string IsoTime(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

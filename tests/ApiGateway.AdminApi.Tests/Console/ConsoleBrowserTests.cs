@@ -132,6 +132,9 @@ public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<C
         Assert.NotEqual(oldPrefix, successor[..16]);
         await page.GotoAsync("/console?q=" + name);
         await Expect(page.Locator("#live-keys tr", new() { HasText = name })).ToHaveCountAsync(2);
+        var old = page.Locator("#live-keys tr", new() { HasText = oldPrefix });
+        await Expect(old.Locator(".badge.rotated")).ToHaveTextAsync("rotated");
+        await Expect(old.GetByRole(AriaRole.Link, new() { Name = $"Rotate {name}" })).ToHaveCountAsync(0);
         Assert.DoesNotContain(successor, await page.ContentAsync(), StringComparison.Ordinal);
     }
 
