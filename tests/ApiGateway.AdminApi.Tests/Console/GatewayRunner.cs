@@ -86,17 +86,6 @@ public sealed class GatewayRunner : IAsyncDisposable
         return client;
     }
 
-    /// <summary>
-    /// Whether this gateway build records usage: its telemetry feature (usage recorder and <c>/metrics</c>) is wired.
-    /// Until it is, callers write the usage a flush would have written themselves.
-    /// </summary>
-    public async Task<bool> RecordsUsageAsync(CancellationToken cancellationToken)
-    {
-        using var client = new HttpClient { BaseAddress = InternalAddress, Timeout = TimeSpan.FromSeconds(5) };
-        using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
-        return response.StatusCode == HttpStatusCode.OK;
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
