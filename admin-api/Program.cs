@@ -1,6 +1,6 @@
 using ApiGateway.AdminApi.Authentication;
 using ApiGateway.AdminApi.Bootstrap;
-using ApiGateway.AdminApi.Console;
+using ApiGateway.AdminApi.WebConsole;
 using ApiGateway.AdminApi.Endpoints;
 using ApiGateway.AdminApi.Hosting;
 using ApiGateway.AdminApi.Json;

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace ApiGateway.AdminApi.Console;
+namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>
 /// The console's stylesheet and script, embedded in the assembly so the console works from any working directory
@@ -21,7 +21,7 @@ internal static class ConsoleAssets
         var assembly = typeof(ConsoleAssets).Assembly;
         foreach (var name in ContentTypes.Keys)
         {
-            using var stream = assembly.GetManifestResourceStream("ApiGateway.AdminApi.Console.Assets." + name)
+            using var stream = assembly.GetManifestResourceStream("console-assets/" + name)
                 ?? throw new InvalidOperationException($"Console asset '{name}' is not embedded.");
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);
@@ -29,6 +29,7 @@ internal static class ConsoleAssets
         }
         var frozen = assets.ToFrozenDictionary(StringComparer.Ordinal);
         app.MapGet(ConsoleExtensions.BasePath + "/assets/{name}", (string name, HttpContext context) => Serve(frozen, name, context))
+            .AllowAnonymous() // the sign-in page needs its stylesheet; nothing here is private
             .ExcludeFromDescription();
     }
 

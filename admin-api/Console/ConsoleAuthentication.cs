@@ -4,7 +4,7 @@ using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
-namespace ApiGateway.AdminApi.Console;
+namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>
 /// The console's cookie session: it holds only the admin credential's id and role, never the credential, and every

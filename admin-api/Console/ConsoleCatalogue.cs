@@ -1,6 +1,6 @@
 using ApiGateway.Keys.Scopes;
 
-namespace ApiGateway.AdminApi.Console;
+namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>
 /// What the create form offers: the scope catalogue of the routes file (<c>Gateway:RoutesFile</c>) and the rate-limit

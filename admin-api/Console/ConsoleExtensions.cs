@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace ApiGateway.AdminApi.Console;
+namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>
 /// The admin web console (DESIGN.md <c>GET /console</c>): server-rendered Razor Pages under <c>/console</c>, signed in
@@ -49,7 +49,7 @@ public static class ConsoleExtensions
     public static WebApplication MapAdminConsole(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/", RedirectToConsole).ExcludeFromDescription();
+        app.MapGet("/", RedirectToConsole).AllowAnonymous().ExcludeFromDescription();
         ConsoleAssets.Map(app);
         app.MapRazorPages();
         return app;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ApiGateway.Keys.Model;
 
-namespace ApiGateway.AdminApi.Console;
+namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>How the console writes times, counts and statuses: UTC, invariant, "Never" for no date.</summary>
 internal static class ConsoleFormat

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc.Filters;
 
-namespace ApiGateway.AdminApi.Console;
+namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>
 /// Every console page is private and may hold a key's only copy: never cached, never framed, scripts and styles

@@ -1,6 +1,6 @@
 using ApiGateway.Keys.Model;
 
-namespace ApiGateway.AdminApi.Console;
+namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>The admin credential behind the current console request, as re-checked by <see cref="ConsoleAuthentication"/>.</summary>
 internal static class ConsoleSession

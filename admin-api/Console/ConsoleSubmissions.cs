@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace ApiGateway.AdminApi.Console;
+namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>
 /// One-time ids for the forms that mint a secret (create, rotate). The secret is shown only in the POST response, so

@@ -3,7 +3,7 @@ using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>The audit log, newest first, one page of <see cref="PageSize"/> events at a time.</summary>
 internal sealed class AuditModel(IKeyStore keys) : PageModel

@@ -4,7 +4,7 @@ using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>
 /// Mints a key through <see cref="KeyIssuer"/> with the signed-in credential as the audit actor. The plaintext is

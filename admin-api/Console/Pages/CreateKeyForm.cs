@@ -1,4 +1,4 @@
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>What the create-key form renders: the values so far, the choices, and any errors by field.</summary>
 public sealed class CreateKeyForm

@@ -1,4 +1,4 @@
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>The create-key form as posted.</summary>
 public sealed class CreateKeyInput

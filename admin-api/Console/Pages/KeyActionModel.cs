@@ -3,7 +3,7 @@ using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>The confirmation pages for one key (revoke, rotate): the no-script path behind the keys page's dialogs.</summary>
 internal abstract class KeyActionModel(IKeyStore keys, TimeProvider time) : PageModel

@@ -1,6 +1,6 @@
 using ApiGateway.Keys.Model;
 
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>One row of the keys table: the record, its status now and its usage.</summary>
 public sealed record KeyRowView(ApiKey Key, KeyStatus Status, KeyUsage Usage);

@@ -1,3 +1,3 @@
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 public sealed record KeyTableView(IReadOnlyList<KeyRowView> Rows, bool Actions, string Caption);

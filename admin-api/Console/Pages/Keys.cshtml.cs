@@ -3,7 +3,7 @@ using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>The keys table: live keys first, revoked and expired ones in their own section, filtered on the server.</summary>
 internal sealed class KeysModel(IKeyStore keys, IUsageStore usage, ConsoleCatalogue catalogue, TimeProvider time) : PageModel

@@ -1,7 +1,7 @@
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>Revokes through <see cref="IKeyStore"/> with the signed-in credential as actor: the same <c>key.revoked</c> event as the API.</summary>
 internal sealed class RevokeKeyModel(IKeyStore keys, TimeProvider time) : KeyActionModel(keys, time)

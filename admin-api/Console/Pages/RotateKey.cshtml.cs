@@ -2,7 +2,7 @@ using ApiGateway.Keys;
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>
 /// Rotates through <see cref="KeyIssuer"/> (same <c>key.rotated</c> event as the API) and shows the successor's plaintext

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace ApiGateway.AdminApi.Console.Pages;
+namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>POST only (with the antiforgery token): a link or image cannot sign anyone out.</summary>
 internal sealed class SignOutModel : PageModel

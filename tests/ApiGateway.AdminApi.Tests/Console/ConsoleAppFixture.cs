@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
-namespace ApiGateway.AdminApi.Tests.Console;
+namespace ApiGateway.AdminApi.Tests.WebConsole;
 
 /// <summary>
 /// The admin API (console included) on real Kestrel at 127.0.0.1 with an OS-chosen port and a temp SQLite file,

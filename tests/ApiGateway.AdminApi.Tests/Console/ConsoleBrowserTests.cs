@@ -4,7 +4,7 @@ using ApiGateway.Keys.Storage;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace ApiGateway.AdminApi.Tests.Console;
+namespace ApiGateway.AdminApi.Tests.WebConsole;
 
 /// <summary>The console in a real headless Chromium: what an operator does, end to end.</summary>
 public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<ConsoleAppFixture>

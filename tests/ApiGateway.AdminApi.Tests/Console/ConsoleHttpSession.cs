@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace ApiGateway.AdminApi.Tests.Console;
+namespace ApiGateway.AdminApi.Tests.WebConsole;
 
 /// <summary>A plain HttpClient with a cookie jar, for what a browser would not do (posts without the antiforgery token).</summary>
 public sealed partial class ConsoleHttpSession : IDisposable

@@ -3,7 +3,7 @@ using ApiGateway.Keys;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
 
-namespace ApiGateway.AdminApi.Tests.Console;
+namespace ApiGateway.AdminApi.Tests.WebConsole;
 
 /// <summary>The console's session, CSRF and caching rules, checked with a plain HttpClient against real Kestrel.</summary>
 public sealed class ConsoleSecurityTests(ConsoleAppFixture app) : IClassFixture<ConsoleAppFixture>

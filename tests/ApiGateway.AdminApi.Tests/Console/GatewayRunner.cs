@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
-namespace ApiGateway.AdminApi.Tests.Console;
+namespace ApiGateway.AdminApi.Tests.WebConsole;
 
 /// <summary>
 /// The built gateway (<c>dotnet ApiGateway.Gateway.dll</c>) as a real process on free loopback ports, sharing the
