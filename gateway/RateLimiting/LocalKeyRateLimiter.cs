@@ -171,6 +171,11 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
         return today;
     }
 
+    /// <summary>Period names, reusing today's strings: nearly every counter in a flush is in the current day and month.</summary>
+    private string DayPeriod(int dayId) => _today is { } today && today.DayId == dayId ? today.DayPeriod : UtcCalendar.DayPeriodName(dayId);
+
+    private string MonthPeriod(int monthId) => _today is { } today && today.MonthId == monthId ? today.MonthPeriod : UtcCalendar.MonthPeriodName(monthId);
+
     /// <summary>Starts (once per cell) adding the counts the store already holds for the lineage's current day and month.</summary>
     private Task StartLoad(LineageCell cell)
     {
@@ -238,12 +243,12 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
             {
                 if (cell.Day.Unflushed > 0)
                 {
-                    batch.Add(new QuotaIncrement(cell.LineageId, UtcCalendar.DayPeriodName(cell.Day.Period), cell.Day.Unflushed));
+                    batch.Add(new QuotaIncrement(cell.LineageId, DayPeriod(cell.Day.Period), cell.Day.Unflushed));
                     cell.Day.Unflushed = 0;
                 }
                 if (cell.Month.Unflushed > 0)
                 {
-                    batch.Add(new QuotaIncrement(cell.LineageId, UtcCalendar.MonthPeriodName(cell.Month.Period), cell.Month.Unflushed));
+                    batch.Add(new QuotaIncrement(cell.LineageId, MonthPeriod(cell.Month.Period), cell.Month.Unflushed));
                     cell.Month.Unflushed = 0;
                 }
                 cell.Dirty = false;

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace ApiGateway.Gateway.RateLimiting;
 
 /// <summary>
-/// Every <see cref="RateLimitsOptions.QuotaFlushSeconds"/>: persists spent quota in one batch, then evicts idle cells
-/// (in that order, on one loop, so a cell is never evicted while its deltas are in flight). Flushes once more at shutdown.
+/// Every <see cref="RateLimitsOptions.QuotaFlushSeconds"/>: persists spent quota in one batch, then (every half
+/// <see cref="RateLimitsOptions.IdleSeconds"/>) evicts idle cells; one loop, so a cell is never evicted while its deltas
+/// are in flight. Flushes once more at shutdown.
 /// </summary>
 internal sealed partial class RateLimitMaintenanceService(
     LocalKeyRateLimiter limiter, IOptions<RateLimitsOptions> options, TimeProvider time, ILogger<RateLimitMaintenanceService> logger)
@@ -13,12 +14,19 @@ internal sealed partial class RateLimitMaintenanceService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.QuotaFlushSeconds), time);
+        // Eviction only needs to keep pace with IdleSeconds; the sweep visits every cell, so it runs at most twice per idle time.
+        var sweepEvery = TimeSpan.FromSeconds(options.Value.IdleSeconds) / 2;
+        var lastSweep = time.GetUtcNow();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await limiter.FlushAsync(stoppingToken);
-                limiter.Sweep();
+                if (time.GetUtcNow() - lastSweep >= sweepEvery)
+                {
+                    limiter.Sweep();
+                    lastSweep = time.GetUtcNow();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
