@@ -51,8 +51,9 @@ public sealed class SqliteAdminCredentialStore(SqliteDatabase database, TimeProv
     public async Task<IReadOnlyList<AdminCredential>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        // rowid breaks ties within a millisecond in insertion order (ids are random), so the bootstrap owner stays first.
         var rows = await connection.QueryAsync<AdminRow>(new CommandDefinition(
-            "SELECT " + Columns + " FROM admin_credentials ORDER BY created_at, id", cancellationToken: cancellationToken));
+            "SELECT " + Columns + " FROM admin_credentials ORDER BY created_at, rowid", cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToCredential())];
     }
 

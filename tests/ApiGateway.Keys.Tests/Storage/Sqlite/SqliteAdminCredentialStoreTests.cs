@@ -78,6 +78,21 @@ public sealed class SqliteAdminCredentialStoreTests
         Assert.Null(await store.Admins.RevokeAsync(Ids.New("adm"), TestStore.Admin, Ct));
     }
 
+    [Fact]
+    public async Task ListAsync_SameMillisecond_CreationOrder()
+    {
+        using var store = await TestStore.CreateAsync();
+        var created = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var (credential, hash) = Credential(store, $"c{i}", AdminRole.Admin);
+            await store.Admins.CreateAsync(credential, hash, TestStore.Admin, Ct);
+            created.Add(credential.Id);
+        }
+
+        Assert.Equal(created, (await store.Admins.ListAsync(Ct)).Select(c => c.Id));
+    }
+
     private static (AdminCredential Credential, KeyHash Hash) Credential(TestStore store, string name, AdminRole role)
     {
         var plaintext = store.Format.Mint(KeyMode.Admin);
