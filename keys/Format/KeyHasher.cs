@@ -10,6 +10,17 @@ namespace ApiGateway.Keys.Format;
 /// </summary>
 public sealed class KeyHasher
 {
+    // One reusable digest per thread. On Linux a one-shot SHA256.HashData/HMACSHA256.HashData sets up a fresh OpenSSL 3
+    // digest context (with an implicit algorithm fetch) on every call, which costs more than hashing a key
+    // (bench/ApiGateway.Benchmarks: HashPrimitiveBenchmarks). GetHashAndReset leaves these holding no data between
+    // calls, so sharing them across hashers and hosts on a thread is safe; an HMAC one is rebuilt when the pepper changes.
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+    [ThreadStatic]
+    private static IncrementalHash? t_hmac;
+    [ThreadStatic]
+    private static byte[]? t_hmacPepper;
+
     private readonly byte[]? _pepper;
 
     public KeyHasher(string? pepper)
@@ -26,14 +37,9 @@ public sealed class KeyHasher
         try
         {
             Encoding.UTF8.GetBytes(key, bytes);
-            if (_pepper is null)
-            {
-                SHA256.HashData(bytes, digest);
-            }
-            else
-            {
-                HMACSHA256.HashData(_pepper, bytes, digest);
-            }
+            var hash = Digest();
+            hash.AppendData(bytes);
+            hash.GetHashAndReset(digest);
             return new KeyHash(digest);
         }
         finally
@@ -44,5 +50,20 @@ public sealed class KeyHasher
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    private IncrementalHash Digest()
+    {
+        if (_pepper is null)
+        {
+            return t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        }
+        if (t_hmac is null || !ReferenceEquals(t_hmacPepper, _pepper))
+        {
+            t_hmac?.Dispose();
+            t_hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _pepper);
+            t_hmacPepper = _pepper;
+        }
+        return t_hmac;
     }
 }

@@ -64,4 +64,40 @@ public sealed class KeyHasherTests
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(text)), new KeyHasher(null).Hash(text).ToArray());
         Assert.Equal(HMACSHA256.HashData("p"u8, Encoding.UTF8.GetBytes(text)), new KeyHasher("p").Hash(text).ToArray());
     }
+
+    [Fact]
+    public void Hash_HashersWithDifferentPeppersInterleaved_EachMatchesItsReference()
+    {
+        // Digests are reused per thread: switching pepper (and back) on one thread must never mix them up.
+        var key = _format.Mint(KeyMode.Live);
+        var bytes = Encoding.UTF8.GetBytes(key);
+        var plain = new KeyHasher(null);
+        var a = new KeyHasher("a");
+        var b = new KeyHasher("b");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HMACSHA256.HashData("a"u8, bytes), a.Hash(key).ToArray());
+            Assert.Equal(SHA256.HashData(bytes), plain.Hash(key).ToArray());
+            Assert.Equal(HMACSHA256.HashData("b"u8, bytes), b.Hash(key).ToArray());
+            Assert.Equal(HMACSHA256.HashData("b"u8, bytes), b.Hash(key).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Hash_ManyThreadsAtOnce_EveryHashMatchesItsReference()
+    {
+        var hasher = new KeyHasher("p");
+        var keys = Enumerable.Range(0, 2_000).Select(i => _format.Mint(KeyMode.Live)).ToArray();
+
+        var mismatches = 0;
+        Parallel.ForEach(keys, new ParallelOptions { MaxDegreeOfParallelism = 8 }, key =>
+        {
+            if (!HMACSHA256.HashData("p"u8, Encoding.UTF8.GetBytes(key)).AsSpan().SequenceEqual(hasher.Hash(key).ToArray()))
+            {
+                Interlocked.Increment(ref mismatches);
+            }
+        });
+
+        Assert.Equal(0, mismatches);
+    }
 }
