@@ -42,6 +42,14 @@ start_dotnet() {
   printf -v "PID_${name//-/_}" '%s' "$pid"
 }
 
+# The "bench" tier the seeded keys use: a bucket of 1M requests per second and a daily quota of 10^12, so the limiter
+# runs GCRA and the quota for every request and never refuses one.
+BENCH_TIER_SETTINGS=(
+  "RateLimits__Tiers__bench__Limit=1000000"
+  "RateLimits__Tiers__bench__PeriodSeconds=1"
+  "RateLimits__Tiers__bench__Daily=1000000000000"
+)
+
 # http_status PORT PATH [KEY]: the status code of one GET on 127.0.0.1 (000 when nothing answers), no curl needed.
 http_status() {
   local port=$1 path=$2 key=${3:-} fd line auth=""
@@ -59,6 +67,15 @@ metric() {
   { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || { echo 0; return 0; }
   printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&"$fd"
   timeout 10 cat <&"$fd" | awk -v n="$name" '$1 == n { printf "%.0f\n", $2; found = 1 } END { if (!found) print 0 }'
+  exec {fd}>&-
+}
+
+# http_headers PORT PATH KEY: the status line and headers of one GET with a key (HTTP/1.0, connection closed after).
+http_headers() {
+  local port=$1 path=$2 key=$3 fd
+  { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 0
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n\r\n' "$path" "$key" >&"$fd"
+  timeout 10 cat <&"$fd" | tr -d '\r' | sed '/^$/q'
   exec {fd}>&-
 }
 

@@ -30,11 +30,11 @@ cat >"$WORK/routes.json" <<JSON
     "Routes": { "bench": { "ClusterId": "upstream", "Match": { "Path": "/bench/{**rest}" }, "Metadata": { "Resource": "bench" } } },
     "Clusters": { "upstream": { "Destinations": { "d1": { "Address": "http://127.0.0.1:$PORT_UPSTREAM/" } } } } } }
 JSON
-(cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$WORK/keys.db" --count 10000 --plaintexts 1000 --out "$WORK/keys.txt") >&2
+(cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$WORK/keys.db" --count 10000 --plaintexts 1000 --out "$WORK/keys.txt" --scopes bench:read --tier bench) >&2
 start_dotnet upstream Bench.Upstream.dll "Urls=http://127.0.0.1:$PORT_UPSTREAM"
 start_dotnet bare-yarp Bench.BareYarp.dll "Urls=http://127.0.0.1:$PORT_YARP" "Gateway__RoutesFile=$WORK/routes.json"
 start_dotnet gateway ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY" "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY" \
-  "ConnectionStrings__KeyStore=Data Source=$WORK/keys.db" "Gateway__RoutesFile=$WORK/routes.json"
+  "ConnectionStrings__KeyStore=Data Source=$WORK/keys.db" "Gateway__RoutesFile=$WORK/routes.json" "${BENCH_TIER_SETTINGS[@]}"
 key=$(head -1 "$WORK/keys.txt")
 wait_status "$PID_bare_yarp" "$PORT_YARP" "$PATH_UNDER_TEST" 200 "$key" || die "bare YARP did not start"
 wait_status "$PID_gateway" "$PORT_GATEWAY" "$PATH_UNDER_TEST" 200 "$key" || die "gateway did not start"

@@ -55,7 +55,7 @@ JSON
 
 log "seeding $KEYS keys ($HOT_KEYS plaintexts for wrk)"
 (cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$WORK/keys.db" --count "$KEYS" --plaintexts "$HOT_KEYS" \
-  --out "$WORK/keys.txt" --scopes bench:read --rate 1000000/1) >&2
+  --out "$WORK/keys.txt" --scopes bench:read --tier bench) >&2
 FIRST_KEY=$(head -1 "$WORK/keys.txt")
 
 # nginx: the same keys as an exact-match map, limit_req per key id, proxying to the same upstream with keep-alive.
@@ -103,6 +103,7 @@ NGINX
 gateway_env=(
   "ConnectionStrings__KeyStore=Data Source=$WORK/keys.db"
   "Gateway__RoutesFile=$WORK/routes.json"
+  "${BENCH_TIER_SETTINGS[@]}"
 )
 start_dotnet upstream Bench.Upstream.dll "Urls=http://127.0.0.1:$PORT_UPSTREAM"
 start_dotnet bare-yarp Bench.BareYarp.dll "Urls=http://127.0.0.1:$PORT_YARP" "Gateway__RoutesFile=$WORK/routes.json"
@@ -146,6 +147,13 @@ for t in gateway gateway-nolimit nginx; do
   [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
   status=$(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST")
   [ "$status" = 401 ] || die "$t answered $status to a request without a key (expected 401)"
+done
+
+# The gateway rows must include the limiter: its answer carries the bench tier's RateLimit-Policy.
+for t in gateway; do
+  [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
+  http_headers "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" "$FIRST_KEY" | grep -qi '^RateLimit-Policy: "bench"' \
+    || die "$t answered without the bench tier's RateLimit-Policy header: is the limiter on the path?"
 done
 
 # --- measurement ----------------------------------------------------------------------------------------------

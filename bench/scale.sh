@@ -55,7 +55,7 @@ for count in $SCALE_COUNTS; do
   log "seeding $count keys"
   start_ns=$(date +%s%N)
   (cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$db" --count "$count" --plaintexts $((COLD_KEYS + 1)) \
-    --out "$WORK/keys-$count.txt" --scopes bench:read --rate 1000000/1) >&2
+    --out "$WORK/keys-$count.txt" --scopes bench:read --tier bench) >&2
   seed_s=$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
   db_mb=$(du -m "$db" | cut -f1)
   probe_key=$(head -1 "$WORK/keys-$count.txt")
@@ -64,7 +64,7 @@ for count in $SCALE_COUNTS; do
   start_ns=$(date +%s%N)
   start_dotnet gateway ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY" \
     "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY" \
-    "ConnectionStrings__KeyStore=Data Source=$db" "Gateway__RoutesFile=$WORK/routes.json"
+    "ConnectionStrings__KeyStore=Data Source=$db" "Gateway__RoutesFile=$WORK/routes.json" "${BENCH_TIER_SETTINGS[@]}"
   wait_status "$PID_gateway" "$PORT_GATEWAY" "$PATH_UNDER_TEST" 200 "$probe_key" \
     || { tail -30 "$WORK/gateway.log" >&2; die "gateway with $count keys did not serve a key"; }
   startup_s=$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')

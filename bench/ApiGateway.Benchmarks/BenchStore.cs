@@ -12,15 +12,18 @@ public sealed class BenchStore : IDisposable
 {
     private readonly DirectoryInfo _dir;
 
-    private BenchStore(DirectoryInfo dir, IKeyStore store, string plaintext, ApiKey key)
+    private BenchStore(DirectoryInfo dir, SqliteDatabase database, IKeyStore store, string plaintext, ApiKey key)
     {
         _dir = dir;
+        Usage = new SqliteUsageStore(database);
         Store = store;
         Plaintext = plaintext;
         Key = key;
     }
 
     public IKeyStore Store { get; }
+
+    public IUsageStore Usage { get; }
 
     public string Plaintext { get; }
 
@@ -47,7 +50,7 @@ public sealed class BenchStore : IDisposable
         };
         store.CreateAsync(new NewKey(key, BenchKeys.Hasher.Hash(plaintext)), 10, new Actor("adm_bench", "bench"), CancellationToken.None)
             .GetAwaiter().GetResult();
-        return new BenchStore(dir, store, plaintext, key);
+        return new BenchStore(dir, database, store, plaintext, key);
     }
 
     public void Dispose()

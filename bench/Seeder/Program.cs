@@ -1,7 +1,8 @@
 // Seeds the key store directly (not through the admin API): migrates the database like the gateway does, then
 // inserts N keys (and their lineages) in one transaction with prepared commands. The plaintexts of the first M keys
-// go to --out, one per line, for the load generator; the rest are never written anywhere. Every key gets a rate-limit
-// and a daily-quota override high enough never to refuse, so the limiter runs its full path without a 429.
+// go to --out, one per line, for the load generator; the rest are never written anywhere. Keys get a tier (--tier) or a
+// rate-limit and daily-quota override; the benchmarks make either high enough that the limiter runs its full path
+// (GCRA and quota) without ever answering 429.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -21,8 +22,9 @@ await new SqliteMigrator(database, NullLogger<SqliteMigrator>.Instance).MigrateA
 var format = new KeyFormat(options.Prefix);
 var hasher = new KeyHasher(options.Pepper);
 var scopesJson = JsonSerializer.Serialize(options.Scopes);
-var rateJson = string.Create(CultureInfo.InvariantCulture, $"{{\"limit\":{options.RateLimit},\"periodSeconds\":{options.RatePeriodSeconds}}}");
-var quotaJson = string.Create(CultureInfo.InvariantCulture, $"{{\"daily\":{options.DailyQuota}}}");
+var rateJson = options.RateLimit is null ? null
+    : string.Create(CultureInfo.InvariantCulture, $"{{\"limit\":{options.RateLimit},\"periodSeconds\":{options.RatePeriodSeconds}}}");
+var quotaJson = options.DailyQuota is null ? null : string.Create(CultureInfo.InvariantCulture, $"{{\"daily\":{options.DailyQuota}}}");
 var createdAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
 await using var connection = await database.OpenAsync(CancellationToken.None);
@@ -36,8 +38,8 @@ using var transaction = SqliteDatabase.BeginWrite(connection);
 using var lineage = Prepare(connection, transaction, "INSERT INTO key_lineages (id, created_at) VALUES ($id, $created_at)", "$id", "$created_at");
 using var key = Prepare(connection, transaction,
     "INSERT INTO api_keys (id, hash, prefix, name, mode, workspace_id, workspaces, owner, scopes, tier, rate_limit, quota, allowed_ips, lineage_id, created_at, created_by) " +
-    "VALUES ($id, $hash, $prefix, $name, 'live', 'ws_bench', '[]', NULL, $scopes, NULL, $rate_limit, $quota, '[]', $lineage_id, $created_at, 'adm_bench')",
-    "$id", "$hash", "$prefix", "$name", "$scopes", "$rate_limit", "$lineage_id", "$created_at", "$quota");
+    "VALUES ($id, $hash, $prefix, $name, 'live', 'ws_bench', '[]', NULL, $scopes, $tier, $rate_limit, $quota, '[]', $lineage_id, $created_at, 'adm_bench')",
+    "$id", "$hash", "$prefix", "$name", "$scopes", "$rate_limit", "$lineage_id", "$created_at", "$quota", "$tier");
 
 using var output = options.OutFile is null ? null : new StreamWriter(options.OutFile);
 for (var i = 0; i < options.Count; i++)
@@ -53,10 +55,11 @@ for (var i = 0; i < options.Count; i++)
     key.Parameters[2].Value = KeyFormat.VisiblePrefix(plaintext);
     key.Parameters[3].Value = string.Create(CultureInfo.InvariantCulture, $"bench-{i}");
     key.Parameters[4].Value = scopesJson;
-    key.Parameters[5].Value = rateJson;
+    key.Parameters[5].Value = (object?)rateJson ?? DBNull.Value;
     key.Parameters[6].Value = lineageId;
     key.Parameters[7].Value = createdAt;
-    key.Parameters[8].Value = quotaJson;
+    key.Parameters[8].Value = (object?)quotaJson ?? DBNull.Value;
+    key.Parameters[9].Value = (object?)options.Tier ?? DBNull.Value;
     key.ExecuteNonQuery();
 
     if (output is not null && i < options.Plaintexts)

@@ -2,8 +2,12 @@ using System.Globalization;
 
 namespace ApiGateway.Bench.Seeder;
 
-/// <summary>Command line of the seeder: <c>--db PATH --count N [--plaintexts M --out FILE --scopes a:b,c:d --rate LIMIT/SECONDS --daily-quota N --prefix agw --pepper P]</c>.</summary>
-internal sealed record SeedOptions(string Database, int Count, int Plaintexts, string? OutFile, string[] Scopes, int RateLimit, int RatePeriodSeconds, long DailyQuota, string Prefix, string? Pepper)
+/// <summary>
+/// Command line of the seeder: <c>--db PATH --count N [--plaintexts M --out FILE --scopes a:b,c:d --prefix agw --pepper P]</c>
+/// and either <c>--tier NAME</c> (keys use a configured tier) or per-key overrides <c>--rate LIMIT/SECONDS --daily-quota N</c>.
+/// </summary>
+internal sealed record SeedOptions(string Database, int Count, int Plaintexts, string? OutFile, string[] Scopes, string? Tier,
+    int? RateLimit, int? RatePeriodSeconds, long? DailyQuota, string Prefix, string? Pepper)
 {
     public static SeedOptions Parse(string[] args)
     {
@@ -19,16 +23,19 @@ internal sealed record SeedOptions(string Database, int Count, int Plaintexts, s
         string? Get(string name) => values.GetValueOrDefault(name);
         int GetInt(string name, int fallback) => Get(name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
-        var rate = (Get("rate") ?? "1000000/1").Split('/');
+        var tier = Get("tier");
+        var rate = (Get("rate") ?? (tier is null ? "1000000/1" : null))?.Split('/');
+        var daily = Get("daily-quota") ?? (tier is null ? "1000000000000" : null);
         return new SeedOptions(
             Get("db") ?? throw new ArgumentException("--db is required."),
             GetInt("count", 10_000),
             GetInt("plaintexts", 1_000),
             Get("out"),
             (Get("scopes") ?? "bench:read").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            int.Parse(rate[0], CultureInfo.InvariantCulture),
-            int.Parse(rate[1], CultureInfo.InvariantCulture),
-            long.Parse(Get("daily-quota") ?? "1000000000000", CultureInfo.InvariantCulture),
+            tier,
+            rate is null ? null : int.Parse(rate[0], CultureInfo.InvariantCulture),
+            rate is null ? null : int.Parse(rate[1], CultureInfo.InvariantCulture),
+            daily is null ? null : long.Parse(daily, CultureInfo.InvariantCulture),
             Get("prefix") ?? "agw",
             Get("pepper"));
     }
