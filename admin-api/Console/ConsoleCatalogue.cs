@@ -1,29 +1,19 @@
+using ApiGateway.AdminApi.Scopes;
+using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys.Scopes;
+using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>
-/// What the create form offers: the scope catalogue of the routes file (<c>Gateway:RoutesFile</c>) and the rate-limit
-/// tier names (<c>RateLimits:Tiers</c>). Uses the app's registered <see cref="ScopeCatalogue"/> when there is one, else
-/// reads the routes file, so a changed file shows up on the next page load.
+/// What the create form offers, from the same sources the API validates against: the scope catalogue of the routes
+/// file (<see cref="ScopeCatalogueSource"/>, reloaded on change) and the tier names of <c>RateLimits:Tiers</c>.
 /// </summary>
-internal sealed class ConsoleCatalogue(IServiceProvider services, IConfiguration configuration)
+internal sealed class ConsoleCatalogue(ScopeCatalogueSource scopes, IOptionsMonitor<RateLimitsOptions> rateLimits)
 {
-    public const string DefaultRoutesFile = "config/routes.json";
+    public ScopeCatalogue Scopes() => scopes.Current;
 
-    public ScopeCatalogue Scopes()
-    {
-        if (services.GetService<ScopeCatalogue>() is { } registered)
-        {
-            return registered;
-        }
-        var path = configuration["Gateway:RoutesFile"];
-        path = string.IsNullOrWhiteSpace(path) ? DefaultRoutesFile : path;
-        return File.Exists(path) ? ScopeCatalogue.FromRoutesFile(path) : new ScopeCatalogue([]);
-    }
+    public IReadOnlyList<string> Tiers() => [.. rateLimits.CurrentValue.Tiers.Keys.Order(StringComparer.Ordinal)];
 
-    public IReadOnlyList<string> Tiers() =>
-        [.. configuration.GetSection("RateLimits:Tiers").GetChildren().Select(s => s.Key).Order(StringComparer.Ordinal)];
-
-    public string? DefaultTier() => configuration["RateLimits:DefaultTier"];
+    public string? DefaultTier() => rateLimits.CurrentValue.DefaultTier;
 }

@@ -1,5 +1,6 @@
+using ApiGateway.AdminApi.Contracts;
+using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys;
-using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,9 +11,9 @@ namespace ApiGateway.AdminApi.WebConsole.Pages;
 /// Mints a key through <see cref="KeyIssuer"/> with the signed-in credential as the audit actor. The plaintext is
 /// rendered in this POST's response only (no redirect can carry it without putting it in a URL or cookie).
 /// </summary>
-internal sealed class CreateKeyModel(KeyIssuer issuer, ConsoleCatalogue catalogue, ConsoleSubmissions submissions, TimeProvider time) : PageModel
+internal sealed class CreateKeyModel(KeyIssuer issuer, KeyRequestValidator validator, ConsoleCatalogue catalogue, ConsoleSubmissions submissions) : PageModel
 {
-    public const int MaxExpiryDays = 3650;
+    public const int MaxExpiryDays = KeyFieldRules.MaxExpiresInDays;
 
     [BindProperty]
     public CreateKeyInput Input { get; set; } = new();
@@ -56,53 +57,33 @@ internal sealed class CreateKeyModel(KeyIssuer issuer, ConsoleCatalogue catalogu
         return Page();
     }
 
+    /// <summary>The API's own rules (<see cref="KeyRequestValidator"/>), so a key the console mints is one the API would mint.</summary>
     private Dictionary<string, string> Validate(out KeySpec? spec)
     {
-        spec = null;
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var name = Input.Name?.Trim() ?? "";
-        if (name.Length is < 1 or > 100)
+        var request = new CreateKeyRequest
         {
-            errors["Name"] = "Enter a name of 1 to 100 characters.";
-        }
-        var workspace = Input.Workspace?.Trim() ?? "";
-        if (workspace.Length is < 1 or > 100)
+            Name = Input.Name?.Trim(),
+            WorkspaceId = Input.Workspace?.Trim(),
+            Owner = string.IsNullOrWhiteSpace(Input.Owner) ? null : Input.Owner.Trim(),
+            Scopes = [.. Input.Scopes.Where(s => !string.IsNullOrWhiteSpace(s)).Distinct(StringComparer.Ordinal)],
+            Mode = Input.Mode,
+            ExpiresInDays = Input.ExpiresInDays,
+            Tier = string.IsNullOrWhiteSpace(Input.Tier) ? null : Input.Tier.Trim(),
+        };
+        var errors = new ValidationErrors();
+        spec = validator.Validate(request, errors);
+        var byField = errors.ToDictionary().ToDictionary(e => FormField(e.Key), e => string.Join(" ", e.Value), StringComparer.Ordinal);
+        if (request.Scopes.Count == 0)
         {
-            errors["Workspace"] = "Enter the workspace id the key acts in (1 to 100 characters).";
+            byField["Scopes"] = "Pick at least one scope."; // the form's words for the API's "scopes is required"
         }
-        var owner = string.IsNullOrWhiteSpace(Input.Owner) ? null : Input.Owner.Trim();
-        if (owner is { Length: > 100 })
-        {
-            errors["Owner"] = "An owner is at most 100 characters.";
-        }
-        var scopes = Input.Scopes.Where(s => !string.IsNullOrWhiteSpace(s)).Distinct(StringComparer.Ordinal).ToList();
-        var allowed = catalogue.Scopes();
-        if (scopes.Count == 0)
-        {
-            errors["Scopes"] = "Pick at least one scope.";
-        }
-        else if (scopes.FirstOrDefault(s => !allowed.Allows(s)) is { } unknown)
-        {
-            errors["Scopes"] = $"“{unknown}” is not a scope of the routes file.";
-        }
-        if (Input.ExpiresInDays is < 1 or > MaxExpiryDays)
-        {
-            errors["ExpiresInDays"] = $"Enter 1 to {MaxExpiryDays} days, or leave it empty for no expiry.";
-        }
-        if (!KeyModeNames.TryParse(Input.Mode, out var mode) || mode == KeyMode.Admin)
-        {
-            errors["Mode"] = "Choose live or test.";
-        }
-        var tier = string.IsNullOrWhiteSpace(Input.Tier) ? null : Input.Tier.Trim();
-        if (tier is not null && !catalogue.Tiers().Contains(tier, StringComparer.Ordinal))
-        {
-            errors["Tier"] = "Choose one of the configured tiers.";
-        }
-        if (errors.Count == 0)
-        {
-            var expiresAt = Input.ExpiresInDays is { } days ? time.GetUtcNow().AddDays(days) : (DateTimeOffset?)null;
-            spec = new KeySpec(name, workspace, scopes, owner, mode, expiresAt, tier, null, null, [], []);
-        }
-        return errors;
+        return byField;
     }
+
+    private static string FormField(string apiField) => apiField switch
+    {
+        "workspaceId" => "Workspace",
+        "expiresInDays" or "expiresAt" => "ExpiresInDays",
+        _ => char.ToUpperInvariant(apiField[0]) + apiField[1..],
+    };
 }
