@@ -23,7 +23,17 @@ public sealed class RevocationTests : IAsyncLifetime
     {
         await _upstream.StartAsync(Ct);
         _gateway = await GatewayProcess.StartAsync(RoutesFile.SingleRoute("contacts", "/v1/contacts", "contacts:read", _upstream.BaseAddress), cancellationToken: Ct);
-        _admin = await AdminApiProcess.StartBesideAsync(_gateway, Ct);
+        try
+        {
+            _admin = await AdminApiProcess.StartBesideAsync(_gateway, Ct);
+        }
+        catch
+        {
+            // DisposeAsync does not run when InitializeAsync throws: never leave the gateway process behind.
+            await _gateway.DisposeAsync();
+            await _upstream.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
