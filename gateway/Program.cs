@@ -17,6 +17,7 @@ builder.AddGatewayTelemetry();        // Metrics/, Usage/: per-host Prometheus r
 var app = builder.Build();
 app.UseRouting();
 app.UseGatewayTelemetry();            // counts every public request, refused ones included, and records key usage
+app.UseEncodedPathSeparatorsRefused(); // %2F, %5C, double-encoded dots: 400, never forwarded (docs/security.md)
 app.UseUnmatchedRoutesNotFound();     // no route matched: 404 problem, never forwarded, no key needed
 app.UseAuthentication();
 app.UseAuthorization();

@@ -59,6 +59,9 @@ internal static class GatewayProblems
     public static readonly GatewayProblem NotFound = new(404, "not-found", "Not Found",
         "No route matches this path.");
 
+    public static readonly GatewayProblem EncodedPathSeparator = new(400, "encoded-path-separator", "Encoded path separators are not allowed",
+        "The path contains an encoded '/', '\\' or '.' (%2F, %5C or a backslash, %2E, possibly double-encoded), which an upstream could decode into a different route.");
+
     public static readonly GatewayProblem RateLimited = new(429, "rate-limited", "Rate limit exceeded",
         "The key's rate limit or quota is spent; retry after the time in Retry-After.");
 

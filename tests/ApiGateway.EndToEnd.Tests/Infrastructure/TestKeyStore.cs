@@ -40,6 +40,12 @@ public sealed class TestKeyStore : IAsyncDisposable
     {
         var spec = new KeySpec(name, workspaceId, scopes, Owner: null, mode, ExpiresAt: null, Tier: null, RateLimit: null, Quota: null,
             AllowedIps: [], Workspaces: []);
+        return await MintAsync(spec, cancellationToken);
+    }
+
+    /// <summary>Mints a key from a full <paramref name="spec"/> (owner, allow-list, limits...).</summary>
+    public async Task<IssuedKey> MintAsync(KeySpec spec, CancellationToken cancellationToken)
+    {
         var result = await _services.GetRequiredService<KeyIssuer>().CreateAsync(spec, TestActor, cancellationToken);
         return result.Issued ?? throw new InvalidOperationException($"Minting failed: {result.Status}");
     }
