@@ -3,6 +3,7 @@ using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.Proxy;
+using ApiGateway.Gateway.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApiGateway.Gateway.Health;
@@ -23,13 +24,22 @@ internal static class HealthEndpoints
 
     private static Ok<HealthReport> Alive() => TypedResults.Ok(new HealthReport("alive", null, null));
 
-    private static Task Ready(HttpContext context, StoreHealth store, RoutesFileMonitor routes)
+    /// <remarks>
+    /// A shared limiter (Redis) that is down makes the gateway <c>degraded</c>, still 200: every gateway shares the same
+    /// Redis, so taking them out of the load balancer would not help; each tier's <c>RedisFailure</c> decides instead.
+    /// </remarks>
+    private static Task Ready(HttpContext context, StoreHealth store, RoutesFileMonitor routes, RateLimitBackendHealth limiter)
     {
         var storeReachable = store.IsReachable;
         var routesLoaded = routes.Loaded;
         if (storeReachable && routesLoaded)
         {
-            return TypedResults.Ok(new HealthReport("ready", "reachable", "loaded")).ExecuteAsync(context);
+            var report = !limiter.IsShared
+                ? new HealthReport("ready", "reachable", "loaded")
+                : limiter.IsUp
+                    ? new HealthReport("ready", "reachable", "loaded", "redis")
+                    : new HealthReport("degraded", "reachable", "loaded", "unreachable");
+            return TypedResults.Ok(report).ExecuteAsync(context);
         }
         var reasons = new List<string>();
         if (!storeReachable)
@@ -47,4 +57,5 @@ internal static class HealthEndpoints
 internal sealed record HealthReport(
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Store,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Routes);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Routes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RateLimiter = null);

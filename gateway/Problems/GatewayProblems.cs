@@ -65,6 +65,9 @@ internal static class GatewayProblems
     public static readonly GatewayProblem RateLimited = new(429, "rate-limited", "Rate limit exceeded",
         "The key's rate limit or quota is spent; retry after the time in Retry-After.");
 
+    public static readonly GatewayProblem RateLimiterUnavailable = new(503, "rate-limiter-unavailable", "Rate limiter unavailable",
+        "The shared rate limiter cannot be reached and this key's tier fails closed; retry shortly.");
+
     public static readonly GatewayProblem UpstreamUnavailable = new(503, "upstream-unavailable", "Upstream unavailable",
         "The upstream service is failing; the gateway is refusing requests to it for a short while.");
 

@@ -33,6 +33,12 @@ internal sealed partial class KeyRateLimitingMiddleware(
 
     private Task Apply(HttpContext context, ApiKeyRequestFeature feature, ApiKey key, RateLimitDecision decision)
     {
+        if (decision.Refusal == RateLimitRefusal.BackendUnavailable)
+        {
+            // Redis is unreachable and the tier fails closed: nothing was decided, so no RateLimit headers.
+            context.Response.Headers[HeaderNames.RetryAfter] = "1";
+            return GatewayProblems.WriteAsync(context, GatewayProblems.RateLimiterUnavailable);
+        }
         var headers = new HeaderValues(context.Response, RateLimitHeaders.Policy(decision), RateLimitHeaders.Limit(decision));
         context.Response.OnStarting(HeaderValues.SetOnStarting, headers);
         if (decision.IsAllowed)

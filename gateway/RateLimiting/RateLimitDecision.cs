@@ -23,6 +23,9 @@ internal enum RateLimitRefusal
     Rate,
     DailyQuota,
     MonthlyQuota,
+
+    /// <summary>The shared limiter (Redis) could not be reached and the tier fails closed: a 503, not a 429.</summary>
+    BackendUnavailable,
 }
 
 /// <summary>A quota after the decision: <see cref="Window"/> is the calendar period's length, <see cref="ResetAfter"/> the time to its end.</summary>

@@ -13,8 +13,9 @@ internal sealed class RateLimitPolicy
     public const string DailyName = "daily";
     public const string MonthlyName = "monthly";
 
-    public RateLimitPolicy(string name, int limit, int periodSeconds, long? daily, long? monthly)
+    public RateLimitPolicy(string name, int limit, int periodSeconds, long? daily, long? monthly, bool failClosed = false)
     {
+        FailClosed = failClosed;
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(periodSeconds, 1);
         Name = name;
@@ -39,6 +40,9 @@ internal sealed class RateLimitPolicy
     public long? Daily { get; }
 
     public long? Monthly { get; }
+
+    /// <summary>When the shared backend (Redis) is unreachable: true refuses with a 503, false falls back to the local limiter.</summary>
+    public bool FailClosed { get; }
 
     public bool HasQuota => Daily is not null || Monthly is not null;
 

@@ -35,7 +35,8 @@ internal sealed class RateLimitPolicyResolver : IDisposable
             key.RateLimit?.Limit ?? tier.Limit,
             key.RateLimit?.PeriodSeconds ?? tier.PeriodSeconds,
             key.Quota?.Daily ?? tier.Daily,
-            key.Quota?.Monthly ?? tier.Monthly);
+            key.Quota?.Monthly ?? tier.Monthly,
+            tier.FailClosed);
     }
 
     public void Dispose() => _subscription?.Dispose();
@@ -46,7 +47,7 @@ internal sealed class RateLimitPolicyResolver : IDisposable
         {
             ByName = options.Tiers.ToDictionary(
                 t => t.Key,
-                t => new RateLimitPolicy(t.Key, t.Value.Limit, t.Value.PeriodSeconds, t.Value.Daily, t.Value.Monthly),
+                t => new RateLimitPolicy(t.Key, t.Value.Limit, t.Value.PeriodSeconds, t.Value.Daily, t.Value.Monthly, t.Value.FailsClosed),
                 StringComparer.OrdinalIgnoreCase);
             Default = ByName[options.DefaultTier];
         }

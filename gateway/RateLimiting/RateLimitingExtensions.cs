@@ -21,6 +21,8 @@ internal static class RateLimitingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitsOptions>, RateLimitsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RateLimitPolicyResolver>();
+        // Redis first (when configured): its IKeyRateLimiter wins over the TryAdd of the local one, which stays as its fallback.
+        services.AddSharedLimiter(builder.Configuration[$"{RateLimitsOptions.SectionName}:Redis"]);
         services.TryAddSingleton<LocalKeyRateLimiter>();
         services.TryAddSingleton<IKeyRateLimiter>(sp => sp.GetRequiredService<LocalKeyRateLimiter>());
         services.AddHostedService<RateLimitMaintenanceService>();

@@ -12,6 +12,9 @@ public sealed class RateLimitsOptions
     public string DefaultTier { get; set; } = "free";
 
     /// <summary>How often spent quota is written to the store; a crash loses at most this much quota accounting.</summary>
+    /// <summary>StackExchange.Redis connection string: when set, limits and quotas are shared by every gateway through Redis.</summary>
+    public string? Redis { get; set; }
+
     public int QuotaFlushSeconds { get; set; } = 5;
 
     /// <summary>

@@ -41,6 +41,10 @@ internal sealed class RateLimitsOptionsValidator : IValidateOptions<RateLimitsOp
             {
                 failures.Add($"{at}:Daily must be at least 1 when set (was {tier.Daily}).");
             }
+            if (!string.Equals(tier.RedisFailure, TierOptions.RedisFailureOpen, StringComparison.OrdinalIgnoreCase) && !tier.FailsClosed)
+            {
+                failures.Add($"{at}:RedisFailure must be 'open' or 'closed' (was '{tier.RedisFailure}').");
+            }
             if (tier.Monthly is < 1)
             {
                 failures.Add($"{at}:Monthly must be at least 1 when set (was {tier.Monthly}).");

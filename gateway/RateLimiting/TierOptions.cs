@@ -12,4 +12,15 @@ public sealed class TierOptions
 
     /// <summary>Requests per calendar UTC month; null means no monthly quota.</summary>
     public long? Monthly { get; set; }
+
+    /// <summary>
+    /// When limits are shared through Redis (<c>RateLimits:Redis</c>) and Redis cannot be reached: <c>open</c> (the
+    /// gateway's own per-instance limiter decides) or <c>closed</c> (503 "Rate limiter unavailable").
+    /// </summary>
+    public string RedisFailure { get; set; } = RedisFailureOpen;
+
+    public const string RedisFailureOpen = "open";
+    public const string RedisFailureClosed = "closed";
+
+    internal bool FailsClosed => string.Equals(RedisFailure, RedisFailureClosed, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,0 +1,89 @@
+using ApiGateway.Gateway.Problems;
+using StackExchange.Redis;
+
+namespace ApiGateway.Gateway.RateLimiting;
+
+/// <summary>
+/// The shared limiter (<c>RateLimits:Redis</c>): one <see cref="RedisRateLimitScript"/> call per request decides rate and
+/// quotas for the lineage atomically in Redis, so every gateway sees the same bucket. Time is the gateway's
+/// <see cref="TimeProvider"/> (sent with the call), which keeps the calendar arithmetic identical to the local limiter and
+/// testable with a fake clock; gateways must keep their clocks NTP-synchronised. When Redis cannot be reached, the
+/// policy's tier decides: fail open (the local per-instance limiter answers) or closed (a 503 problem).
+/// </summary>
+internal sealed partial class RedisKeyRateLimiter(
+    IConnectionMultiplexer redis,
+    LocalKeyRateLimiter fallback,
+    RateLimitBackendHealth health,
+    TimeProvider time,
+    ILogger<RedisKeyRateLimiter> logger) : IKeyRateLimiter
+{
+    /// <summary>Prefix of every key the limiter writes.</summary>
+    public const string KeyPrefix = "agw:rl:";
+
+    public ValueTask<RateLimitDecision> AcquireAsync(RateLimitRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request.Policy);
+        return AcquireCoreAsync(request);
+    }
+
+    private async ValueTask<RateLimitDecision> AcquireCoreAsync(RateLimitRequest request)
+    {
+        var policy = request.Policy;
+        var now = time.GetUtcNow().UtcTicks;
+        var calendar = UtcCalendar.At(now);
+        RedisResult result;
+        try
+        {
+            result = await redis.GetDatabase().ScriptEvaluateAsync(
+                RedisRateLimitScript.Source,
+                RedisRateLimitScript.Keys(KeyPrefix, request.LineageId, calendar),
+                [
+                    now - RedisRateLimitScript.Epoch,
+                    policy.EmissionTicks,
+                    policy.BurstTicks,
+                    policy.Daily ?? 0,
+                    policy.Monthly ?? 0,
+                    calendar.DayEnd - now,
+                    calendar.MonthEnd - now,
+                    (long)(TimeSpan.FromTicks(calendar.DayEnd - now) + RedisRateLimitScript.QuotaGrace).TotalMilliseconds,
+                    (long)(TimeSpan.FromTicks(calendar.MonthEnd - now) + RedisRateLimitScript.QuotaGrace).TotalMilliseconds,
+                ]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            health.Failed();
+            Log.BackendFailed(logger, policy.FailClosed, ex.GetType().Name);
+            return policy.FailClosed
+                ? Unavailable(policy)
+                : await fallback.AcquireAsync(request, CancellationToken.None).ConfigureAwait(false);
+        }
+        health.Succeeded();
+        return ToDecision((RedisResult[])result!, policy, now, calendar);
+    }
+
+    internal static RateLimitDecision ToDecision(RedisResult[] values, RateLimitPolicy policy, long now, UtcCalendar calendar)
+    {
+        var refusal = (RateLimitRefusal)(long)values[0];
+        var ahead = (long)values[1];
+        var retry = (long)values[2];
+        var day = (long)values[3];
+        var month = (long)values[4];
+        return new RateLimitDecision(
+            refusal,
+            policy,
+            Remaining: (policy.BurstTicks - ahead) / policy.EmissionTicks,
+            ResetAfter: TimeSpan.FromTicks(ahead),
+            RetryAfter: TimeSpan.FromTicks(retry),
+            Daily: policy.Daily is { } d ? new QuotaStatus(d, Math.Max(0, d - day), TimeSpan.FromTicks(calendar.DayEnd - now), UtcCalendar.DayWindow) : null,
+            Monthly: policy.Monthly is { } m ? new QuotaStatus(m, Math.Max(0, m - month), TimeSpan.FromTicks(calendar.MonthEnd - now), calendar.MonthWindow) : null);
+    }
+
+    private static RateLimitDecision Unavailable(RateLimitPolicy policy) =>
+        new(RateLimitRefusal.BackendUnavailable, policy, 0, TimeSpan.Zero, TimeSpan.FromSeconds(1), null, null);
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Redis rate limiter call failed ({Error}); fail closed: {FailClosed}.", EventName = "RedisLimiterFailed")]
+        public static partial void BackendFailed(ILogger logger, bool failClosed, string error);
+    }
+}
