@@ -36,9 +36,9 @@ public sealed class TestKeyStore : IAsyncDisposable
 
     /// <summary>Mints a key straight into the store; the plaintext exists only in the returned object.</summary>
     public async Task<IssuedKey> MintAsync(IReadOnlyList<string> scopes, string name = "e2e key", KeyMode mode = KeyMode.Live,
-        string workspaceId = "ws_e2e", CancellationToken cancellationToken = default)
+        string workspaceId = "ws_e2e", string? tier = null, CancellationToken cancellationToken = default)
     {
-        var spec = new KeySpec(name, workspaceId, scopes, Owner: null, mode, ExpiresAt: null, Tier: null, RateLimit: null, Quota: null,
+        var spec = new KeySpec(name, workspaceId, scopes, Owner: null, mode, ExpiresAt: null, Tier: tier, RateLimit: null, Quota: null,
             AllowedIps: [], Workspaces: []);
         return await MintAsync(spec, cancellationToken);
     }
