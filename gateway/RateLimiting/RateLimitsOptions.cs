@@ -11,10 +11,10 @@ public sealed class RateLimitsOptions
     /// <summary>The tier of a key that names none (or names one the config no longer has).</summary>
     public string DefaultTier { get; set; } = "free";
 
-    /// <summary>How often spent quota is written to the store; a crash loses at most this much quota accounting.</summary>
     /// <summary>StackExchange.Redis connection string: when set, limits and quotas are shared by every gateway through Redis.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>How often spent quota is written to the store; a crash loses at most this much quota accounting.</summary>
     public int QuotaFlushSeconds { get; set; } = 5;
 
     /// <summary>
