@@ -1,5 +1,6 @@
 using ApiGateway.AdminApi.Authentication;
 using ApiGateway.AdminApi.Bootstrap;
+using ApiGateway.AdminApi.ChangeFeed;
 using ApiGateway.AdminApi.WebConsole;
 using ApiGateway.AdminApi.Endpoints;
 using ApiGateway.AdminApi.Hosting;
@@ -19,9 +20,11 @@ builder.AddAdminAuthentication();  // Authentication/: Bearer admin credentials,
 builder.AddKeyManagement();        // Endpoints/ + Validation/
 builder.AddAdminOpenApi();         // OpenApi/: /openapi/v1.json
 builder.AddAdminConsole();         // Console/: the web console at /console (cookie sign-in, Razor Pages)
+builder.AddKeyChangePublishing();  // ChangeFeed/: with RateLimits:Redis, 'keys:changed' on Redis after each mutation
 
 var app = builder.Build();
 app.UseAdminProblems();
+app.UseKeyChangePublishing();      // ChangeFeed/: publishes once the mutation has succeeded
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapAdminApi();

@@ -1,5 +1,6 @@
 using ApiGateway.Keys;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ApiGateway.Gateway.Authentication;
 
@@ -12,6 +13,7 @@ internal static class ApiKeyAuthenticationExtensions
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StoreHealth>();
         builder.Services.AddSingleton<KeyCache>();
+        builder.Services.TryAddSingleton<KeyChangeSignal>();
         builder.Services.AddSingleton<KeyChangePoller>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyChangePoller>());
         // AuthenticationHandler logs each challenge at Information: never per request on the hot path.

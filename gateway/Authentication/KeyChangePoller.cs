@@ -10,7 +10,8 @@ namespace ApiGateway.Gateway.Authentication;
 /// with no store query on the request path.
 /// </summary>
 internal sealed partial class KeyChangePoller(
-    IKeyChangeFeed feed, KeyCache cache, StoreHealth health, TimeProvider time, IOptions<AuthOptions> options, ILogger<KeyChangePoller> logger)
+    IKeyChangeFeed feed, KeyCache cache, StoreHealth health, TimeProvider time, IOptions<AuthOptions> options, KeyChangeSignal signal,
+    ILogger<KeyChangePoller> logger)
     : BackgroundService
 {
     private const int BatchSize = 500;
@@ -65,15 +66,13 @@ internal sealed partial class KeyChangePoller(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Taken before the poll: a wake (Redis 'keys:changed') arriving during the poll triggers the next one at once.
+            var wake = signal.Next;
             await PollOnceAsync(stoppingToken);
-            try
-            {
-                await Task.Delay(_interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var delay = Task.Delay(_interval, time, tick.Token);
+            await Task.WhenAny(delay, wake);
+            await tick.CancelAsync();
         }
     }
 

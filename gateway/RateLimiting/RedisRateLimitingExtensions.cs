@@ -1,3 +1,5 @@
+using ApiGateway.Gateway.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
 using StackExchange.Redis;
 
@@ -9,7 +11,7 @@ internal static class RedisRateLimitingExtensions
     /// <summary>
     /// Connection settings that make a dead Redis cost milliseconds, not seconds: never abort on a failed first connect
     /// (the multiplexer keeps reconnecting in the background), fail commands at once while disconnected instead of
-    /// queueing them, and keep timeouts short unless the connection string sets them.
+    /// queueing them, a 1 s connect timeout and 5 s command timeouts unless the connection string sets them.
     /// </summary>
     public static ConfigurationOptions ConnectionOptions(string connectionString)
     {
@@ -21,13 +23,16 @@ internal static class RedisRateLimitingExtensions
         {
             options.ConnectTimeout = 1000;
         }
+        // A dead Redis (refused or reset) fails at once through FailFast; the timeout only bounds a hung one. It stays
+        // generous because the client checks timeouts on its 1 s heartbeat, and a loaded gateway can queue a reply
+        // that long: a spurious timeout would fall back to the local limiter and over-admit.
         if (!lower.Contains("synctimeout=", StringComparison.Ordinal))
         {
-            options.SyncTimeout = 1000;
+            options.SyncTimeout = 5000;
         }
         if (!lower.Contains("asynctimeout=", StringComparison.Ordinal))
         {
-            options.AsyncTimeout = 1000;
+            options.AsyncTimeout = 5000;
         }
         if (!lower.Contains("connectretry=", StringComparison.Ordinal))
         {
@@ -59,6 +64,9 @@ internal static class RedisRateLimitingExtensions
             return multiplexer;
         });
         services.AddSingleton<RedisKeyRateLimiter>();
+        // The same connection carries key-change fan-out: the admin API publishes 'keys:changed', the poller wakes.
+        services.TryAddSingleton<KeyChangeSignal>();
+        services.AddHostedService<RedisKeyChangeSubscriber>();
         services.AddSingleton<IKeyRateLimiter>(sp => sp.GetRequiredService<RedisKeyRateLimiter>());
         return services;
     }

@@ -39,6 +39,11 @@ public sealed class AdminApiProcess : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
+        if (gateway.Environment.TryGetValue("RateLimits__Redis", out var redis))
+        {
+            // Shared limits: the admin API publishes key changes on the same Redis.
+            environment["RateLimits__Redis"] = redis;
+        }
         var process = ChildProcess.Start("admin-api", "dotnet", [AdminApiDll], gateway.WorkingDirectory.FullName, environment);
         var admin = new AdminApiProcess(process, address);
         try

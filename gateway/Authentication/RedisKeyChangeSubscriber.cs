@@ -1,0 +1,54 @@
+using StackExchange.Redis;
+
+namespace ApiGateway.Gateway.Authentication;
+
+/// <summary>
+/// With <c>RateLimits:Redis</c> set: subscribes to <c>keys:changed</c> (published by the admin API after each mutation)
+/// and wakes the change-feed poller at once. The poll stays the safety net: the message carries no key ids, so a lost
+/// one costs at most the poll interval. StackExchange.Redis re-subscribes by itself after a reconnect; a subscription
+/// that failed at start (Redis down) is retried when the connection comes back.
+/// </summary>
+internal sealed partial class RedisKeyChangeSubscriber(IConnectionMultiplexer redis, KeyChangeSignal signal, ILogger<RedisKeyChangeSubscriber> logger)
+    : IHostedService
+{
+    public const string Channel = "keys:changed";
+    private static readonly RedisChannel RedisChannelName = RedisChannel.Literal(Channel);
+    private int _subscribed;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        redis.ConnectionRestored += OnRestored;
+        await TrySubscribeAsync();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        redis.ConnectionRestored -= OnRestored;
+        return Task.CompletedTask;
+    }
+
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e) => _ = TrySubscribeAsync();
+
+    private async Task TrySubscribeAsync()
+    {
+        if (Volatile.Read(ref _subscribed) == 1)
+        {
+            return;
+        }
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(RedisChannelName, (_, _) => signal.Wake()).ConfigureAwait(false);
+            Interlocked.Exchange(ref _subscribed, 1);
+        }
+        catch (RedisException ex)
+        {
+            Log.SubscribeFailed(logger, ex.GetType().Name);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Cannot subscribe to Redis 'keys:changed' ({Error}); key changes arrive by polling until Redis is back.", EventName = "KeyChangeSubscribeFailed")]
+        public static partial void SubscribeFailed(ILogger logger, string error);
+    }
+}
