@@ -125,6 +125,89 @@ public sealed class FaultTests
         Assert.False(gateway.Process.HasExited, gateway.Process.Describe());
     }
 
+    /// <summary>
+    /// What does block WAL readers: the read-mark locks in the <c>-shm</c> file (bytes 123..127, SQLite's
+    /// <c>WAL_READ_LOCK(0..4)</c>). Holding them exclusively (fcntl byte-range locks, as <see cref="FileStream.Lock"/>
+    /// takes them on Unix) for 10 s leaves the gateway unable to read the store: uncached keys get 503 "Key store
+    /// unavailable" (after the 5 s command timeout), never 2xx or 401; a cached key keeps working within
+    /// <c>Auth__StaleSeconds</c>; when the locks go, the uncached key works again by itself.
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task StoreUnreadable_Uncached503NeverOkOr401_CachedServed_RecoversByItself()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "fcntl byte-range locks on the -shm file (Linux).");
+        await using var upstream = new UpstreamServer();
+        await upstream.StartAsync(Ct);
+        await using var gateway = await GatewayProcess.StartAsync(
+            RoutesFile.SingleRoute("contacts", "/v1/contacts", "contacts:read", upstream.BaseAddress), ProcessPair.HighLimits, Ct);
+        var cached = await gateway.Keys.MintAsync(["contacts:read"], cancellationToken: Ct);
+        var uncached = await gateway.Keys.MintAsync(["contacts:read"], cancellationToken: Ct);
+        using var cachedClient = gateway.CreatePublicClient(cached.Plaintext);
+        using var uncachedClient = gateway.CreatePublicClient(uncached.Plaintext);
+        // A lookup that races the poller applying the mints is served once and not cached: warm until the feed is quiet.
+        var warming = Stopwatch.StartNew();
+        await Poll.UntilAsync(async ct =>
+        {
+            using var warm = await cachedClient.GetAsync(new Uri("/v1/contacts/warm", UriKind.Relative), ct);
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+            return warming.Elapsed;
+        }, elapsed => elapsed > TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10), Ct);
+
+        var clock = Stopwatch.StartNew();
+        var answers = new ConcurrentBag<(TimeSpan Done, HttpStatusCode Status, bool Cached)>();
+        var shm = Path.Combine(gateway.WorkingDirectory.FullName, "keys.db-shm");
+        TimeSpan released;
+        using (var locks = new FileStream(shm, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
+        {
+            await Poll.UntilAsync(_ =>
+            {
+                try
+                {
+                    locks.Lock(123, 5);
+                    return Task.FromResult(true);
+                }
+                catch (IOException)
+                {
+                    return Task.FromResult(false); // a reader holds a mark right now; take it when it lets go
+                }
+            }, taken => taken, TimeSpan.FromSeconds(10), Ct);
+            var lockedUntil = clock.Elapsed + TimeSpan.FromSeconds(10);
+
+            async Task ProbeAsync(HttpClient client, bool isCached)
+            {
+                while (clock.Elapsed < lockedUntil)
+                {
+                    var sent = clock.Elapsed;
+                    using var response = await client.GetAsync(new Uri("/v1/contacts/unreadable", UriKind.Relative), Ct);
+                    answers.Add((clock.Elapsed, response.StatusCode, isCached));
+                    if (!isCached)
+                    {
+                        Output?.WriteLine($"uncached: sent at {sent.TotalMilliseconds:F0} ms, {(int)response.StatusCode} at {clock.Elapsed.TotalMilliseconds:F0} ms");
+                    }
+                }
+            }
+
+            await Task.WhenAll(ProbeAsync(uncachedClient, isCached: false), ProbeAsync(uncachedClient, isCached: false), ProbeAsync(cachedClient, isCached: true));
+            locks.Unlock(123, 5);
+            released = clock.Elapsed;
+        }
+
+        var recovered = await Poll.UntilAsync(async ct =>
+        {
+            using var response = await uncachedClient.GetAsync(new Uri("/v1/contacts/recovered", UriKind.Relative), ct);
+            return response.StatusCode;
+        }, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(20), Ct);
+        var recoveredAfter = clock.Elapsed - released;
+        Output?.WriteLine($"Store unreadable for 10 s: {string.Join(", ", answers.GroupBy(a => (a.Cached, a.Status)).Select(g => $"{(g.Key.Cached ? "cached" : "uncached")} {(int)g.Key.Status} x{g.Count()}"))}; "
+            + $"uncached key worked again {recoveredAfter.TotalMilliseconds:F0} ms after the locks went.");
+
+        Assert.Contains(answers, a => !a.Cached && a.Status == HttpStatusCode.ServiceUnavailable);
+        Assert.All(answers.Where(a => !a.Cached && a.Done < released), a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
+        Assert.All(answers.Where(a => a.Cached), a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal(HttpStatusCode.OK, recovered);
+    }
+
     [Fact]
     public async Task GatewayRestart_GracefulLosesNoQuotaKillLosesAtMostTheFlushWindow()
     {
