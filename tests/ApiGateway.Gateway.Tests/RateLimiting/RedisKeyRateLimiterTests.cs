@@ -114,8 +114,19 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
         var policy = new RateLimitPolicy("free", 100, 3600, null, null);
         var calls = Enumerable.Range(0, 1000).Select(i => (i % 2 == 0 ? _limiter : other)
             .AcquireAsync(new RateLimitRequest(_lineage, policy), TestContext.Current.CancellationToken).AsTask());
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var decisions = await Task.WhenAll(calls);
+        var concurrent = watch.Elapsed;
         Assert.Equal(100, decisions.Count(d => d.IsAllowed));
+
+        // Reported, not asserted (speed belongs to bench/): one script call, sequential and under 1000-way concurrency.
+        watch.Restart();
+        for (var i = 0; i < 200; i++)
+        {
+            await _limiter.AcquireAsync(new RateLimitRequest(_lineage, policy), TestContext.Current.CancellationToken);
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"Redis script round trip: {watch.Elapsed.TotalMilliseconds / 200:F3} ms sequential; 1000 concurrent calls in {concurrent.TotalMilliseconds:F0} ms.");
     }
 
     [Fact]
