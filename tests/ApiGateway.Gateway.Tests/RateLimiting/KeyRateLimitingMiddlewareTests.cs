@@ -132,6 +132,34 @@ public sealed class KeyRateLimitingMiddlewareTests
         Assert.Equal(429, context.Response.StatusCode);
     }
 
+    [Fact]
+    public async Task InvokeAsync_SharedLimiterUnavailableAndTierFailsClosed_Returns503WithoutRateLimitHeaders()
+    {
+        await using var h = await LimiterHarness.CreateAsync();
+        var calls = 0;
+        var unavailable = new FixedLimiter(new RateLimitDecision(
+            RateLimitRefusal.BackendUnavailable, new RateLimitPolicy("strict", 10, 60, null, null, failClosed: true), 0, TimeSpan.Zero, TimeSpan.FromSeconds(1), null, null));
+        var middleware = new KeyRateLimitingMiddleware(
+            _ => { calls++; return Task.CompletedTask; }, unavailable, new RateLimitPolicyResolver(h.Options), NullLogger<KeyRateLimitingMiddleware>.Instance);
+        var context = NewContext(RateLimitTestData.Key());
+
+        await middleware.InvokeAsync(context);
+        await FireOnStartingAsync(context);
+
+        Assert.Equal(0, calls);
+        Assert.Equal(503, context.Response.StatusCode);
+        Assert.Equal("1", context.Response.Headers.RetryAfter);
+        Assert.False(context.Response.Headers.ContainsKey("RateLimit"));
+        Assert.False(context.Features.Get<ApiKeyRequestFeature>()!.RateLimited);
+        Assert.Equal("Rate limiter unavailable", (await ReadProblemAsync(context)).GetProperty("title").GetString());
+    }
+
+    /// <summary>A limiter that always answers <paramref name="decision"/> (the Redis limiter's fail-closed answer).</summary>
+    private sealed class FixedLimiter(RateLimitDecision decision) : IKeyRateLimiter
+    {
+        public ValueTask<RateLimitDecision> AcquireAsync(RateLimitRequest request, CancellationToken cancellationToken) => ValueTask.FromResult(decision);
+    }
+
     private static (KeyRateLimitingMiddleware Middleware, Func<int> Calls) Create(LimiterHarness h)
     {
         var calls = 0;

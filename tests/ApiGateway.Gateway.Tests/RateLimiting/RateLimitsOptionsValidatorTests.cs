@@ -40,6 +40,17 @@ public sealed class RateLimitsOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_UnknownRedisFailure_NamesTheSetting()
+    {
+        var options = RateLimitTestData.Options(o => o.Tiers["free"].RedisFailure = "sometimes");
+
+        var result = new RateLimitsOptionsValidator().Validate(null, options);
+
+        Assert.Contains("RateLimits:Tiers:free:RedisFailure must be 'open' or 'closed' (was 'sometimes').", result.Failures!);
+        Assert.True(new RateLimitsOptionsValidator().Validate(null, RateLimitTestData.Options(o => o.Tiers["free"].RedisFailure = "CLOSED")).Succeeded);
+    }
+
+    [Fact]
     public void Validate_NoTiers_Fails()
     {
         var result = new RateLimitsOptionsValidator().Validate(null, new RateLimitsOptions());
