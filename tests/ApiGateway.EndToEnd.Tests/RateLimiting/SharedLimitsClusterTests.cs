@@ -10,7 +10,8 @@ namespace ApiGateway.EndToEnd.Tests.RateLimiting;
 /// <summary>
 /// Three real gateway processes sharing one SQLite database and one private <c>redis-server</c> (<c>RateLimits:Redis</c>),
 /// started once for the class: limits hold across them exactly, Redis going away falls back as each tier says, and
-/// coming back restores shared limits; a revocation through the admin API reaches all three through Redis pub/sub.
+/// coming back restores shared limits; a revocation through the admin API reaches all three through Redis pub/sub;
+/// usage recorded by the three adds up in the shared store.
 /// </summary>
 public sealed class SharedLimitsClusterTests(SharedLimitsClusterTests.Cluster cluster) : IClassFixture<SharedLimitsClusterTests.Cluster>
 {
@@ -75,6 +76,18 @@ public sealed class SharedLimitsClusterTests(SharedLimitsClusterTests.Cluster cl
         var fresh = await cluster.Gateways[0].Keys.MintAsync(["contacts:read"], name: "after", cancellationToken: Ct);
         var (afterOk, afterLimited, afterOther) = await cluster.FireAsync(fresh.Plaintext, 300);
         Assert.True(afterOk == 100 && afterLimited == 200 && afterOther == 0, $"after recovery: {afterOk} x 2xx, {afterLimited} x 429, {afterOther} other.");
+    }
+
+    [Fact]
+    public async Task Usage_RequestsSpreadOver3Gateways_AddUpInTheSharedStore()
+    {
+        Assert.SkipWhen(cluster.Redis.SkipReason is not null, cluster.Redis.SkipReason ?? "");
+        var key = await cluster.Gateways[0].Keys.MintAsync(["contacts:read"], name: "usage", cancellationToken: Ct);
+        var (ok, limited, _) = await cluster.FireAsync(key.Plaintext, 150);
+        Assert.Equal(150, ok + limited); // usage counts every authenticated request, 429s included
+
+        var usage = await Poll.UntilAsync(ct => cluster.Gateways[0].Keys.UsageOfAsync(key.Key.Id, ct), u => u.Last24h >= 150, TimeSpan.FromSeconds(15), Ct);
+        Assert.Equal(150, usage.Last24h);
     }
 
     /// <summary>The gateways poll only every 1 s here, so staying well inside 1 s needs the admin API's <c>keys:changed</c> on Redis.</summary>
