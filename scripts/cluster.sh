@@ -20,6 +20,10 @@ mkdir -p "$work/logs"
 build=1
 [ "${1:-}" = "--no-build" ] && build=0
 
+# On a fresh Debian machine as root, install what is missing; otherwise say what to install.
+if [ "$(id -u)" = 0 ] && { ! command -v redis-server >/dev/null || ! command -v nginx >/dev/null; }; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server nginx >/dev/null
+fi
 for tool in dotnet curl redis-server nginx; do
   command -v "$tool" >/dev/null || { echo "$tool is required (apt-get install redis-server nginx-light)." >&2; exit 1; }
 done
