@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throughput with shared (Redis) limits on: one gateway vs three behind nginx, in the same run.
 # Start the cluster first (scripts/cluster.sh, another shell), then: bench/cluster-bench.sh [seconds] [connections]
-# The key gets a per-key limit far above what wrk can send, so every request runs the Redis script and none is refused.
+# The key gets the quota-free enterprise tier and a per-key limit far above what wrk can send, so every request runs
+# the Redis script and none is refused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-15}
@@ -10,7 +11,7 @@ ADMIN_KEY=${ADMIN_KEY:-${Admin__BootstrapKey:-cluster-owner-credential-change-me
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; }
 
 key=$(curl -fsS -X POST http://127.0.0.1:8081/v1/keys -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' \
-  -d '{"name":"cluster-bench","workspaceId":"ws_bench","scopes":["contacts:read"],"rateLimit":{"limit":10000000,"periodSeconds":1}}' \
+  -d '{"name":"cluster-bench","workspaceId":"ws_bench","scopes":["contacts:read"],"tier":"enterprise","rateLimit":{"limit":10000000,"periodSeconds":1}}' \
   | sed -E 's/.*"key":"([^"]+)".*/\1/')
 
 run() { # name url
