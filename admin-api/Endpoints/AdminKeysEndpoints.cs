@@ -65,18 +65,13 @@ internal static class AdminKeysEndpoints
         {
             return AdminProblems.AdminKeyNotFound();
         }
-        var all = await store.ListAsync(cancellationToken);
-        var target = all.FirstOrDefault(c => c.Id == id);
-        if (target is null)
+        var outcome = await store.RevokeAsync(id, user.ToActor(), cancellationToken);
+        return outcome.Status switch
         {
-            return AdminProblems.AdminKeyNotFound();
-        }
-        if (target.IsActive && target.Role == AdminRole.Owner && all.Count(c => c.IsActive && c.Role == AdminRole.Owner) == 1)
-        {
-            return AdminProblems.LastOwner();
-        }
-        var revoked = await store.RevokeAsync(id, user.ToActor(), cancellationToken);
-        return revoked is null ? AdminProblems.AdminKeyNotFound() : TypedResults.Ok(ToRecord(revoked));
+            RevokeAdminStatus.NotFound => AdminProblems.AdminKeyNotFound(),
+            RevokeAdminStatus.LastOwner => AdminProblems.LastOwner(),
+            _ => TypedResults.Ok(ToRecord(outcome.Credential!)),
+        };
     }
 
     private static AdminKeyRecord ToRecord(AdminCredential credential) => new()

@@ -15,6 +15,21 @@ public interface IAdminCredentialStore
 
     Task<IReadOnlyList<AdminCredential>> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>Revokes now (idempotent); null when no such credential exists.</summary>
-    Task<AdminCredential?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Revokes now (idempotent), unless it is the last active owner credential: that check and the revocation are one step
+    /// under the store's write lock, so two owners revoking each other at once leave one of them.
+    /// </summary>
+    Task<RevokeAdminOutcome> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken);
 }
+
+public enum RevokeAdminStatus
+{
+    /// <summary>Revoked now, or already revoked earlier (then nothing changed).</summary>
+    Revoked,
+    NotFound,
+    /// <summary>The only active owner credential: revoking it would lock every owner out.</summary>
+    LastOwner,
+}
+
+/// <summary>The credential as it now stands (null when not found).</summary>
+public sealed record RevokeAdminOutcome(RevokeAdminStatus Status, AdminCredential? Credential);

@@ -55,21 +55,29 @@ public sealed class PostgresAdminCredentialStore(PostgresDatabase database, Time
         return [.. rows.Select(r => r.ToCredential())];
     }
 
-    public async Task<AdminCredential?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
+    public async Task<RevokeAdminOutcome> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        // Row locks alone would let two owners revoke each other at once (each locks only its own target and still
+        // counts the other as active). Every revocation takes one lock first, so the last-owner check and the update
+        // are one step; read committed then shows each holder what the previous holder committed.
+        await PostgresDatabase.LockAsync(connection, transaction, AdvisoryLock.AdminRevocation, "admin_credentials", cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AdminRow>(new CommandDefinition(
             "SELECT " + AdminRow.Columns + " FROM admin_credentials WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
         if (row is null)
         {
-            return null;
+            return new RevokeAdminOutcome(RevokeAdminStatus.NotFound, null);
         }
         var credential = row.ToCredential();
         if (credential.RevokedAt is not null)
         {
-            return credential;
+            return new RevokeAdminOutcome(RevokeAdminStatus.Revoked, credential);
+        }
+        if (await AdminRow.IsLastActiveOwnerAsync(connection, transaction, credential, cancellationToken))
+        {
+            return new RevokeAdminOutcome(RevokeAdminStatus.LastOwner, credential);
         }
         var now = time.GetUtcNow();
         await connection.ExecuteAsync(new CommandDefinition(
@@ -77,7 +85,7 @@ public sealed class PostgresAdminCredentialStore(PostgresDatabase database, Time
         credential = credential with { RevokedAt = now };
         await AuditAsync(connection, transaction, actor, AuditActions.AdminRevoked, credential, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return credential;
+        return new RevokeAdminOutcome(RevokeAdminStatus.Revoked, credential);
     }
 
     private static Task<int> InsertAsync(IDbConnection connection, IDbTransaction transaction, AdminCredential credential, KeyHash hash, CancellationToken cancellationToken) =>

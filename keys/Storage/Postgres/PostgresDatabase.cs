@@ -58,4 +58,6 @@ public enum AdvisoryLock
     Owner = 0x4147_5702,
     /// <summary>Creating the first admin credential (name: <c>bootstrap</c>).</summary>
     AdminBootstrap = 0x4147_5703,
+    /// <summary>Revoking an admin credential, so the last-owner check sees every earlier revocation (name: <c>admin_credentials</c>).</summary>
+    AdminRevocation = 0x4147_5704,
 }

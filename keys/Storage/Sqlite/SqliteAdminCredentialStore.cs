@@ -57,21 +57,27 @@ public sealed class SqliteAdminCredentialStore(SqliteDatabase database, TimeProv
         return [.. rows.Select(r => r.ToCredential())];
     }
 
-    public async Task<AdminCredential?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
+    public async Task<RevokeAdminOutcome> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         await using var connection = await database.OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE: the last-owner check below reads under the database write lock, so a concurrent revocation of
+        // the other owner (in this or another process) either committed before it or waits until this one commits.
         using var transaction = SqliteDatabase.BeginWrite(connection);
         var row = await connection.QuerySingleOrDefaultAsync<AdminRow>(new CommandDefinition(
             "SELECT " + Columns + " FROM admin_credentials WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
         if (row is null)
         {
-            return null;
+            return new RevokeAdminOutcome(RevokeAdminStatus.NotFound, null);
         }
         var credential = row.ToCredential();
         if (credential.RevokedAt is not null)
         {
-            return credential;
+            return new RevokeAdminOutcome(RevokeAdminStatus.Revoked, credential);
+        }
+        if (await AdminRow.IsLastActiveOwnerAsync(connection, transaction, credential, cancellationToken))
+        {
+            return new RevokeAdminOutcome(RevokeAdminStatus.LastOwner, credential);
         }
         var now = time.GetUtcNow();
         await connection.ExecuteAsync(new CommandDefinition(
@@ -79,7 +85,7 @@ public sealed class SqliteAdminCredentialStore(SqliteDatabase database, TimeProv
         credential = credential with { RevokedAt = now };
         await AuditAsync(connection, transaction, actor, AuditActions.AdminRevoked, credential, cancellationToken);
         transaction.Commit();
-        return credential;
+        return new RevokeAdminOutcome(RevokeAdminStatus.Revoked, credential);
     }
 
     private static Task<int> InsertAsync(IDbConnection connection, IDbTransaction transaction, AdminCredential credential, KeyHash hash, CancellationToken cancellationToken) =>

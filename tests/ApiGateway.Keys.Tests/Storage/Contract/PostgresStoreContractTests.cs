@@ -1,3 +1,5 @@
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
 using ApiGateway.Keys.Storage.Postgres;
 using ApiGateway.TestKit;
 using Npgsql;
@@ -49,5 +51,56 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
             applied.Add((reader.GetInt32(0), reader.GetString(1)));
         }
         Assert.Equal(PostgresMigrator.Scripts.Select(s => (s.Version, s.Name)), applied);
+    }
+
+    [Fact]
+    public async Task AdminRevoke_OwnersRevokingEachOtherBothWaitingOnTheLock_OneOwnerStays()
+    {
+        SkipIfUnavailable();
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+        var alice = await first.Issuer.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
+        var bob = await first.Issuer.CreateAdminAsync("bob", AdminRole.Owner, Operator, Ct);
+        await using var blocker = new NpgsqlConnection(await ConnectionStringAsync());
+        await blocker.OpenAsync(Ct);
+        await using var held = await blocker.BeginTransactionAsync(Ct);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@c, hashtext('admin_credentials'))", blocker, held))
+        {
+            take.Parameters.AddWithValue("c", (int)AdvisoryLock.AdminRevocation);
+            await take.ExecuteNonQueryAsync(Ct);
+        }
+
+        // Both revocations start while the lock is held and are seen waiting for it: anything either read before
+        // locking (two active owners) is stale by the time it writes. Only a check made under the lock holds.
+        var revokes = new[]
+        {
+            first.Admins.RevokeAsync(bob.Credential.Id, new Actor(alice.Credential.Id, "alice"), Ct),
+            second.Admins.RevokeAsync(alice.Credential.Id, new Actor(bob.Credential.Id, "bob"), Ct),
+        };
+        await WaitForLockWaitersAsync(blocker, held, 2);
+        await held.CommitAsync(Ct);
+        var outcomes = await Task.WhenAll(revokes);
+
+        Assert.Equal([RevokeAdminStatus.Revoked, RevokeAdminStatus.LastOwner], outcomes.Select(o => o.Status).Order());
+        Assert.Single(await first.Admins.ListAsync(Ct), c => c.IsActive && c.Role == AdminRole.Owner);
+    }
+
+    /// <summary>Polls (to a deadline) until <paramref name="count"/> backends of this database wait on an advisory lock.</summary>
+    private static async Task WaitForLockWaitersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+                connection, transaction);
+            var waiting = (long)(await command.ExecuteScalarAsync(Ct))!;
+            if (waiting >= count)
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"Expected {count} revocations waiting on the revocation lock; saw {waiting}.");
+            await Task.Yield();
+        }
     }
 }

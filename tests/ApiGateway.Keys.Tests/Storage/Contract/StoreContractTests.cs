@@ -28,6 +28,9 @@ public abstract class StoreContractTests : IAsyncLifetime
     /// <summary>Makes an empty database and returns its connection string; skips the test when the provider is unavailable.</summary>
     protected abstract Task<string> NewDatabaseAsync();
 
+    /// <summary>This test's database (made on first use), for raw connections beside the stores.</summary>
+    protected async Task<string> ConnectionStringAsync() => _connectionString ??= await NewDatabaseAsync();
+
     /// <summary>A migrated store on this test's database (made on first use); each call is another "process".</summary>
     protected async Task<StoreHarness> OpenAsync(bool migrate = true, int maxActivePerOwner = 10)
     {
@@ -385,18 +388,57 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(admin.Credential, found);
         Assert.Equal([owner.Credential, admin.Credential], await store.Admins.ListAsync(Ct));
 
-        var revoked = await store.Admins.RevokeAsync(admin.Credential.Id, Operator, Ct);
+        var revoked = (await store.Admins.RevokeAsync(admin.Credential.Id, Operator, Ct)).Credential;
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var again = await store.Admins.RevokeAsync(admin.Credential.Id, Operator, Ct);
+        var again = (await store.Admins.RevokeAsync(admin.Credential.Id, Operator, Ct)).Credential;
 
         Assert.Equal(Start.AddSeconds(1), revoked!.RevokedAt);
         Assert.Equal(Start.AddSeconds(1), again!.RevokedAt);
         Assert.Null(await store.Admins.FindActiveByHashAsync(store.Hasher.Hash(admin.Plaintext), Ct));
-        Assert.Null(await store.Admins.RevokeAsync("adm_missing", Operator, Ct));
+        Assert.Equal(new RevokeAdminOutcome(RevokeAdminStatus.NotFound, null), await store.Admins.RevokeAsync("adm_missing", Operator, Ct));
         Assert.Equal(2, (await store.Admins.ListAsync(Ct)).Count);
         var audit = (await store.Keys.ListAuditAsync(new AuditQuery(null, null, 10, 0), Ct)).Items;
         Assert.Equal([AuditActions.AdminRevoked, AuditActions.AdminCreated, AuditActions.AdminCreated], audit.Select(e => e.Action));
         Assert.All(audit, e => Assert.DoesNotContain(admin.Plaintext, e.Details ?? "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AdminRevoke_LastActiveOwner_IsRefusedByTheStore()
+    {
+        var store = await OpenAsync();
+        var owner = await store.Issuer.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
+        var admin = await store.Issuer.CreateAdminAsync("bob", AdminRole.Admin, Operator, Ct);
+
+        var refused = await store.Admins.RevokeAsync(owner.Credential.Id, Operator, Ct);
+        var adminRevoked = await store.Admins.RevokeAsync(admin.Credential.Id, Operator, Ct);
+
+        Assert.Equal(RevokeAdminStatus.LastOwner, refused.Status);
+        Assert.True(refused.Credential!.IsActive);
+        Assert.NotNull(await store.Admins.FindActiveByHashAsync(store.Hasher.Hash(owner.Plaintext), Ct));
+        Assert.Equal(RevokeAdminStatus.Revoked, adminRevoked.Status);
+        Assert.Equal([AuditActions.AdminRevoked], (await store.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.AdminRevoked, 10, 0), Ct)).Items.Select(e => e.Action));
+    }
+
+    [Fact]
+    public async Task AdminRevoke_TwoOwnersRevokeEachOtherFromTwoProcesses_OneOwnerStays()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+        var alice = await first.Issuer.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
+        var bob = await first.Issuer.CreateAdminAsync("bob", AdminRole.Owner, Operator, Ct);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Each would pass a check made before its write: both see two active owners.
+        var revokes = new[] { (first, bob), (second, alice) }.Select(p => Task.Run(async () =>
+        {
+            await gate.Task;
+            return await p.Item1.Admins.RevokeAsync(p.Item2.Credential.Id, new Actor(p.Item2.Credential.Id, p.Item2.Credential.Name), Ct);
+        }, Ct)).ToArray();
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(revokes);
+
+        Assert.Equal([RevokeAdminStatus.Revoked, RevokeAdminStatus.LastOwner], outcomes.Select(o => o.Status).Order());
+        Assert.Single(await first.Admins.ListAsync(Ct), c => c.IsActive && c.Role == AdminRole.Owner);
     }
 
     [Fact]

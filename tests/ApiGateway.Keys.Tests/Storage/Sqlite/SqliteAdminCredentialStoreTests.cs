@@ -66,16 +66,16 @@ public sealed class SqliteAdminCredentialStoreTests
         var (credential, hash) = Credential(store, "ops", AdminRole.Admin);
         await store.Admins.CreateAsync(credential, hash, TestStore.Admin, Ct);
 
-        var first = await store.Admins.RevokeAsync(credential.Id, TestStore.Admin, Ct);
+        var first = (await store.Admins.RevokeAsync(credential.Id, TestStore.Admin, Ct)).Credential;
         store.Clock.Advance(TimeSpan.FromMinutes(1));
-        var second = await store.Admins.RevokeAsync(credential.Id, TestStore.Admin, Ct);
+        var second = (await store.Admins.RevokeAsync(credential.Id, TestStore.Admin, Ct)).Credential;
 
         Assert.Equal(TestStore.Start, first!.RevokedAt);
         Assert.Equal(TestStore.Start, second!.RevokedAt);
         Assert.False(second.IsActive);
         Assert.Null(await store.Admins.FindActiveByHashAsync(hash, Ct));
         Assert.Single((await store.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.AdminRevoked, 10, 0), Ct)).Items);
-        Assert.Null(await store.Admins.RevokeAsync(Ids.New("adm"), TestStore.Admin, Ct));
+        Assert.Equal(RevokeAdminStatus.NotFound, (await store.Admins.RevokeAsync(Ids.New("adm"), TestStore.Admin, Ct)).Status);
     }
 
     [Fact]
