@@ -78,36 +78,18 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
             var now = _time.GetUtcNow().UtcTicks;
             var calendar = Calendar(now);
             cell.LastSeen = now;
-            MoveToPeriods(cell, calendar);
 
-            // GCRA. When the policy changed (tier, override, config), the spent requests carry over: the arrival time is
-            // rescaled to the new emission interval, then clamped to [now, now + burst] so no debt outlives the new bucket.
-            var tat = Math.Max(cell.Tat, now);
-            if (cell.EmissionTicks != policy.EmissionTicks)
-            {
-                if (cell.EmissionTicks != 0)
-                {
-                    tat = now + (long)((Int128)(tat - now) * policy.EmissionTicks / cell.EmissionTicks);
-                }
-                tat = Math.Min(tat, now + policy.BurstTicks);
-                cell.Tat = tat;
-                cell.EmissionTicks = policy.EmissionTicks;
-            }
-            tat = Math.Min(tat, now + policy.BurstTicks);
-            var next = tat + policy.EmissionTicks;
-            var refusal = RateLimitRefusal.None;
-            var retryAfter = 0L;
-            if (next - now > policy.BurstTicks)
-            {
-                refusal = RateLimitRefusal.Rate;
-                retryAfter = next - policy.BurstTicks - now;
-            }
-            if (policy.Daily is { } daily && cell.Day.Count >= daily && calendar.DayEnd - now > retryAfter)
+            // Decide on the stored state without touching it: only an admitted request writes (see Gcra).
+            var bucket = new GcraState(cell.Tat, cell.EmissionTicks);
+            var refusal = Gcra.TryAdmit(bucket, policy, now, out var admitted, out var retryAfter) ? RateLimitRefusal.None : RateLimitRefusal.Rate;
+            var dayCount = cell.Day.CountIn(calendar.DayId);
+            var monthCount = cell.Month.CountIn(calendar.MonthId);
+            if (policy.Daily is { } daily && dayCount >= daily && calendar.DayEnd - now > retryAfter)
             {
                 refusal = RateLimitRefusal.DailyQuota;
                 retryAfter = calendar.DayEnd - now;
             }
-            if (policy.Monthly is { } monthly && cell.Month.Count >= monthly && calendar.MonthEnd - now > retryAfter)
+            if (policy.Monthly is { } monthly && monthCount >= monthly && calendar.MonthEnd - now > retryAfter)
             {
                 refusal = RateLimitRefusal.MonthlyQuota;
                 retryAfter = calendar.MonthEnd - now;
@@ -115,23 +97,41 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
 
             if (refusal == RateLimitRefusal.None)
             {
-                tat = next;
-                cell.Tat = next;
-                cell.Day.Count++;
+                bucket = admitted;
+                cell.Tat = admitted.Tat;
+                cell.EmissionTicks = admitted.EmissionTicks;
+                MoveToPeriods(cell, calendar);
+                dayCount = ++cell.Day.Count;
                 cell.Day.Unflushed++;
-                cell.Month.Count++;
+                monthCount = ++cell.Month.Count;
                 cell.Month.Unflushed++;
                 MarkDirty(cell);
             }
             decision = new RateLimitDecision(
                 refusal,
                 policy,
-                Remaining: (policy.BurstTicks - (tat - now)) / policy.EmissionTicks,
-                ResetAfter: TimeSpan.FromTicks(tat - now),
+                Remaining: Gcra.Remaining(bucket, policy, now),
+                ResetAfter: TimeSpan.FromTicks(Gcra.ResetAfter(bucket, now)),
                 RetryAfter: TimeSpan.FromTicks(retryAfter),
-                Daily: policy.Daily is { } d ? new QuotaStatus(d, Math.Max(0, d - cell.Day.Count), TimeSpan.FromTicks(calendar.DayEnd - now), UtcCalendar.DayWindow) : null,
-                Monthly: policy.Monthly is { } m ? new QuotaStatus(m, Math.Max(0, m - cell.Month.Count), TimeSpan.FromTicks(calendar.MonthEnd - now), calendar.MonthWindow) : null);
+                Daily: policy.Daily is { } d ? new QuotaStatus(d, Math.Max(0, d - dayCount), TimeSpan.FromTicks(calendar.DayEnd - now), UtcCalendar.DayWindow) : null,
+                Monthly: policy.Monthly is { } m ? new QuotaStatus(m, Math.Max(0, m - monthCount), TimeSpan.FromTicks(calendar.MonthEnd - now), calendar.MonthWindow) : null);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// The state held for a lineage (bucket, day and month counters), or null when there is none or its stored counts are
+    /// still loading (the load adds to them): what a decision read and, unless it admitted, left unchanged.
+    /// </summary>
+    internal (GcraState Bucket, QuotaCounter Day, QuotaCounter Month)? Inspect(string lineageId)
+    {
+        if (!_cells.TryGetValue(lineageId, out var cell) || cell.Loaded is not { IsCompleted: true })
+        {
+            return null;
+        }
+        lock (cell.Gate)
+        {
+            return (new GcraState(cell.Tat, cell.EmissionTicks), cell.Day, cell.Month);
         }
     }
 

@@ -11,6 +11,9 @@ internal struct QuotaCounter
     public long Count;
     public long Unflushed;
 
+    /// <summary>The count that applies in <paramref name="period"/> without moving there (a later period starts at zero).</summary>
+    public readonly long CountIn(int period) => Period < period ? 0 : Count;
+
     /// <summary>Moves to <paramref name="period"/>; returns the unflushed count of the period left behind (to persist), or 0.</summary>
     public long MoveTo(int period)
     {

@@ -64,15 +64,16 @@ internal sealed partial class RedisKeyRateLimiter(
     internal static RateLimitDecision ToDecision(RedisResult[] values, RateLimitPolicy policy, long now, UtcCalendar calendar)
     {
         var refusal = (RateLimitRefusal)(long)values[0];
-        var ahead = (long)values[1];
-        var retry = (long)values[2];
-        var day = (long)values[3];
-        var month = (long)values[4];
+        var remaining = (long)values[1];
+        var resetAfter = (long)values[2];
+        var retry = (long)values[3];
+        var day = (long)values[4];
+        var month = (long)values[5];
         return new RateLimitDecision(
             refusal,
             policy,
-            Remaining: (policy.BurstTicks - ahead) / policy.EmissionTicks,
-            ResetAfter: TimeSpan.FromTicks(ahead),
+            Remaining: remaining,
+            ResetAfter: TimeSpan.FromTicks(resetAfter),
             RetryAfter: TimeSpan.FromTicks(retry),
             Daily: policy.Daily is { } d ? new QuotaStatus(d, Math.Max(0, d - day), TimeSpan.FromTicks(calendar.DayEnd - now), UtcCalendar.DayWindow) : null,
             Monthly: policy.Monthly is { } m ? new QuotaStatus(m, Math.Max(0, m - month), TimeSpan.FromTicks(calendar.MonthEnd - now), calendar.MonthWindow) : null);

@@ -5,9 +5,9 @@ namespace ApiGateway.Gateway.RateLimiting;
 /// <summary>
 /// The Lua script that decides one request in Redis: the GCRA bucket (a hash <c>t</c> = theoretical arrival time,
 /// <c>e</c> = emission interval it was computed with) and the calendar day and month counters, read and written in one
-/// atomic call, so a refusal spends nothing and N gateways see one bucket. Times are gateway-clock ticks (100 ns) since
+/// atomic call, writing only when it admits, so a refusal changes nothing and N gateways see one bucket. Times are gateway-clock ticks (100 ns) since
 /// <see cref="Epoch"/>: integers below 2^53 until about 2048, so Lua's doubles hold them exactly. The arithmetic is
-/// <see cref="LocalKeyRateLimiter"/>'s, line for line.
+/// <see cref="Gcra"/>'s, line for line.
 /// </summary>
 internal static class RedisRateLimitScript
 {
@@ -20,8 +20,36 @@ internal static class RedisRateLimitScript
     // KEYS: 1 bucket hash, 2 day counter, 3 month counter.
     // ARGV: 1 now, 2 emission, 3 burst, 4 daily limit (0: none), 5 monthly limit (0: none), 6 ticks to day end,
     //       7 ticks to month end, 8 day counter ttl ms, 9 month counter ttl ms.
-    // Returns: { refusal (0 none, 1 rate, 2 daily, 3 monthly), tat - now, retryAfter, day count, month count }.
+    // Returns: { refusal (0 none, 1 rate, 2 daily, 3 monthly), remaining, reset after, retry after, day count, month count }.
+    // scale(x, num, den, up) is x * num / den rounded down (up: rounded up), exact in Lua's doubles for every value
+    // below 2^52 (x * num itself is never formed: the part below den is multiplied bit by bit). It runs only when the
+    // policy changed, so its loop of at most 52 steps costs nothing on the common path.
     public const string Source = """
+        local function divmod(a, b)
+          local q = math.floor(a / b)
+          local r = a - q * b
+          if r < 0 then q = q - 1; r = r + b elseif r >= b then q = q + 1; r = r - b end
+          return q, r
+        end
+        local function scale(x, num, den, up)
+          local q, r = divmod(x, den)
+          local s, rest, left = 0, 0, num
+          local bit = 1
+          while bit * 2 <= num do bit = bit * 2 end
+          while bit >= 1 do
+            s = s * 2
+            rest = rest * 2
+            if rest >= den then rest = rest - den; s = s + 1 end
+            if left >= bit then
+              left = left - bit
+              rest = rest + r
+              if rest >= den then rest = rest - den; s = s + 1 end
+            end
+            bit = bit / 2
+          end
+          if up and rest > 0 then s = s + 1 end
+          return q * num + s
+        end
         local now = tonumber(ARGV[1])
         local em = tonumber(ARGV[2])
         local burst = tonumber(ARGV[3])
@@ -30,48 +58,45 @@ internal static class RedisRateLimitScript
         local dayLeft = tonumber(ARGV[6])
         local monthLeft = tonumber(ARGV[7])
         local state = redis.call('HMGET', KEYS[1], 't', 'e')
-        local tat = tonumber(state[1]) or now
+        local tat = tonumber(state[1]) or 0
         local oldEm = tonumber(state[2]) or 0
-        if tat < now then tat = now end
-        if oldEm ~= em and oldEm > 0 then tat = now + math.floor((tat - now) * em / oldEm) end
-        if tat > now + burst then tat = now + burst end
-        local nxt = tat + em
+        local behind = tat - now
+        if behind < 0 then behind = 0 end
+        local converts = oldEm > 0 and oldEm ~= em
+        local debt = behind
+        if converts and behind > 0 then debt = scale(behind, em, oldEm, true) end
+        local most = burst - em
         local refusal = 0
         local retry = 0
-        if nxt - now > burst then
+        if debt > most then
           refusal = 1
-          retry = nxt - burst - now
+          if converts then retry = behind - scale(most, oldEm, em, false) else retry = behind - most end
         end
-        local dcount = 0
-        local mcount = 0
-        if dlimit > 0 then
-          dcount = tonumber(redis.call('GET', KEYS[2]) or '0')
-          if dcount >= dlimit and dayLeft > retry then
-            refusal = 2
-            retry = dayLeft
-          end
+        -- The counters count every admitted request, whatever its policy, as the local limiter's do: a quota set later
+        -- (a PATCH, a sibling key with a quota) applies to what the lineage already spent in the period.
+        local dcount = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local mcount = tonumber(redis.call('GET', KEYS[3]) or '0')
+        if dlimit > 0 and dcount >= dlimit and dayLeft > retry then
+          refusal = 2
+          retry = dayLeft
         end
-        if mlimit > 0 then
-          mcount = tonumber(redis.call('GET', KEYS[3]) or '0')
-          if mcount >= mlimit and monthLeft > retry then
-            refusal = 3
-            retry = monthLeft
-          end
+        if mlimit > 0 and mcount >= mlimit and monthLeft > retry then
+          refusal = 3
+          retry = monthLeft
         end
         if refusal == 0 then
-          tat = nxt
-          redis.call('HSET', KEYS[1], 't', string.format('%.0f', tat), 'e', string.format('%.0f', em))
-          redis.call('PEXPIRE', KEYS[1], math.floor((tat - now) / 10000) + 1000)
-          if dlimit > 0 then
-            dcount = redis.call('INCR', KEYS[2])
-            if dcount == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[8]) end
-          end
-          if mlimit > 0 then
-            mcount = redis.call('INCR', KEYS[3])
-            if mcount == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[9]) end
-          end
+          debt = debt + em
+          behind = debt
+          redis.call('HSET', KEYS[1], 't', string.format('%.0f', now + behind), 'e', string.format('%.0f', em))
+          redis.call('PEXPIRE', KEYS[1], math.floor(behind / 10000) + 1000)
+          dcount = redis.call('INCR', KEYS[2])
+          if dcount == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[8]) end
+          mcount = redis.call('INCR', KEYS[3])
+          if mcount == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[9]) end
         end
-        return { refusal, tat - now, retry, dcount, mcount }
+        local remaining = 0
+        if debt < burst then remaining = divmod(burst - debt, em) end
+        return { refusal, remaining, behind, retry, dcount, mcount }
         """;
 
     /// <summary>The three keys of a lineage; the <c>{lineage}</c> hash tag keeps them in one Redis Cluster slot.</summary>

@@ -202,6 +202,31 @@ public sealed class LocalKeyRateLimiterTests
     }
 
     [Fact]
+    public async Task AcquireAsync_RefusedOnSiblingKeyWithSmallerLimit_KeepsTheLineageDebt()
+    {
+        // After a rotation with grace and a PATCH, two live keys of one lineage: the successor on pro (1000/min), the
+        // old key patched to 100/min. A refusal on the old key once clamped the debt to its own bucket: 900 given back.
+        await using var h = await LimiterHarness.CreateAsync();
+        var successor = new RateLimitPolicy("pro", 1000, 60, null, null);
+        var old = new RateLimitPolicy("key", 100, 60, null, null);
+        Assert.Equal(1000, await h.AcquireManyAsync(successor, 1001));
+        var before = h.Limiter.Inspect("lin_a");
+
+        var refused = await h.AcquireAsync(old);
+
+        Assert.Equal(RateLimitRefusal.Rate, refused.Refusal);
+        Assert.Equal(before, h.Limiter.Inspect("lin_a"));
+        Assert.Equal(0, await h.AcquireManyAsync(successor, 1000));
+        // The debt drains at the rate it was spent at: 1000 requests over 60 s, so the old key's first one fits after
+        // 901 of them are repaid (54.06 s), and Retry-After says so.
+        Assert.Equal(TimeSpan.FromSeconds(54.06), refused.RetryAfter);
+        h.Clock.Advance(refused.RetryAfter - TimeSpan.FromTicks(1));
+        Assert.False((await h.AcquireAsync(old)).IsAllowed);
+        h.Clock.Advance(TimeSpan.FromTicks(1));
+        Assert.True((await h.AcquireAsync(old)).IsAllowed);
+    }
+
+    [Fact]
     public async Task AcquireAsync_TierChangedInConfig_AppliesWithoutRestart()
     {
         await using var h = await LimiterHarness.CreateAsync();

@@ -67,6 +67,40 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
     }
 
     [Fact]
+    public async Task AcquireAsync_AnyInterleaving_MatchesLocalStaysWithinBoundsAndRefusalsChangeNothing()
+    {
+        // GcraPropertyTests' property against the script: the same random mixed-policy runs, every decision equal to
+        // the local limiter's (so the Lua arithmetic is the C# one), and a refusal leaves the Redis keys as they were.
+        var database = redis.Connection.GetDatabase();
+        for (var seed = 0; seed < 12; seed++)
+        {
+            var scenario = GcraScenario.Generate(seed, 300, quotas: true);
+            await using var harness = await LimiterHarness.CreateAsync();
+            var limiter = new RedisKeyRateLimiter(redis.Connection, harness.Limiter, _health, harness.Clock, NullLogger<RedisKeyRateLimiter>.Instance);
+            var lineage = "lin_" + Guid.NewGuid().ToString("N");
+            var log = new AdmissionLog(scenario);
+            foreach (var (policy, advance) in scenario.Steps)
+            {
+                harness.Clock.Advance(TimeSpan.FromTicks(advance));
+                var keys = RedisRateLimitScript.Keys(RedisKeyRateLimiter.KeyPrefix, lineage, UtcCalendar.At(harness.Clock.GetUtcNow().UtcTicks));
+                var before = await SnapshotAsync(database, keys);
+                var shared = await limiter.AcquireAsync(new RateLimitRequest(lineage, scenario.Policies[policy]), TestContext.Current.CancellationToken);
+                var local = await harness.AcquireAsync(scenario.Policies[policy], lineage);
+                Assert.True(local == shared, $"{scenario}: local {local}, Redis {shared}");
+                if (shared.IsAllowed)
+                {
+                    log.Admitted(harness.Clock.GetUtcNow().UtcTicks, policy);
+                }
+                else
+                {
+                    Assert.Equal(before, await SnapshotAsync(database, keys));
+                }
+            }
+            log.AssertWithinBounds();
+        }
+    }
+
+    [Fact]
     public async Task AcquireAsync_DailyQuotaSpent_RefusesToNextUtcDayAndSpendsNoRate()
     {
         var policy = new RateLimitPolicy("free", 100, 60, 3, null);
@@ -146,6 +180,13 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
 
         Assert.True((await AcquireAsync(new RateLimitPolicy("free", 1, 60, null, null))).IsAllowed);
         Assert.True(_health.IsUp);
+    }
+
+    private static async Task<string> SnapshotAsync(IDatabase database, RedisKey[] keys)
+    {
+        var bucket = await database.HashGetAllAsync(keys[0]);
+        return string.Join(",", bucket.OrderBy(e => e.Name.ToString()).Select(e => $"{e.Name}={e.Value}"))
+            + $";{await database.StringGetAsync(keys[1])};{await database.StringGetAsync(keys[2])}";
     }
 
     private RedisKeyRateLimiter NewLimiter(IConnectionMultiplexer connection) =>
