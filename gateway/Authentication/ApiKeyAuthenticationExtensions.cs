@@ -1,6 +1,7 @@
 using ApiGateway.Keys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.Authentication;
 
@@ -10,7 +11,8 @@ internal static class ApiKeyAuthenticationExtensions
     public static WebApplicationBuilder AddApiKeyAuthentication(this WebApplicationBuilder builder)
     {
         builder.Services.AddKeyStore(builder.Configuration);
-        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         builder.Services.AddSingleton<StoreHealth>();
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.TryAddSingleton<KeyChangeSignal>();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ApiGateway.Gateway.Authentication;
 
-/// <summary>The <c>Auth</c> section.</summary>
+/// <summary>The <c>Auth</c> section (validated at start by <see cref="AuthOptionsValidator"/>).</summary>
 internal sealed class AuthOptions
 {
     public const string SectionName = "Auth";
@@ -15,6 +15,13 @@ internal sealed class AuthOptions
     [Range(10, 1_000)]
     public int PollIntervalMilliseconds { get; set; } = 250;
 
+    /// <summary>
+    /// A cached answer (found or unknown) is re-read from the store once it is this old, whatever the change feed says:
+    /// the safety net for a change the feed cannot show (docs/gateway.md "Freshness and outages").
+    /// </summary>
+    [Range(1, 86_400)]
+    public int MaxCacheAgeSeconds { get; set; } = 60;
+
     /// <summary>Unknown key hashes remembered (so guessing keys does not cost a store query each time).</summary>
     [Range(0, 10_000_000)]
     public int NegativeCacheSize { get; set; } = 10_000;
@@ -22,4 +29,6 @@ internal sealed class AuthOptions
     public TimeSpan Stale => TimeSpan.FromSeconds(StaleSeconds);
 
     public TimeSpan PollInterval => TimeSpan.FromMilliseconds(PollIntervalMilliseconds);
+
+    public TimeSpan MaxCacheAge => TimeSpan.FromSeconds(MaxCacheAgeSeconds);
 }

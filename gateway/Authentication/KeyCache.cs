@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
 using Microsoft.Extensions.Options;
 
@@ -7,55 +8,81 @@ namespace ApiGateway.Gateway.Authentication;
 
 /// <summary>
 /// The key lookup in front of <see cref="IKeyStore"/>: found keys (any status) and a bounded set of unknown hashes.
-/// <see cref="KeyChangePoller"/> evicts changed keys, so a cached answer is as fresh as the last successful poll;
-/// an entry is served while <c>now - max(confirmed, last successful poll)</c> is within <c>Auth:StaleSeconds</c>,
-/// otherwise it is re-read, and if the store cannot be reached the request gets 503.
+/// <see cref="KeyChangePoller"/> evicts changed keys; an answer is served while it is younger than
+/// <c>Auth:MaxCacheAgeSeconds</c> and <c>now - max(confirmed, last successful poll)</c> is within <c>Auth:StaleSeconds</c>,
+/// otherwise it is re-read (and if the store cannot be reached, served only within the stale bound, else 503).
 /// </summary>
+/// <remarks>
+/// Correct by construction against a lookup racing a change (docs/gateway.md "Freshness and outages"): every
+/// <see cref="Evict"/> and <see cref="Clear"/> first increments an eviction epoch, then removes. A load reads the epoch
+/// before it queries the store, publishes its answer, then reads the epoch again and withdraws the answer if it moved.
+/// So a row read before a change is either published before the eviction (which then removes it) or sees the epoch the
+/// eviction moved (and withdraws itself); there is no third order.
+/// </remarks>
 internal sealed partial class KeyCache(IKeyStore store, StoreHealth health, TimeProvider time, IOptions<AuthOptions> options, ILogger<KeyCache> logger)
 {
     private readonly ConcurrentDictionary<KeyHash, CachedKey> _keys = new();
+    // A key's hash never changes, so this map is never pruned: an entry can never be published without its mapping.
     private readonly ConcurrentDictionary<string, KeyHash> _hashById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<KeyHash, DateTimeOffset> _unknown = new();
     private readonly AuthOptions _options = options.Value;
+    private readonly TimeSpan _maxAge = options.Value.MaxCacheAge;
+    private long _epoch;
 
     public int Count => _keys.Count;
 
+    /// <summary>
+    /// The key with this hash (any status), or unknown, or store unavailable. A hit costs two dictionary reads and no
+    /// allocation, so callers that must re-check a key often (an open WebSocket, every second) may simply ask again.
+    /// </summary>
     public ValueTask<KeyLookup> LookupAsync(KeyHash hash, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (_keys.TryGetValue(hash, out var entry) && health.IsFresh(entry.ConfirmedAt, now))
         {
-            return new(new KeyLookup(KeyLookupStatus.Found, entry));
+            var found = new KeyLookup(KeyLookupStatus.Found, entry);
+            return now - entry.ConfirmedAt <= _maxAge ? new(found) : LoadAsync(hash, found, cancellationToken);
         }
         if (_unknown.TryGetValue(hash, out var confirmedAt) && health.IsFresh(confirmedAt, now))
         {
-            return new(KeyLookup.Unknown);
+            return now - confirmedAt <= _maxAge ? new(KeyLookup.Unknown) : LoadAsync(hash, KeyLookup.Unknown, cancellationToken);
         }
-        return LoadAsync(hash, cancellationToken);
+        return LoadAsync(hash, fallback: null, cancellationToken);
     }
 
-    /// <summary>Drops the cached copy of a key that changed in the store.</summary>
+    /// <summary>Whether the key with this hash would be let in now (found and active): the cheap re-check for long-lived connections.</summary>
+    public async ValueTask<bool> IsActiveAsync(KeyHash hash, CancellationToken cancellationToken)
+    {
+        var lookup = await LookupAsync(hash, cancellationToken);
+        return lookup.Entry is { } entry && entry.Key.StatusAt(time.GetUtcNow()) == KeyStatus.Active;
+    }
+
+    /// <summary>Drops the cached copy of a key that changed in the store, and voids every lookup still in flight.</summary>
     public void Evict(string keyId)
     {
-        if (_hashById.TryRemove(keyId, out var hash))
+        Interlocked.Increment(ref _epoch);
+        if (_hashById.TryGetValue(keyId, out var hash))
         {
             _keys.TryRemove(hash, out _);
         }
     }
 
-    /// <summary>Forgets everything (the change feed could not be followed, e.g. it was reset).</summary>
+    /// <summary>Forgets every answer (the change feed could not be followed, e.g. it went backwards).</summary>
     public void Clear()
     {
+        Interlocked.Increment(ref _epoch);
         _keys.Clear();
-        _hashById.Clear();
         _unknown.Clear();
     }
 
-    private async ValueTask<KeyLookup> LoadAsync(KeyHash hash, CancellationToken cancellationToken)
+    /// <param name="fallback">A cached answer due for a re-read: still served if the store cannot be reached.</param>
+    private async ValueTask<KeyLookup> LoadAsync(KeyHash hash, KeyLookup? fallback, CancellationToken cancellationToken)
     {
-        // Read the feed position first: if a change is applied while we query, the entry we add may predate it.
-        var sequenceBefore = health.ProcessedSequence;
-        Keys.Model.ApiKey? key;
+        // Before the store: any eviction from here on may concern the row we are about to read.
+        var epoch = Interlocked.Read(ref _epoch);
+        // Until the feed position is known nothing would evict what we cache, so nothing is cached.
+        var cacheable = health.FeedFollowed;
+        ApiKey? key;
         try
         {
             key = await store.FindByHashAsync(hash, cancellationToken);
@@ -63,33 +90,42 @@ internal sealed partial class KeyCache(IKeyStore store, StoreHealth health, Time
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.LookupFailed(logger, ex.GetType().Name);
-            return KeyLookup.StoreUnavailable;
+            return fallback ?? KeyLookup.StoreUnavailable;
         }
         var now = time.GetUtcNow();
         health.ReportReached(now);
         if (key is null)
         {
-            RememberUnknown(hash, now);
+            if (cacheable)
+            {
+                RememberUnknown(hash, now, epoch);
+            }
             return KeyLookup.Unknown;
         }
         var entry = new CachedKey(key, hash, now);
-        _unknown.TryRemove(hash, out _);
-        if (health.FeedFollowed)
+        if (cacheable)
         {
-            _keys[hash] = entry;
-            _hashById[key.Id] = hash;
-            if (health.ProcessedSequence != sequenceBefore)
-            {
-                // A change was applied while we read: ours may be the old version. Serve it once, cache nothing.
-                _keys.TryRemove(new KeyValuePair<KeyHash, CachedKey>(hash, entry));
-            }
+            Remember(entry, epoch);
         }
         return new KeyLookup(KeyLookupStatus.Found, entry);
     }
 
-    private void RememberUnknown(KeyHash hash, DateTimeOffset now)
+    private void Remember(CachedKey entry, long epoch)
     {
-        if (_options.NegativeCacheSize == 0 || !health.FeedFollowed)
+        // Mapping first: an eviction that finds the entry must also find its id.
+        _hashById[entry.Key.Id] = entry.Hash;
+        _keys[entry.Hash] = entry;
+        _unknown.TryRemove(entry.Hash, out _);
+        if (Interlocked.Read(ref _epoch) != epoch)
+        {
+            // A change was applied while we read: ours may be the old version. Serve it once, cache nothing.
+            _keys.TryRemove(KeyValuePair.Create(entry.Hash, entry));
+        }
+    }
+
+    private void RememberUnknown(KeyHash hash, DateTimeOffset now, long epoch)
+    {
+        if (_options.NegativeCacheSize == 0)
         {
             return;
         }
@@ -99,6 +135,11 @@ internal sealed partial class KeyCache(IKeyStore store, StoreHealth health, Time
             _unknown.Clear();
         }
         _unknown[hash] = now;
+        if (Interlocked.Read(ref _epoch) != epoch)
+        {
+            // The change applied meanwhile may be this very key's creation (an import): do not hide it.
+            _unknown.TryRemove(KeyValuePair.Create(hash, now));
+        }
     }
 
     private static partial class Log

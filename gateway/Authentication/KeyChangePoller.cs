@@ -9,6 +9,11 @@ namespace ApiGateway.Gateway.Authentication;
 /// changes made by another process apply within about 250 ms plus one store round trip, well inside the 1 s bound,
 /// with no store query on the request path.
 /// </summary>
+/// <remarks>
+/// Each poll re-reads the last applied row as an anchor. If it is gone or is another change (the database was restored
+/// from a backup, so the feed went backwards, possibly and then forwards again), what we evicted no longer describes
+/// the store: the cache is cleared and the feed followed from its new end.
+/// </remarks>
 internal sealed partial class KeyChangePoller(
     IKeyChangeFeed feed, KeyCache cache, StoreHealth health, TimeProvider time, IOptions<AuthOptions> options, KeyChangeSignal signal,
     ILogger<KeyChangePoller> logger)
@@ -17,6 +22,8 @@ internal sealed partial class KeyChangePoller(
     private const int BatchSize = 500;
     private readonly TimeSpan _interval = options.Value.PollInterval;
     private bool _failing;
+    // The key id of the change at health.ProcessedSequence, once a read has shown it.
+    private string? _anchorKeyId;
 
     /// <summary>One poll: read everything after the last applied sequence and evict it. Exposed for tests.</summary>
     internal async Task PollOnceAsync(CancellationToken cancellationToken)
@@ -27,23 +34,16 @@ internal sealed partial class KeyChangePoller(
             if (position < 0)
             {
                 // First contact: nothing is cached yet, so history is irrelevant; start from the end.
-                position = await feed.GetLatestSequenceAsync(cancellationToken);
+                position = await FollowFromEndAsync(cancellationToken);
+            }
+            else if (await DrainAsync(position, cancellationToken) is { } reached)
+            {
+                position = reached;
             }
             else
             {
-                while (true)
-                {
-                    var changes = await feed.ReadAsync(position, BatchSize, cancellationToken);
-                    foreach (var change in changes)
-                    {
-                        cache.Evict(change.KeyId);
-                        position = change.Sequence;
-                    }
-                    if (changes.Count < BatchSize)
-                    {
-                        break;
-                    }
-                }
+                Log.FeedWentBackwards(logger, position);
+                position = await FollowFromEndAsync(cancellationToken);
             }
             health.ReportPolled(time.GetUtcNow(), position);
             if (_failing)
@@ -60,6 +60,51 @@ internal sealed partial class KeyChangePoller(
                 Log.FeedFailed(logger, ex);
             }
         }
+    }
+
+    /// <summary>Evicts every change after <paramref name="position"/>; null when the anchor row at it is not what we applied.</summary>
+    private async Task<long?> DrainAsync(long position, CancellationToken cancellationToken)
+    {
+        var anchored = position == 0;
+        var after = anchored ? 0 : position - 1;
+        while (true)
+        {
+            var changes = await feed.ReadAsync(after, BatchSize, cancellationToken);
+            var first = 0;
+            if (!anchored)
+            {
+                if (changes.Count == 0 || changes[0].Sequence != position || (_anchorKeyId is not null && changes[0].KeyId != _anchorKeyId))
+                {
+                    return null;
+                }
+                _anchorKeyId = changes[0].KeyId;
+                anchored = true;
+                first = 1;
+            }
+            for (var i = first; i < changes.Count; i++)
+            {
+                cache.Evict(changes[i].KeyId);
+                position = changes[i].Sequence;
+                _anchorKeyId = changes[i].KeyId;
+            }
+            if (changes.Count < BatchSize)
+            {
+                return position;
+            }
+            after = position;
+        }
+    }
+
+    /// <summary>
+    /// The end of the feed, then a cleared cache: a lookup that read the store before that end either finishes before the
+    /// clear (and is removed) or after it (and is voided by the epoch), so nothing older than the position survives.
+    /// </summary>
+    private async Task<long> FollowFromEndAsync(CancellationToken cancellationToken)
+    {
+        var end = await feed.GetLatestSequenceAsync(cancellationToken);
+        cache.Clear();
+        _anchorKeyId = null;
+        return end;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -83,5 +128,8 @@ internal sealed partial class KeyChangePoller(
 
         [LoggerMessage(2, LogLevel.Information, "Key change feed readable again.", EventName = "KeyFeedRecovered")]
         public static partial void FeedRecovered(ILogger logger);
+
+        [LoggerMessage(3, LogLevel.Warning, "The key change feed no longer holds change {Sequence} as applied (database restored?); cache cleared, following the feed from its end.", EventName = "KeyFeedWentBackwards")]
+        public static partial void FeedWentBackwards(ILogger logger, long sequence);
     }
 }
