@@ -63,17 +63,12 @@ public sealed class KeyIssuer(IKeyStore keys, IAdminCredentialStore admins, KeyF
         {
             plaintext = configuredSecret;
             hash = hasher.Hash(configuredSecret);
-            credential = credential with { Prefix = ConfiguredSecretPrefix(configuredSecret) };
+            // The listed and audited "prefix" of an operator-chosen secret is the credential id: any part of a chosen
+            // secret (even one in our key shape, which may be a password with a valid checksum) narrows a guess.
+            credential = credential with { Prefix = credential.Id };
         }
         return await admins.TryBootstrapAsync(credential, hash, cancellationToken) ? new IssuedAdminCredential(credential, plaintext) : null;
     }
-
-    /// <summary>
-    /// The listed (and audited) prefix of an operator-chosen secret: the usual 16 characters when it has our key shape
-    /// (43 secret characters stay hidden), otherwise at most a quarter of it, so a short free-form secret is never shown whole.
-    /// </summary>
-    private string ConfiguredSecretPrefix(string secret) =>
-        format.TryParse(secret, out _) ? KeyFormat.VisiblePrefix(secret) : secret[..Math.Min(KeyFormat.VisiblePrefixLength, secret.Length / 4)];
 
     private (string Plaintext, NewKey Key) Mint(KeySpec spec, string lineageId, string? rotatedFrom, Actor actor)
     {

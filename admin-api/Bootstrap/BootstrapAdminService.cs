@@ -20,7 +20,8 @@ internal sealed partial class BootstrapAdminService(KeyIssuer issuer, IOptions<A
         }
         else if (configured.Length < AdminOptions.RecommendedBootstrapKeyLength)
         {
-            Log.ShortBootstrapKey(logger, configured.Length, AdminOptions.RecommendedBootstrapKeyLength);
+            // Not even the length is logged: an operator-chosen secret shows up nowhere, in no form.
+            Log.ShortBootstrapKey(logger, AdminOptions.RecommendedBootstrapKeyLength);
         }
 
         var issued = await issuer.BootstrapAsync(configured, cancellationToken);
@@ -45,8 +46,8 @@ internal sealed partial class BootstrapAdminService(KeyIssuer issuer, IOptions<A
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Admin:BootstrapKey is {Length} characters; use at least {Recommended} random characters.", EventName = "ShortBootstrapKey")]
-        public static partial void ShortBootstrapKey(ILogger logger, int length, int recommended);
+        [LoggerMessage(1, LogLevel.Warning, "Admin:BootstrapKey is shorter than {Recommended} characters; use at least that many random characters.", EventName = "ShortBootstrapKey")]
+        public static partial void ShortBootstrapKey(ILogger logger, int recommended);
 
         [LoggerMessage(2, LogLevel.Information, "Created bootstrap owner credential {CredentialId} and printed it to stdout once.", EventName = "GeneratedBootstrapCredential")]
         public static partial void GeneratedBootstrapCredential(ILogger logger, string credentialId);

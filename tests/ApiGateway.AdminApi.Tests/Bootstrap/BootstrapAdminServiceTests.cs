@@ -54,6 +54,36 @@ public sealed class BootstrapAdminServiceTests
     }
 
     [Fact]
+    public async Task ChosenBootstrapKey_ReadByAnAdminRoleCredential_RevealsNoPartOfIt()
+    {
+        using var database = new TempDatabase();
+        const string Secret = "Zq9xK2pWm7Ht3Lr8Vn4Bc6DyFg5Js1Qa";
+        await using var factory = Factory(database, Secret);
+        using var owner = factory.CreateClient(Secret);
+        using var created = await owner.PostAsync("/v1/admin-keys", KeyRequests.Json(new { name = "ops", role = "admin" }), Ct);
+        using var admin = factory.CreateClient((await ApiAssert.JsonAsync(created, HttpStatusCode.Created)).Str("key"));
+
+        // What an admin-role credential (not the owner) reads, what owners list, and every log line.
+        var audit = await admin.GetStringAsync("/v1/audit?action=admin.bootstrapped", Ct);
+        var everyEvent = await admin.GetStringAsync("/v1/audit?limit=200", Ct);
+        var adminKeys = await owner.GetStringAsync("/v1/admin-keys", Ct);
+        var bootstrapped = Assert.Single((await ApiAssert.JsonAsync(await admin.GetAsync("/v1/audit?action=admin.bootstrapped", Ct), HttpStatusCode.OK))
+            .GetProperty("items").EnumerateArray());
+
+        // No 6-character run of the secret (the old prefix showed its first 8 of 32) appears anywhere.
+        foreach (var shown in new[] { audit, everyEvent, adminKeys, factory.Logs.AllText })
+        {
+            for (var i = 0; i + 6 <= Secret.Length; i++)
+            {
+                Assert.DoesNotContain(Secret.Substring(i, 6), shown, StringComparison.Ordinal);
+            }
+        }
+        // What identifies the credential instead: its public id.
+        var details = bootstrapped.GetProperty("details");
+        Assert.Equal(details.Str("adminId"), details.Str("prefix"));
+    }
+
+    [Fact]
     public async Task Start_ShortBootstrapKey_WarnsWithoutTheValueAndStillWorks()
     {
         using var database = new TempDatabase();

@@ -27,6 +27,48 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
         return server.CreateDatabaseAsync(Ct);
     }
 
+    [Fact]
+    public async Task Migration2_ChosenBootstrapSecretPrefix_IsReplacedWithTheIdInRowAndAudit()
+    {
+        SkipIfUnavailable();
+        var connectionString = await server.CreateDatabaseAsync(Ct);
+        await using (var store = StoreHarness.Create(Provider, connectionString, Clock))
+        {
+            await store.Migrator.MigrateAsync(Ct);
+        }
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        // The rows version 1 wrote for Admin:BootstrapKey "Zq9xK2pWm7Ht3Lr8...", then migration 2 run over them.
+        await ExecuteAsync(connection, """
+            INSERT INTO admin_credentials (id, hash, prefix, name, role, created_at, created_by) VALUES
+              ('adm_boot', '\x01', 'Zq9xK2pW', 'bootstrap', 'owner', 1, NULL),
+              ('adm_ops', '\x02', 'agw_admin_AbCdEf', 'ops', 'admin', 2, 'adm_boot');
+            INSERT INTO audit_events (at, actor_id, actor_name, action, details) VALUES
+              (1, 'system', 'system', 'admin.bootstrapped', '{"adminId":"adm_boot","adminName":"bootstrap","role":"owner","prefix":"Zq9xK2pW"}'),
+              (2, 'adm_boot', 'bootstrap', 'admin.created', '{"adminId":"adm_ops","adminName":"ops","role":"admin","prefix":"agw_admin_AbCdEf"}'),
+              (3, 'adm_boot', 'bootstrap', 'key.created', NULL);
+            """);
+        await ExecuteAsync(connection, PostgresMigrator.Scripts[1].Sql);
+
+        Assert.Equal("adm_boot,agw_admin_AbCdEf", await ScalarAsync(connection, "SELECT string_agg(prefix, ',' ORDER BY id) FROM admin_credentials"));
+        var audit = await ScalarAsync(connection, "SELECT string_agg(coalesce(details, '-'), '|' ORDER BY id) FROM audit_events");
+        Assert.DoesNotContain("Zq9xK2pW", audit, StringComparison.Ordinal);
+        Assert.Contains("\"prefix\": \"adm_boot\"", audit, StringComparison.Ordinal);
+        Assert.Contains("agw_admin_AbCdEf", audit, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
     private void SkipIfUnavailable() => Assert.SkipWhen(server.SkipReason is not null, server.SkipReason ?? "");
 
     [Fact]

@@ -112,6 +112,38 @@ public sealed class SqliteMigratorTests
         Assert.Equal(SqliteMigrator.Scripts.Count, version);
     }
 
+    [Fact]
+    public async Task MigrateAsync_Version1WithChosenBootstrapSecretPrefix_ReplacesItWithTheIdEverywhere()
+    {
+        using var file = new TempDatabase();
+        await using (var connection = await OpenAsync(file))
+        {
+            // What version 1 stored for Admin:BootstrapKey "Zq9xK2pWm7Ht3Lr8...": its first 8 characters as the prefix.
+            await connection.ExecuteAsync(SqliteMigrator.Scripts[0].Sql);
+            await connection.ExecuteAsync("PRAGMA user_version = 1;");
+            await connection.ExecuteAsync("""
+                INSERT INTO admin_credentials (id, hash, prefix, name, role, created_at, created_by) VALUES
+                  ('adm_boot', x'01', 'Zq9xK2pW', 'bootstrap', 'owner', 1, NULL),
+                  ('adm_ops', x'02', 'agw_admin_AbCdEf', 'ops', 'admin', 2, 'adm_boot');
+                INSERT INTO audit_events (at, actor_id, actor_name, action, details) VALUES
+                  (1, 'system', 'system', 'admin.bootstrapped', '{"adminId":"adm_boot","adminName":"bootstrap","role":"owner","prefix":"Zq9xK2pW"}'),
+                  (2, 'adm_boot', 'bootstrap', 'admin.created', '{"adminId":"adm_ops","adminName":"ops","role":"admin","prefix":"agw_admin_AbCdEf"}'),
+                  (3, 'adm_ops', 'ops', 'admin.revoked', '{"adminId":"adm_boot","adminName":"bootstrap","role":"owner","prefix":"Zq9xK2pW"}');
+                """);
+        }
+
+        await Migrator(file).MigrateAsync(Ct);
+
+        await using var check = await OpenAsync(file);
+        var prefixes = (await check.QueryAsync<(string, string)>("SELECT id, prefix FROM admin_credentials ORDER BY id")).ToArray();
+        Assert.Equal([("adm_boot", "adm_boot"), ("adm_ops", "agw_admin_AbCdEf")], prefixes);
+        var details = (await check.QueryAsync<string>("SELECT details FROM audit_events ORDER BY id")).ToArray();
+        Assert.All(details, d => Assert.DoesNotContain("Zq9xK2pW", d, StringComparison.Ordinal));
+        Assert.Contains("\"prefix\":\"adm_boot\"", details[0], StringComparison.Ordinal);
+        Assert.Contains("\"prefix\":\"agw_admin_AbCdEf\"", details[1], StringComparison.Ordinal);
+        Assert.Contains("\"adminName\":\"bootstrap\"", details[2], StringComparison.Ordinal);
+    }
+
     private static SqliteMigrator Migrator(TempDatabase file) =>
         new(TestStore.Open(file.ConnectionString), NullLogger<SqliteMigrator>.Instance);
 
