@@ -15,9 +15,10 @@ builder.AddKeyRateLimits();           // RateLimiting/: tiers, per-lineage GCRA 
 builder.AddGatewayTelemetry();        // Metrics/, Usage/: per-host Prometheus registry, per-key usage batched into the store
 
 var app = builder.Build();
-app.UseRouting();
 app.UseGatewayTelemetry();            // counts every public request, refused ones included, and records key usage
-app.UseEncodedPathSeparatorsRefused(); // %2F, %5C, double-encoded dots: 400, never forwarded (docs/security.md)
+app.UseUnsupportedMethodsRefused();   // junk or lower-case methods: 405/501 before any routing, auth or label (docs/security.md)
+app.UseAmbiguousPathsRefused();       // ';', '//', '%25', '\', controls, NFKC forms...: 400 before routing, never forwarded
+app.UseRouting();
 app.UseUnmatchedRoutesNotFound();     // no route matched: 404 problem, never forwarded, no key needed
 app.UseAuthentication();
 app.UseAuthorization();

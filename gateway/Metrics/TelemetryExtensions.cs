@@ -6,7 +6,7 @@ using Prometheus;
 
 namespace ApiGateway.Gateway.Metrics;
 
-/// <summary>Wires the contract's metrics, prometheus-net's HTTP and runtime metrics, and batched key usage.</summary>
+/// <summary>Wires the contract's metrics, the runtime metrics, and batched key usage.</summary>
 internal static class TelemetryExtensions
 {
     public const string MetricsPath = "/metrics";
@@ -39,24 +39,20 @@ internal static class TelemetryExtensions
     }
 
     /// <summary>
-    /// Counts every request on the public listener (refused ones included) and records key usage, plus prometheus-net's
-    /// HTTP metrics on the same registry. Goes right after <c>UseRouting</c> (the route label comes from the matched
-    /// endpoint) and before everything that can refuse, so it sees 401, 403, 404 and 429 answers too. Requests on the
-    /// internal port (health probes, scrapes) are not counted.
+    /// Counts every request on the public listener (refused ones included) and records key usage. Goes first, before
+    /// everything that can refuse (405/501 methods, 400 paths, 401, 403, 404, 429), and reads the matched route after the
+    /// rest of the pipeline ran. Requests on the internal port (health probes, scrapes) are not counted.
     /// </summary>
+    /// <remarks>
+    /// prometheus-net's <c>UseHttpMetrics</c> is deliberately absent: it labels series with the raw request method, so
+    /// invented method tokens grew <c>/metrics</c> without bound. Every label here comes from a closed set, the routes
+    /// file or the bounded <see cref="KeyIdLabels"/> (docs/metrics.md).
+    /// </remarks>
     public static IApplicationBuilder UseGatewayTelemetry(this IApplicationBuilder app)
     {
-        var registry = app.ApplicationServices.GetRequiredService<CollectorRegistry>();
         var internalPort = app.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value.InternalPort;
-        return app.UseWhen(context => context.Connection.LocalPort != internalPort, publicRequests =>
-        {
-            publicRequests.UseMiddleware<GatewayTelemetryMiddleware>();
-            publicRequests.UseHttpMetrics(options =>
-            {
-                options.ConfigureMeasurements(measurement => measurement.Registry = registry);
-                options.ReduceStatusCodeCardinality();
-            });
-        });
+        return app.UseWhen(context => context.Connection.LocalPort != internalPort,
+            publicRequests => publicRequests.UseMiddleware<GatewayTelemetryMiddleware>());
     }
 
     /// <summary>

@@ -59,8 +59,17 @@ internal static class GatewayProblems
     public static readonly GatewayProblem NotFound = new(404, "not-found", "Not Found",
         "No route matches this path.");
 
-    public static readonly GatewayProblem EncodedPathSeparator = new(400, "encoded-path-separator", "Encoded path separators are not allowed",
-        "The path contains an encoded '/', '\\' or '.' (%2F, %5C or a backslash, %2E, possibly double-encoded), which an upstream could decode into a different route.");
+    /// <summary>A method a route could name but none does (TRACE, <c>get</c>); <c>Allow</c> lists the accepted ones.</summary>
+    public static readonly GatewayProblem MethodNotAllowed = new(405, "method-not-allowed", "Method not allowed",
+        "The gateway does not accept this request method; the Allow header lists the methods it accepts.");
+
+    /// <summary>A method token no route can ever match.</summary>
+    public static readonly GatewayProblem MethodNotImplemented = new(501, "method-not-implemented", "Method not implemented",
+        "The gateway does not implement this request method.");
+
+    /// <summary>A path some upstream would read as another path (gateway/Proxy/AmbiguousPaths.cs; docs/security.md "Paths").</summary>
+    public static readonly GatewayProblem InvalidRequestPath = new(400, "invalid-request-path", "Invalid request path",
+        "The path holds a form that upstream servers read differently ('%' after decoding, '\\', ';', an empty or dot segment, a segment ending in '.' or a space, a control, invisible or compatibility character): send the plain normalised path.");
 
     public static readonly GatewayProblem RateLimited = new(429, "rate-limited", "Rate limit exceeded",
         "The key's rate limit or quota is spent; retry after the time in Retry-After.");

@@ -21,10 +21,33 @@ internal static class GatewayProxyExtensions
         builder.Services.AddSingleton<RoutesFileMonitor>();
         builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<RoutesFileMonitor>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoutesFileMonitor>());
+        builder.Services.AddSingleton<AllowedMethods>();
+        builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<AllowedMethods>());
         builder.Services.AddSingleton<UpstreamCircuitBreakers>();
         builder.Services.AddSingleton<ITransformProvider, IdentityHeadersTransformProvider>();
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         return builder;
+    }
+
+    /// <summary>
+    /// A method outside <see cref="AllowedMethods"/>: 405 (with <c>Allow</c>) or 501 problem, before routing, authentication
+    /// or anything else keeps state about the request. The method itself is never echoed, logged or used as a label.
+    /// </summary>
+    public static IApplicationBuilder UseUnsupportedMethodsRefused(this IApplicationBuilder app)
+    {
+        var methods = app.ApplicationServices.GetRequiredService<AllowedMethods>();
+        return app.Use((context, next) => methods.Classify(context) switch
+        {
+            MethodVerdict.Allowed => next(context),
+            MethodVerdict.NotAllowed => RefuseNotAllowed(context, methods.Allow),
+            _ => GatewayProblems.WriteAsync(context, GatewayProblems.MethodNotImplemented),
+        });
+
+        static Task RefuseNotAllowed(HttpContext context, string allow)
+        {
+            context.Response.Headers.Allow = allow;
+            return GatewayProblems.WriteAsync(context, GatewayProblems.MethodNotAllowed);
+        }
     }
 
     /// <summary>A request that matched neither a proxy route nor an internal endpoint: 404 problem, never forwarded, no key needed.</summary>

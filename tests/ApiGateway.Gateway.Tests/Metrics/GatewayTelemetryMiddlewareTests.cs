@@ -60,13 +60,14 @@ public sealed class GatewayTelemetryMiddlewareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Invoke_AnyRequest_AlsoFeedsPrometheusHttpMetricsOnTheSameRegistry()
+    public async Task Invoke_AnyRequest_RuntimeMetricsButNoPrometheusHttpMetrics()
     {
         await _host.SendAsync("/contacts/1", keyId: "key_a");
 
         var samples = await MetricsText.ScrapeAsync(_host.Registry);
 
-        Assert.Contains(samples, s => s.Name == "http_requests_received_total" && s["code"] == "2xx" && s.Value == 1);
+        // prometheus-net's HTTP metrics label by the raw method: a client could grow them without bound.
+        Assert.DoesNotContain(samples, s => s.Name.StartsWith("http_request", StringComparison.Ordinal));
         Assert.Contains(samples, s => s.Name == "process_cpu_seconds_total");
     }
 }

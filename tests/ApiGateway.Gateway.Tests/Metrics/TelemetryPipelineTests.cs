@@ -70,6 +70,86 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
         Assert.DoesNotContain(labelValues, v => v.Contains("agw_", StringComparison.Ordinal) || v.Contains("key_123", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Invented method tokens (and wrong-case or unrouted standard ones) are refused before routing and authentication,
+    /// never reach the upstream, and add no series: the metrics after 60 distinct tokens are the metrics after 30.
+    /// </summary>
+    [Fact]
+    public async Task Pipeline_InventedMethods_RefusedAndMetricSeriesStayBounded()
+    {
+        var key = await _factory.MintAsync(["contacts:read", "contacts:write"]);
+        using var client = _factory.CreateKeyClient(key.Plaintext);
+
+        async Task SendJunkAsync(int from, int count)
+        {
+            for (var i = from; i < from + count; i++)
+            {
+                using var junk = new HttpRequestMessage(new HttpMethod($"XJUNK{i}"), $"/v1/contacts/junk{i}");
+                using var response = await client.SendAsync(junk, Ct);
+                await ProblemAssert.HasAsync(response, 501, "Method not implemented", "method-not-implemented");
+            }
+            foreach (var method in new[] { "get", "TRACE", "Post" })
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), $"/v1/contacts/junk{from}");
+                using var response = await client.SendAsync(request, Ct);
+                await ProblemAssert.HasAsync(response, 405, "Method not allowed", "method-not-allowed");
+                Assert.Equal("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS", string.Join(", ", response.Content.Headers.Allow));
+            }
+        }
+
+        await SendJunkAsync(0, 30);
+        var before = MetricsText.Parse(await ScrapeAsync()).Where(s => !IsRuntime(s)).Select(Describe).ToHashSet();
+        await SendJunkAsync(30, 30);
+        var after = MetricsText.Parse(await ScrapeAsync());
+
+        Assert.Equal(before, after.Where(s => !IsRuntime(s)).Select(Describe).ToHashSet());
+        Assert.DoesNotContain(after, s => s.Labels.Values.Any(v => v.Contains("junk", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(new Dictionary<string, double> { ["none|none|5xx"] = 60, ["none|none|4xx"] = 6 },
+            after.Series("gateway_requests_total", "key_id", "route", "status"));
+        Assert.Empty(_factory.Upstream.Received);
+
+        static bool IsRuntime(MetricSample sample) => sample.Name.StartsWith("process_", StringComparison.Ordinal) || sample.Name.StartsWith("dotnet_", StringComparison.Ordinal);
+
+        static string Describe(MetricSample sample) => sample.Name + "{" + string.Join(",", sample.Labels.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}")) + "}";
+    }
+
+    /// <summary>Every label the gateway exports takes its value from a closed set, the routes file or the bounded key ids.</summary>
+    [Fact]
+    public async Task Pipeline_HostileRequests_EveryLabelValueFromABoundedSet()
+    {
+        var key = await _factory.MintAsync(["contacts:read"]);
+        using var client = _factory.CreateKeyClient(key.Plaintext);
+        foreach (var path in new[] { "/v1/contacts/a?x=hostile1", "/hostile2/x", "/v1/invoices/hostile3", "/v1/contacts/1?api_key=hostile4" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.TryAddWithoutValidation("X-Workspace-Id", "hostile5");
+            request.Headers.TryAddWithoutValidation("User-Agent", "hostile6");
+            using var response = await client.SendAsync(request, Ct);
+        }
+
+        var samples = MetricsText.Parse(await ScrapeAsync());
+
+        var routes = new HashSet<string>(["contacts", "invoices", "reports", "ledger", "payments", "orders", "status", "none"], StringComparer.Ordinal);
+        var allowed = new Dictionary<string, Func<string, bool>>(StringComparer.Ordinal)
+        {
+            ["key_id"] = v => v is "none" or "other" || v == key.Key.Id,
+            ["route"] = routes.Contains,
+            ["status"] = v => v is "1xx" or "2xx" or "3xx" or "4xx" or "5xx",
+            ["reason"] = AuthFailureReasons.All.Contains,
+            ["le"] = _ => true,          // histogram buckets: fixed in code
+            ["generation"] = v => v is "0" or "1" or "2", // dotnet_collection_count_total
+        };
+        foreach (var sample in samples)
+        {
+            foreach (var (name, value) in sample.Labels)
+            {
+                Assert.True(allowed.TryGetValue(name, out var isAllowed), $"unexpected label {name} on {sample.Name}");
+                Assert.True(isAllowed(value), $"{sample.Name}{{{name}=\"{value}\"}} is not from a bounded set");
+            }
+        }
+        Assert.DoesNotContain(samples, s => s.Labels.Values.Any(v => v.Contains("hostile", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task Metrics_PublicPort_IsNotFound()
     {
