@@ -20,6 +20,7 @@ app.UseUnsupportedMethodsRefused();   // junk or lower-case methods: 405/501 bef
 app.UseAmbiguousPathsRefused();       // ';', '//', '%25', '\', controls, NFKC forms...: 400 before routing, never forwarded
 app.UseRouting();
 app.UseUnmatchedRoutesNotFound();     // no route matched: 404 problem, never forwarded, no key needed
+app.UseQueryStringKeysRefused();      // ?api_key=… and friends: 400 on every route, public ones included
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseKeyRateLimits();               // after scope checks, before forwarding: 429 + RateLimit headers

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace ApiGateway.Gateway.Authentication;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> in the contract's order: key in the query string (400), header
-/// parsing, format and checksum (no store touched), lookup through <see cref="KeyCache"/>, then status and expiry.
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> in the contract's order (a key in the query string was already
+/// refused by <see cref="QueryStringKeys"/>): header parsing, format and checksum (no store touched), lookup through <see cref="KeyCache"/>, then status and expiry.
 /// Route-dependent checks (IP, workspace, mode, scope) follow in <see cref="RouteAccessHandler"/>. Public routes and
 /// requests that matched no proxy route are not looked at. The challenge writes the problem for the failure.
 /// </summary>
@@ -36,10 +36,7 @@ internal sealed partial class ApiKeyHandler(
             return AuthenticateResult.NoResult();
         }
         var feature = ApiKeyRequestFeature.For(Context);
-        if (QueryStringKeys.Present(Request))
-        {
-            return KeyRejections.QueryStringKey;
-        }
+        // A key in the query string was refused before authentication, on every route (QueryStringKeys).
         switch (BearerToken.TryRead(Request, out var token))
         {
             case BearerToken.Outcome.None:

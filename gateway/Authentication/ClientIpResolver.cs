@@ -14,6 +14,10 @@ internal sealed class ClientIpResolver(IOptions<GatewayOptions> options)
 {
     private readonly IReadOnlyList<IPNetwork> _trusted = options.Value.TrustedProxyNetworks;
 
+    /// <summary>Whether the direct peer is in <c>Gateway:TrustedProxies</c> (so its forwarded headers are believed and passed on).</summary>
+    public bool IsTrustedProxy(HttpContext context) =>
+        _trusted.Count > 0 && context.Connection.RemoteIpAddress is { } remote && IpNetworks.Contains(_trusted, IpNetworks.Normalize(remote));
+
     public IPAddress? Resolve(HttpContext context)
     {
         var remote = context.Connection.RemoteIpAddress;

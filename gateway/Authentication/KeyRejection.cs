@@ -12,7 +12,6 @@ internal sealed class KeyRejectionException(GatewayProblem problem) : Exception(
 /// <summary>Cached failure results: a refusal allocates nothing.</summary>
 internal static class KeyRejections
 {
-    public static readonly AuthenticateResult QueryStringKey = Fail(GatewayProblems.QueryStringKey);
     public static readonly AuthenticateResult Malformed = Fail(GatewayProblems.MalformedKey);
     public static readonly AuthenticateResult Invalid = Fail(GatewayProblems.InvalidKey);
     public static readonly AuthenticateResult Expired = Fail(GatewayProblems.ExpiredKey);

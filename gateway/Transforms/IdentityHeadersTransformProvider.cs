@@ -9,22 +9,32 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace ApiGateway.Gateway.Transforms;
 
 /// <summary>
-/// On every route: removes client-sent copies of the identity headers (any case, every repeat), the client's
-/// <c>Authorization</c> and the method-override headers; then, on key-protected routes, sets the identity of the
-/// verified key: workspace (configured header), key id, mode and owner (only when the key has one).
+/// On every route, first of all transforms: removes every client header <see cref="ClientHeaderFilter"/> names (identity
+/// headers in any case and spelling, <c>Authorization</c>, method and path overrides, and, unless the peer is a trusted
+/// proxy, every forwarding header). Then sets <c>X-Forwarded-For/Proto/Host</c>: fresh from an untrusted peer; from a
+/// trusted proxy its <c>X-Forwarded-For</c> chain is extended and its other forwarding headers pass as sent. Last, on
+/// key-protected routes, sets the identity of the verified key: workspace (configured header), key id, mode and
+/// owner (only when the key has one).
 /// </summary>
-internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> options) : ITransformProvider
+internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> options, ClientIpResolver clientIps) : ITransformProvider
 {
     public const string KeyIdHeader = "X-Api-Key-Id";
     public const string KeyModeHeader = "X-Api-Key-Mode";
     public const string KeyOwnerHeader = "X-Api-Key-Owner";
 
     private readonly string _workspaceHeader = options.Value.WorkspaceHeader;
+    private readonly ClientHeaderFilter _filter = new(options.Value.WorkspaceHeader);
 
-    public IReadOnlyList<string> StrippedHeaders =>
+    private static readonly RequestTransform[] FreshForwarders =
     [
-        _workspaceHeader, KeyIdHeader, KeyModeHeader, KeyOwnerHeader, "Authorization",
-        "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
+        new RequestHeaderXForwardedForTransform(ForwardedHeaders.For, ForwardedTransformActions.Set),
+        new RequestHeaderXForwardedProtoTransform(ForwardedHeaders.Proto, ForwardedTransformActions.Set),
+        new RequestHeaderXForwardedHostTransform(ForwardedHeaders.Host, ForwardedTransformActions.Set),
+    ];
+
+    private static readonly RequestTransform[] TrustedForwarders =
+    [
+        new RequestHeaderXForwardedForTransform(ForwardedHeaders.For, ForwardedTransformActions.Append),
     ];
 
     public void ValidateRoute(TransformRouteValidationContext context)
@@ -38,17 +48,19 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
     public void Apply(TransformBuilderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var stripped = StrippedHeaders.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         // Parsed once per route build; validation has already refused bad metadata.
         var isPublic = RouteScopePolicy.Parse(context.Route.Metadata, out _).IsPublic;
         var workspaceHeader = _workspaceHeader;
+        // Before the route's own transforms, so that nothing a route sets is stripped.
+        context.RequestTransforms.Insert(0, new RequestFuncTransform(StripClientHeaders));
+        if (context.UseDefaultForwarders ?? true)
+        {
+            context.UseDefaultForwarders = false;
+            context.AddRequestTransform(AddForwardersAsync);
+        }
         context.AddRequestTransform(transform =>
         {
             var headers = transform.ProxyRequest.Headers;
-            foreach (var name in stripped)
-            {
-                headers.Remove(name);
-            }
             if (!isPublic && transform.HttpContext.Features.Get<ApiKeyRequestFeature>() is { Key: { } key } feature)
             {
                 headers.TryAddWithoutValidation(workspaceHeader, feature.WorkspaceId ?? key.WorkspaceId);
@@ -61,5 +73,43 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
             }
             return ValueTask.CompletedTask;
         });
+    }
+
+    private ValueTask StripClientHeaders(RequestTransformContext transform)
+    {
+        var trusted = clientIps.IsTrustedProxy(transform.HttpContext);
+        var headers = transform.ProxyRequest.Headers;
+        List<string>? stripped = null;
+        // The non-validated view enumerates without allocating; removal waits until the enumeration is over.
+        foreach (var header in headers.NonValidated)
+        {
+            if (_filter.Strips(header.Key, trusted))
+            {
+                (stripped ??= []).Add(header.Key);
+            }
+        }
+        if (stripped is not null)
+        {
+            foreach (var name in stripped)
+            {
+                headers.Remove(name);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask AddForwardersAsync(RequestTransformContext transform)
+    {
+        foreach (var forwarder in clientIps.IsTrustedProxy(transform.HttpContext) ? TrustedForwarders : FreshForwarders)
+        {
+            await forwarder.ApplyAsync(transform);
+        }
+    }
+
+    private static class ForwardedHeaders
+    {
+        public const string For = "X-Forwarded-For";
+        public const string Proto = "X-Forwarded-Proto";
+        public const string Host = "X-Forwarded-Host";
     }
 }

@@ -7,7 +7,7 @@ using ApiGateway.TestKit;
 namespace ApiGateway.EndToEnd.Tests.Abuse;
 
 /// <summary>
-/// One real gateway process for the hostile-input cases: three routes to one recording upstream, each route tagging
+/// One real gateway process for the hostile-input cases: three key routes and a public one to one recording upstream, each route tagging
 /// what it forwards with <c>X-Route</c> (so a test sees which route, and so which scope check, let a request through),
 /// and a few keys minted straight into its database.
 /// </summary>
@@ -68,6 +68,7 @@ public sealed class EdgeFixture : IAsyncLifetime
                     ["contacts"] = Route("contacts", "/v1/contacts/{**rest}", new() { ["Resource"] = "contacts" }),
                     ["admin"] = Route("admin", "/v1/admin/{**rest}", new() { ["Scopes"] = "admin:read" }),
                     ["billing"] = Route("billing", "/v1/billing/{**rest}", new() { ["Scopes"] = "billing:read", ["LiveOnly"] = "true" }),
+                    ["status"] = Route("status", "/v1/status/{**rest}", new() { ["Public"] = "true" }),
                 },
                 Clusters = new Dictionary<string, object>
                 {

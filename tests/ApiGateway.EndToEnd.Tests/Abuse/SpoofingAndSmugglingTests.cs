@@ -59,6 +59,100 @@ public sealed class SpoofingAndSmugglingTests(EdgeFixture fixture) : IClassFixtu
         AssertVerifiedIdentity(Assert.Single(fixture.ReceivedWith(marker)));
     }
 
+    /// <summary>
+    /// CGI, WSGI, Rack and PHP read <c>X_Api_Key_Owner</c> as <c>X-Api-Key-Owner</c> (both are <c>HTTP_X_API_KEY_OWNER</c>):
+    /// every spelling of an identity, override or forwarding header is removed, on key routes and public ones.
+    /// </summary>
+    public static TheoryData<string> DisguisedHeaders => new()
+    {
+        "X_Api_Key_Owner: usr_evil",
+        "X_Workspace_Id: ws_evil",
+        "x_api_key_id: key_evil",
+        "X-Api_Key-Mode: test_evil",
+        "X_API_KEY_TOKEN: evil",
+        "X-Api-Key-Token: evil",
+        "X-Api-Key-Scopes: evil",
+        "X_HTTP_Method_Override: DELETE_evil",
+        "X-Original-URL: /v1/admin/evil",
+        "X-Rewrite-URL: /v1/admin/evil",
+        "X_Forwarded_For: 10.6.6.6_evil",
+        "X_Real_IP: 10.6.6.6_evil",
+    };
+
+    [Theory]
+    [MemberData(nameof(DisguisedHeaders))]
+    public async Task Forward_IdentityHeaderInAnotherSpelling_StrippedOnKeyAndPublicRoutes(string header)
+    {
+        var marker = CredentialAbuseTests.Marker();
+        var keyed = await SendAsync([$"GET /v1/contacts/{marker} HTTP/1.1", Host, Auth, header, "Connection: close"]);
+        var open = await SendAsync([$"GET /v1/status/{marker} HTTP/1.1", Host, header, "Connection: close"]);
+
+        Assert.True(keyed.Status == 200, keyed.ToString());
+        Assert.True(open.Status == 200, open.ToString());
+        var received = fixture.ReceivedWith(marker);
+        Assert.Equal(2, received.Count);
+        AssertVerifiedIdentity(received.Single(r => r.Header("X-Route") == "contacts"));
+        var name = header[..header.IndexOf(':', StringComparison.Ordinal)];
+        foreach (var request in received)
+        {
+            Assert.DoesNotContain(request.Headers, h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain(request.Headers.Values.SelectMany(v => v), v => v is not null && v.Contains("evil", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>The gateway trusts no proxy here: whatever forwarding or client-address header a client sends is removed.</summary>
+    [Theory]
+    [InlineData("X-Real-IP: 10.6.6.6")]
+    [InlineData("Forwarded: for=10.6.6.6;host=evil.example;proto=https")]
+    [InlineData("X-Forwarded-For: 10.6.6.6")]
+    [InlineData("X-Forwarded-Host: evil.example")]
+    [InlineData("X-Forwarded-Proto: evil")]
+    [InlineData("X-Forwarded-Prefix: /evil")]
+    [InlineData("X-Forwarded-Port: 6666")]
+    [InlineData("X-Forwarded-Server: evil.example")]
+    [InlineData("X-Original-Forwarded-For: 10.6.6.6")]
+    [InlineData("True-Client-IP: 10.6.6.6")]
+    [InlineData("CF-Connecting-IP: 10.6.6.6")]
+    [InlineData("X-Client-IP: 10.6.6.6")]
+    [InlineData("Client-IP: 10.6.6.6")]
+    public async Task Forward_UntrustedPeerForwardingHeader_NeverReachesUpstream(string header)
+    {
+        var marker = CredentialAbuseTests.Marker();
+        var keyed = await SendAsync([$"GET /v1/contacts/{marker} HTTP/1.1", Host, Auth, header, "Connection: close"]);
+        var open = await SendAsync([$"GET /v1/status/{marker} HTTP/1.1", Host, header, "Connection: close"]);
+
+        Assert.True(keyed.Status == 200, keyed.ToString());
+        Assert.True(open.Status == 200, open.ToString());
+        var received = fixture.ReceivedWith(marker);
+        Assert.Equal(2, received.Count);
+        foreach (var request in received)
+        {
+            var values = request.Headers.Values.SelectMany(v => v).ToList();
+            Assert.DoesNotContain(values, v => v is not null && (v.Contains("10.6.6.6", StringComparison.Ordinal)
+                || v.Contains("evil", StringComparison.Ordinal) || v.Contains("6666", StringComparison.Ordinal)));
+            // What the gateway itself says about the client, from the connection.
+            Assert.Equal("127.0.0.1", request.Header("X-Forwarded-For"));
+            Assert.Equal("http", request.Header("X-Forwarded-Proto"));
+        }
+    }
+
+    [Theory]
+    [InlineData("api_key=agw_live_x")]
+    [InlineData("TOKEN=")]
+    [InlineData("api.key=x")]
+    [InlineData("api%20key=x")]
+    [InlineData("api_key[]=x")]
+    [InlineData("access-token=x")]
+    public async Task Request_KeyInQueryOnPublicRoute_Refused400AndNothingForwarded(string query)
+    {
+        var marker = CredentialAbuseTests.Marker();
+        var response = await SendAsync([$"GET /v1/status/{marker}?{query} HTTP/1.1", Host, "Connection: close"]);
+
+        Assert.True(response.Status == 400, response.ToString());
+        Assert.Contains("API keys are not accepted in the query string", response.Body, StringComparison.Ordinal);
+        Assert.Empty(fixture.ReceivedWith(marker));
+    }
+
     [Theory]
     [InlineData("X-Forwarded-For: 10.1.2.3")]
     [InlineData("X-Forwarded-For: 10.1.2.3, 10.9.9.9")]

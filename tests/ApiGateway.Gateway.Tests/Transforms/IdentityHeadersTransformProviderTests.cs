@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using ApiGateway.Keys.Format;
 
 namespace ApiGateway.Gateway.Tests.Transforms;
@@ -78,11 +79,85 @@ public sealed class IdentityHeadersTransformProviderTests(GatewayFactory factory
     }
 
     [Fact]
-    public async Task Forward_PublicRouteWithBrokenKeyOrQueryKey_StillForwarded()
+    public async Task Forward_PublicRouteWithBrokenKey_StillForwarded()
     {
         using var client = factory.CreateKeyClient("agw_live_garbage");
-        using var response = await client.GetAsync("/v1/status?token=x", Ct);
+        using var response = await client.GetAsync("/v1/status", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>A URL with a key in it ends up in logs whatever the route: refused on public routes too.</summary>
+    [Theory]
+    [InlineData("token=x")]
+    [InlineData("api_key=agw_live_x")]
+    [InlineData("Api.Key=x")]
+    [InlineData("access_token[]=x")]
+    public async Task Request_PublicRouteWithQueryKey_Returns400AndNothingForwarded(string query)
+    {
+        using var client = factory.CreateKeyClient(null);
+        var marker = Guid.NewGuid().ToString("N");
+        using var response = await client.GetAsync($"/v1/status?m={marker}&{query}", Ct);
+        await ProblemAssert.HasAsync(response, 400, "API keys are not accepted in the query string", "key-in-query",
+            "Bearer realm=\"api\", error=\"invalid_request\"");
+        Assert.DoesNotContain(factory.Upstream.Received, r => r.Query.Contains(marker, StringComparison.Ordinal));
+    }
+
+    private static readonly string[] ForwardingHeaders =
+        ["Forwarded", "X-Real-IP", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "True-Client-IP"];
+
+    /// <summary>From a peer outside <c>Gateway:TrustedProxies</c>, no client-sent forwarding header survives; the gateway's own X-Forwarded-* describe the connection.</summary>
+    [Fact]
+    public async Task Forward_UntrustedPeer_ForwardingHeadersReplacedByTheGatewaysOwn()
+    {
+        var received = await SendFromAsync("203.0.113.9", "untrusted");
+
+        foreach (var name in ForwardingHeaders.Where(n => !n.StartsWith("X-Forwarded-", StringComparison.Ordinal) || n == "X-Forwarded-Port"))
+        {
+            Assert.Null(received.Header(name));
+        }
+        Assert.Equal("203.0.113.9", received.Header("X-Forwarded-For"));
+        Assert.Equal("http", received.Header("X-Forwarded-Proto"));
+        Assert.Equal("gateway.test", received.Header("X-Forwarded-Host"));
+        Assert.Null(received.Header("X_Real_IP"));
+    }
+
+    /// <summary>From a trusted proxy its forwarding headers are believed and passed on; its X-Forwarded-For chain is extended with the proxy itself.</summary>
+    [Fact]
+    public async Task Forward_TrustedProxy_ForwardingHeadersPassAndChainExtended()
+    {
+        var received = await SendFromAsync("10.1.2.3", "trusted");
+
+        Assert.Equal("for=198.51.100.7;proto=https", received.Header("Forwarded"));
+        Assert.Equal("198.51.100.7", received.Header("X-Real-IP"));
+        Assert.Equal("198.51.100.7", received.Header("True-Client-IP"));
+        Assert.Equal("198.51.100.7,10.1.2.3", received.Header("X-Forwarded-For")?.Replace(" ", "", StringComparison.Ordinal));
+        Assert.Equal("https", received.Header("X-Forwarded-Proto"));
+        Assert.Equal("api.example.com", received.Header("X-Forwarded-Host"));
+        Assert.Equal("443", received.Header("X-Forwarded-Port"));
+        Assert.Null(received.Header("X_Real_IP")); // a client's disguise, even through a trusted proxy
+    }
+
+    private async Task<TestKit.ReceivedRequest> SendFromAsync(string remoteIp, string marker)
+    {
+        var context = await factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = HttpMethods.Get;
+            c.Request.Path = "/v1/status";
+            c.Request.QueryString = new QueryString($"?m={marker}");
+            c.Request.Host = new HostString("gateway.test");
+            c.Connection.RemoteIpAddress = IPAddress.Parse(remoteIp);
+            var headers = c.Request.Headers;
+            headers["Forwarded"] = "for=198.51.100.7;proto=https";
+            headers["X-Real-IP"] = "198.51.100.7";
+            headers["True-Client-IP"] = "198.51.100.7";
+            headers["X-Forwarded-For"] = "198.51.100.7";
+            headers["X-Forwarded-Proto"] = "https";
+            headers["X-Forwarded-Host"] = "api.example.com";
+            headers["X-Forwarded-Port"] = "443";
+            headers["X_Real_IP"] = "6.6.6.6";
+        }, Ct);
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        return factory.Upstream.Received.Last(r => r.Query == $"?m={marker}");
     }
 
     [Fact]

@@ -1,0 +1,73 @@
+using System.Collections.Frozen;
+
+namespace ApiGateway.Gateway.Transforms;
+
+/// <summary>
+/// Decides which client-sent request headers never reach an upstream. Names compare case-insensitively with <c>_</c>
+/// read as <c>-</c>, because CGI, WSGI, Rack and PHP turn both <c>X-Api-Key-Owner</c> and <c>X_Api_Key_Owner</c> into
+/// <c>HTTP_X_API_KEY_OWNER</c>: a spelling the gateway does not strip would become the real header upstream.
+/// </summary>
+internal sealed class ClientHeaderFilter
+{
+    /// <summary>Prefixes of headers the gateway alone may set: every <c>X-Api-Key-*</c> (id, mode, owner, token, and any later one).</summary>
+    private const string IdentityPrefix = "X-Api-Key-";
+
+    /// <summary>Forwarding headers, believed only from a trusted proxy: every <c>X-Forwarded-*</c> and <c>X-Original-*</c>.</summary>
+    private static readonly string[] ForwardingPrefixes = ["X-Forwarded-", "X-Original-"];
+
+    /// <summary>
+    /// Always removed: the credential, method overrides (the scope follows the real method) and path overrides
+    /// (Symfony, Laminas and IIS URL Rewrite serve <c>X-Original-URL</c>/<c>X-Rewrite-URL</c> instead of the path the
+    /// gateway routed), whoever sent them.
+    /// </summary>
+    private static readonly string[] Always =
+    [
+        "Authorization", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
+        "X-Original-URL", "X-Rewrite-URL", "X-Original-URI", "X-Original-Method", "X-Forwarded-Uri", "X-Forwarded-Method",
+    ];
+
+    /// <summary>Client-address headers frameworks and CDNs read, removed unless the peer is a trusted proxy.</summary>
+    private static readonly string[] Forwarding =
+    [
+        "Forwarded", "X-Real-IP", "True-Client-IP", "CF-Connecting-IP", "Fastly-Client-IP", "X-Client-IP", "Client-IP", "X-Cluster-Client-IP",
+    ];
+
+    private readonly FrozenDictionary<string, bool> _exact;
+
+    public ClientHeaderFilter(string workspaceHeader)
+    {
+        // Value: whether the header is removed even from a trusted proxy.
+        _exact = Always.Append(workspaceHeader).Select(name => KeyValuePair.Create(Canonical(name), true))
+            .Concat(Forwarding.Select(name => KeyValuePair.Create(Canonical(name), false)))
+            .DistinctBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase)
+            .ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Whether a client header called <paramref name="name"/> is removed. A forwarding header spelled with <c>_</c> is
+    /// removed even from a trusted proxy: proxies use the registered spelling, so that one came from a client.
+    /// </summary>
+    public bool Strips(string name, bool fromTrustedProxy)
+    {
+        var disguised = name.Contains('_', StringComparison.Ordinal);
+        var canonical = disguised ? Canonical(name) : name;
+        if (_exact.TryGetValue(canonical, out var always))
+        {
+            return always || !fromTrustedProxy || disguised;
+        }
+        if (canonical.StartsWith(IdentityPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        foreach (var prefix in ForwardingPrefixes)
+        {
+            if (canonical.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return !fromTrustedProxy || disguised;
+            }
+        }
+        return false;
+    }
+
+    private static string Canonical(string name) => name.Replace('_', '-');
+}

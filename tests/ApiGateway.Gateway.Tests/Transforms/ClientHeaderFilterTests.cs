@@ -1,0 +1,71 @@
+using ApiGateway.Gateway.Transforms;
+
+namespace ApiGateway.Gateway.Tests.Transforms;
+
+public sealed class ClientHeaderFilterTests
+{
+    private readonly ClientHeaderFilter _filter = new("X-Tenant");
+
+    [Theory]
+    [InlineData("X-Tenant")]
+    [InlineData("x_tenant")]
+    [InlineData("X-Api-Key-Id")]
+    [InlineData("X_Api_Key_Owner")]
+    [InlineData("x-api-key-mode")]
+    [InlineData("X-Api-Key-Token")]
+    [InlineData("X_API_KEY_TOKEN")]
+    [InlineData("X-Api-Key-Anything")]
+    [InlineData("X-Api_Key-Scopes")]
+    [InlineData("Authorization")]
+    [InlineData("X-HTTP-Method-Override")]
+    [InlineData("X_HTTP_Method_Override")]
+    [InlineData("x_method_override")]
+    [InlineData("X-Original-URL")]
+    [InlineData("X_Rewrite_URL")]
+    [InlineData("X-Forwarded-Method")]
+    [InlineData("X-Forwarded-Uri")]
+    public void Strips_IdentityOrOverrideHeaderAnySpelling_EvenFromTrustedProxy(string name)
+    {
+        Assert.True(_filter.Strips(name, fromTrustedProxy: false));
+        Assert.True(_filter.Strips(name, fromTrustedProxy: true));
+    }
+
+    [Theory]
+    [InlineData("Forwarded")]
+    [InlineData("X-Real-IP")]
+    [InlineData("x-real-ip")]
+    [InlineData("X-Forwarded-For")]
+    [InlineData("X-Forwarded-Host")]
+    [InlineData("X-Forwarded-Proto")]
+    [InlineData("X-Forwarded-Port")]
+    [InlineData("X-Forwarded-Anything")]
+    [InlineData("X-Original-Forwarded-For")]
+    [InlineData("True-Client-IP")]
+    [InlineData("CF-Connecting-IP")]
+    [InlineData("X-Client-IP")]
+    public void Strips_ForwardingHeader_OnlyFromUntrustedPeer(string name)
+    {
+        Assert.True(_filter.Strips(name, fromTrustedProxy: false));
+        Assert.False(_filter.Strips(name, fromTrustedProxy: true));
+    }
+
+    [Theory]
+    [InlineData("X_Forwarded_For")]
+    [InlineData("X_Real_IP")]
+    [InlineData("True_Client_IP")]
+    [InlineData("X-Forwarded_Host")]
+    public void Strips_ForwardingHeaderSpelledWithUnderscore_EvenFromTrustedProxy(string name) =>
+        Assert.True(_filter.Strips(name, fromTrustedProxy: true));
+
+    [Theory]
+    [InlineData("X-Workspace-Id")] // not the configured header here: an ordinary header
+    [InlineData("Accept")]
+    [InlineData("Content-Type")]
+    [InlineData("X-Request-Id")]
+    [InlineData("X_Custom_Thing")]
+    [InlineData("X-Api-Keys")]
+    [InlineData("X-Forwarded")]
+    [InlineData("traceparent")]
+    public void Strips_OrdinaryHeader_Kept(string name) =>
+        Assert.False(_filter.Strips(name, fromTrustedProxy: false));
+}
