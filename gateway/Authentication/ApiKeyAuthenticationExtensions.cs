@@ -14,6 +14,8 @@ internal static class ApiKeyAuthenticationExtensions
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         builder.Services.AddSingleton<StoreHealth>();
+        builder.Services.AddSingleton<FailedLookupBudget>();
+        builder.Services.TryAddSingleton<ClientIpResolver>();
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.TryAddSingleton<KeyChangeSignal>();
         builder.Services.AddSingleton<KeyChangePoller>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.Scopes;
@@ -10,13 +11,14 @@ namespace ApiGateway.Gateway.Authentication;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> in the contract's order (a key in the query string was already
-/// refused by <see cref="QueryStringKeys"/>): header parsing, format and checksum (no store touched), lookup through <see cref="KeyCache"/>, then status and expiry.
+/// refused by <see cref="QueryStringKeys"/>): header parsing, format and checksum (no store touched), lookup through
+/// <see cref="KeyCache"/> (budgeted per client IP: a spent budget is a 429 without a store query), then status and expiry.
 /// Route-dependent checks (IP, workspace, mode, scope) follow in <see cref="RouteAccessHandler"/>. Public routes and
 /// requests that matched no proxy route are not looked at. The challenge writes the problem for the failure.
 /// </summary>
 internal sealed partial class ApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder,
-    KeyFormat format, KeyHasher hasher, KeyCache cache)
+    KeyFormat format, KeyHasher hasher, KeyCache cache, ClientIpResolver clientIps)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
 {
     /// <summary>
@@ -26,6 +28,9 @@ internal sealed partial class ApiKeyHandler(
     public const string RejectionsCategory = "ApiGateway.Gateway.Authentication.KeyRejections";
 
     private readonly ILogger _rejections = loggers.CreateLogger(RejectionsCategory);
+
+    // Set with a TooManyInvalidKeys failure; the challenge (same handler instance, same request) sends it as Retry-After.
+    private TimeSpan _retryAfter;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -49,10 +54,16 @@ internal sealed partial class ApiKeyHandler(
             return KeyRejections.Malformed;
         }
         var hash = hasher.Hash(token);
-        var lookup = await cache.LookupAsync(hash, Context.RequestAborted);
-        if (lookup.Status == KeyLookupStatus.StoreUnavailable)
+        // The failed-lookup budget is per client: behind a trusted proxy that is the forwarded address, not the proxy's.
+        var client = clientIps.Resolve(Context) ?? Context.Connection.RemoteIpAddress;
+        var lookup = await cache.LookupAsync(hash, client, Context.RequestAborted);
+        switch (lookup.Status)
         {
-            return KeyRejections.StoreUnavailable;
+            case KeyLookupStatus.StoreUnavailable:
+                return KeyRejections.StoreUnavailable;
+            case KeyLookupStatus.Throttled:
+                _retryAfter = lookup.RetryAfter;
+                return KeyRejections.TooManyInvalidKeys;
         }
         if (lookup.Entry is not { } entry)
         {
@@ -77,6 +88,10 @@ internal sealed partial class ApiKeyHandler(
         var problem = (result.Failure as KeyRejectionException)?.Problem ?? GatewayProblems.MissingCredential;
         ApiKeyRequestFeature.For(Context).FailureReason = problem.FailureReason;
         Log.Refused(_rejections, problem.Status, problem.FailureReason);
+        if (ReferenceEquals(problem, GatewayProblems.TooManyInvalidKeys))
+        {
+            Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(_retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
         await GatewayProblems.WriteAsync(Context, problem);
     }
 

@@ -22,6 +22,13 @@ internal sealed class AuthOptions
     [Range(1, 86_400)]
     public int MaxCacheAgeSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Failed lookups (well-formed keys the store does not know) one client IP (IPv6: /64) may cause per minute; past it
+    /// its keys that are not already cached get 429 without a store query (DESIGN.md "Protocols").
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int FailedLookupsPerMinute { get; set; } = 60;
+
     /// <summary>Unknown key hashes remembered (so guessing keys does not cost a store query each time).</summary>
     [Range(0, 10_000_000)]
     public int NegativeCacheSize { get; set; } = 10_000;

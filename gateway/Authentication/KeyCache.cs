@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
@@ -7,48 +8,60 @@ using Microsoft.Extensions.Options;
 namespace ApiGateway.Gateway.Authentication;
 
 /// <summary>
-/// The key lookup in front of <see cref="IKeyStore"/>: found keys (any status) and a bounded set of unknown hashes.
-/// <see cref="KeyChangePoller"/> evicts changed keys; an answer is served while it is younger than
-/// <c>Auth:MaxCacheAgeSeconds</c> and <c>now - max(confirmed, last successful poll)</c> is within <c>Auth:StaleSeconds</c>,
-/// otherwise it is re-read (and if the store cannot be reached, served only within the stale bound, else 503).
+/// The key lookup in front of <see cref="IKeyStore"/>: found keys (any status) and a bounded set of unknown hashes
+/// (<see cref="UnknownKeys"/>). <see cref="KeyChangePoller"/> evicts changed keys; an answer is served while it is
+/// younger than <c>Auth:MaxCacheAgeSeconds</c> and <c>now - max(confirmed, last successful poll)</c> is within
+/// <c>Auth:StaleSeconds</c>, otherwise it is re-read (and if the store cannot be reached, served only within the stale
+/// bound, else 503). Store reads are single-flighted per hash, and a client's misses are budgeted
+/// (<see cref="FailedLookupBudget"/>).
 /// </summary>
 /// <remarks>
 /// Correct by construction against a lookup racing a change (docs/gateway.md "Freshness and outages"): every
 /// <see cref="Evict"/> and <see cref="Clear"/> first increments an eviction epoch, then removes. A load reads the epoch
 /// before it queries the store, publishes its answer, then reads the epoch again and withdraws the answer if it moved.
 /// So a row read before a change is either published before the eviction (which then removes it) or sees the epoch the
-/// eviction moved (and withdraws itself); there is no third order.
+/// eviction moved (and withdraws itself); there is no third order. A request joins a load in flight only if no
+/// eviction happened since it began.
 /// </remarks>
-internal sealed partial class KeyCache(IKeyStore store, StoreHealth health, TimeProvider time, IOptions<AuthOptions> options, ILogger<KeyCache> logger)
+internal sealed partial class KeyCache(
+    IKeyStore store, StoreHealth health, FailedLookupBudget budget, TimeProvider time, IOptions<AuthOptions> options, ILogger<KeyCache> logger)
 {
     private readonly ConcurrentDictionary<KeyHash, CachedKey> _keys = new();
-    // A key's hash never changes, so this map is never pruned: an entry can never be published without its mapping.
+    // A key's hash never changes, so these maps are never pruned: an entry can never be published without its mapping,
+    // and a hash that ever belonged to a key stays exempt from the failed-lookup budget. Bounded by the store's keys.
     private readonly ConcurrentDictionary<string, KeyHash> _hashById = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<KeyHash, DateTimeOffset> _unknown = new();
-    private readonly AuthOptions _options = options.Value;
+    private readonly ConcurrentDictionary<KeyHash, string> _idByHash = new();
+    private readonly UnknownKeys _unknown = new(options.Value.NegativeCacheSize);
+    private readonly ConcurrentDictionary<KeyHash, InflightLoad> _inflight = new();
     private readonly TimeSpan _maxAge = options.Value.MaxCacheAge;
     private long _epoch;
+    // The epoch of the last eviction of a key id this cache never mapped: possibly a key just stored (an import, whose
+    // hash may have been looked up before). Negative answers older than it are re-read.
+    private long _unmappedChangeEpoch;
+
+    /// <summary>A cache with its own failed-lookup budget (benchmarks and tests that build one by hand).</summary>
+    public KeyCache(IKeyStore store, StoreHealth health, TimeProvider time, IOptions<AuthOptions> options, ILogger<KeyCache> logger)
+        : this(store, health, new FailedLookupBudget(time, options), time, options, logger)
+    {
+    }
 
     public int Count => _keys.Count;
 
     /// <summary>
-    /// The key with this hash (any status), or unknown, or store unavailable. A hit costs two dictionary reads and no
-    /// allocation, so callers that must re-check a key often (an open WebSocket, every second) may simply ask again.
+    /// The key with this hash (any status), or unknown, or store unavailable; no failed-lookup budget applies. A hit
+    /// costs two dictionary reads and no allocation, so a caller that must re-check a key often (an open WebSocket,
+    /// every second) may simply ask again: see <see cref="IsActiveAsync"/>.
     /// </summary>
-    public ValueTask<KeyLookup> LookupAsync(KeyHash hash, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        if (_keys.TryGetValue(hash, out var entry) && health.IsFresh(entry.ConfirmedAt, now))
-        {
-            var found = new KeyLookup(KeyLookupStatus.Found, entry);
-            return now - entry.ConfirmedAt <= _maxAge ? new(found) : LoadAsync(hash, found, cancellationToken);
-        }
-        if (_unknown.TryGetValue(hash, out var confirmedAt) && health.IsFresh(confirmedAt, now))
-        {
-            return now - confirmedAt <= _maxAge ? new(KeyLookup.Unknown) : LoadAsync(hash, KeyLookup.Unknown, cancellationToken);
-        }
-        return LoadAsync(hash, fallback: null, cancellationToken);
-    }
+    public ValueTask<KeyLookup> LookupAsync(KeyHash hash, CancellationToken cancellationToken) =>
+        LookupAsync(hash, budgeted: false, client: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="LookupAsync(KeyHash, CancellationToken)"/>, for a request from <paramref name="client"/>: a key not
+    /// already cached, nor ever found, that would need a store query once the client's failed-lookup budget is spent is
+    /// <see cref="KeyLookupStatus.Throttled"/> instead, with no store query.
+    /// </summary>
+    public ValueTask<KeyLookup> LookupAsync(KeyHash hash, IPAddress? client, CancellationToken cancellationToken) =>
+        LookupAsync(hash, budgeted: true, client, cancellationToken);
 
     /// <summary>Whether the key with this hash would be let in now (found and active): the cheap re-check for long-lived connections.</summary>
     public async ValueTask<bool> IsActiveAsync(KeyHash hash, CancellationToken cancellationToken)
@@ -60,10 +73,14 @@ internal sealed partial class KeyCache(IKeyStore store, StoreHealth health, Time
     /// <summary>Drops the cached copy of a key that changed in the store, and voids every lookup still in flight.</summary>
     public void Evict(string keyId)
     {
-        Interlocked.Increment(ref _epoch);
+        var epoch = Interlocked.Increment(ref _epoch);
         if (_hashById.TryGetValue(keyId, out var hash))
         {
             _keys.TryRemove(hash, out _);
+        }
+        else
+        {
+            AdvanceTo(ref _unmappedChangeEpoch, epoch);
         }
     }
 
@@ -75,22 +92,111 @@ internal sealed partial class KeyCache(IKeyStore store, StoreHealth health, Time
         _unknown.Clear();
     }
 
+    private ValueTask<KeyLookup> LookupAsync(KeyHash hash, bool budgeted, IPAddress? client, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_keys.TryGetValue(hash, out var entry) && health.IsFresh(entry.ConfirmedAt, now))
+        {
+            var found = new KeyLookup(KeyLookupStatus.Found, entry);
+            return now - entry.ConfirmedAt <= _maxAge ? new(found) : LoadAsync(hash, found, cancellationToken);
+        }
+        KeyLookup? fallback = null;
+        if (_unknown.TryGet(hash, out var unknown) && health.IsFresh(unknown.ConfirmedAt, now)
+            && unknown.Epoch >= Interlocked.Read(ref _unmappedChangeEpoch))
+        {
+            if (now - unknown.ConfirmedAt <= _maxAge)
+            {
+                return new(KeyLookup.Unknown);
+            }
+            fallback = KeyLookup.Unknown;
+        }
+        if (!budgeted || _idByHash.ContainsKey(hash))
+        {
+            return LoadAsync(hash, fallback, cancellationToken);
+        }
+        if (!budget.TryReserve(client, out var reservation, out var retryAfter))
+        {
+            return new(KeyLookup.Throttled(retryAfter));
+        }
+        return LoadBudgetedAsync(hash, fallback, reservation, cancellationToken);
+    }
+
+    private async ValueTask<KeyLookup> LoadBudgetedAsync(
+        KeyHash hash, KeyLookup? fallback, FailedLookupBudget.Reservation reservation, CancellationToken cancellationToken)
+    {
+        var result = KeyLookup.StoreUnavailable;
+        try
+        {
+            result = await LoadAsync(hash, fallback, cancellationToken);
+        }
+        finally
+        {
+            if (result.Status != KeyLookupStatus.Unknown)
+            {
+                FailedLookupBudget.Refund(reservation);
+            }
+        }
+        return result;
+    }
+
     /// <param name="fallback">A cached answer due for a re-read: still served if the store cannot be reached.</param>
     private async ValueTask<KeyLookup> LoadAsync(KeyHash hash, KeyLookup? fallback, CancellationToken cancellationToken)
     {
-        // Before the store: any eviction from here on may concern the row we are about to read.
-        var epoch = Interlocked.Read(ref _epoch);
+        // The shared read is not cancelled by one caller leaving; each caller stops waiting on its own token.
+        var result = await JoinOrStartLoad(hash).WaitAsync(cancellationToken);
+        return result.Status == KeyLookupStatus.StoreUnavailable && fallback is { } cached ? cached : result;
+    }
+
+    private Task<KeyLookup> JoinOrStartLoad(KeyHash hash)
+    {
+        while (true)
+        {
+            // Before the store: any eviction from here on may concern the row the load is about to read.
+            var epoch = Interlocked.Read(ref _epoch);
+            _inflight.TryGetValue(hash, out var current);
+            if (current is not null && current.Epoch == epoch)
+            {
+                return current.Result.Task;
+            }
+            // None in flight, or one that began before an eviction (its row may predate the change): start our own.
+            var load = new InflightLoad(epoch);
+            if (current is null ? _inflight.TryAdd(hash, load) : _inflight.TryUpdate(hash, load, current))
+            {
+                _ = RunLoadAsync(hash, load);
+                return load.Result.Task;
+            }
+        }
+    }
+
+    private async Task RunLoadAsync(KeyHash hash, InflightLoad load)
+    {
+        try
+        {
+            var result = await ReadStoreAsync(hash, load.Epoch);
+            _inflight.TryRemove(KeyValuePair.Create(hash, load));
+            load.Result.SetResult(result);
+        }
+        catch (Exception ex)
+        {
+            _inflight.TryRemove(KeyValuePair.Create(hash, load));
+            load.Result.SetException(ex);
+        }
+    }
+
+    private async Task<KeyLookup> ReadStoreAsync(KeyHash hash, long epoch)
+    {
         // Until the feed position is known nothing would evict what we cache, so nothing is cached.
         var cacheable = health.FeedFollowed;
         ApiKey? key;
         try
         {
-            key = await store.FindByHashAsync(hash, cancellationToken);
+            // No request's token: waiters share this read, and the store's command timeout bounds it.
+            key = await store.FindByHashAsync(hash, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             Log.LookupFailed(logger, ex.GetType().Name);
-            return fallback ?? KeyLookup.StoreUnavailable;
+            return KeyLookup.StoreUnavailable;
         }
         var now = time.GetUtcNow();
         health.ReportReached(now);
@@ -98,11 +204,12 @@ internal sealed partial class KeyCache(IKeyStore store, StoreHealth health, Time
         {
             if (cacheable)
             {
-                RememberUnknown(hash, now, epoch);
+                RememberUnknown(hash, new UnknownKey(now, epoch));
             }
             return KeyLookup.Unknown;
         }
         var entry = new CachedKey(key, hash, now);
+        _idByHash[hash] = key.Id;
         if (cacheable)
         {
             Remember(entry, epoch);
@@ -115,7 +222,7 @@ internal sealed partial class KeyCache(IKeyStore store, StoreHealth health, Time
         // Mapping first: an eviction that finds the entry must also find its id.
         _hashById[entry.Key.Id] = entry.Hash;
         _keys[entry.Hash] = entry;
-        _unknown.TryRemove(entry.Hash, out _);
+        _unknown.Remove(entry.Hash);
         if (Interlocked.Read(ref _epoch) != epoch)
         {
             // A change was applied while we read: ours may be the old version. Serve it once, cache nothing.
@@ -123,23 +230,36 @@ internal sealed partial class KeyCache(IKeyStore store, StoreHealth health, Time
         }
     }
 
-    private void RememberUnknown(KeyHash hash, DateTimeOffset now, long epoch)
+    private void RememberUnknown(KeyHash hash, UnknownKey entry)
     {
-        if (_options.NegativeCacheSize == 0)
-        {
-            return;
-        }
-        if (_unknown.Count >= _options.NegativeCacheSize)
-        {
-            // Bounded: a flood of made-up keys resets the set rather than growing memory.
-            _unknown.Clear();
-        }
-        _unknown[hash] = now;
-        if (Interlocked.Read(ref _epoch) != epoch)
+        _unknown.Add(hash, entry);
+        if (Interlocked.Read(ref _epoch) != entry.Epoch)
         {
             // The change applied meanwhile may be this very key's creation (an import): do not hide it.
-            _unknown.TryRemove(KeyValuePair.Create(hash, now));
+            _unknown.Remove(hash, entry);
         }
+    }
+
+    private static void AdvanceTo(ref long field, long value)
+    {
+        var current = Interlocked.Read(ref field);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref field, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
+    }
+
+    /// <summary>A store read in flight for one hash, shared by the requests that arrive before it ends (same epoch).</summary>
+    private sealed class InflightLoad(long epoch)
+    {
+        public long Epoch { get; } = epoch;
+
+        public TaskCompletionSource<KeyLookup> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private static partial class Log

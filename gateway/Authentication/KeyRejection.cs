@@ -16,6 +16,7 @@ internal static class KeyRejections
     public static readonly AuthenticateResult Invalid = Fail(GatewayProblems.InvalidKey);
     public static readonly AuthenticateResult Expired = Fail(GatewayProblems.ExpiredKey);
     public static readonly AuthenticateResult StoreUnavailable = Fail(GatewayProblems.KeyStoreUnavailable);
+    public static readonly AuthenticateResult TooManyInvalidKeys = Fail(GatewayProblems.TooManyInvalidKeys);
 
     private static AuthenticateResult Fail(GatewayProblem problem) => AuthenticateResult.Fail(new KeyRejectionException(problem));
 }

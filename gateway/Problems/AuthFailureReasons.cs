@@ -13,7 +13,9 @@ internal static class AuthFailureReasons
     public const string ModeDenied = "mode_denied";
     public const string InsufficientScope = "insufficient_scope";
     public const string StoreUnavailable = "store_unavailable";
+    /// <summary>The client's budget of failed lookups is spent (<c>Auth:FailedLookupsPerMinute</c>): a 429, no store query.</summary>
+    public const string TooManyInvalidKeys = "too_many_invalid_keys";
 
     public static readonly IReadOnlyList<string> All =
-        [Missing, QueryKey, Malformed, Invalid, Expired, IpDenied, WorkspaceDenied, ModeDenied, InsufficientScope, StoreUnavailable];
+        [Missing, QueryKey, Malformed, Invalid, Expired, IpDenied, WorkspaceDenied, ModeDenied, InsufficientScope, StoreUnavailable, TooManyInvalidKeys];
 }

@@ -56,6 +56,11 @@ internal static class GatewayProblems
     public static readonly GatewayProblem KeyStoreUnavailable = new(503, "key-store-unavailable", "Key store unavailable",
         "The key could not be verified right now; retry shortly.", failureReason: AuthFailureReasons.StoreUnavailable);
 
+    /// <summary>The client's failed-lookup budget is spent; <c>Retry-After</c> (set per request) says when its window ends.</summary>
+    public static readonly GatewayProblem TooManyInvalidKeys = new(429, "too-many-invalid-keys", "Too many invalid API keys",
+        "This client sent too many unknown API keys; keys it has not used successfully are refused until the time in Retry-After.",
+        failureReason: AuthFailureReasons.TooManyInvalidKeys);
+
     public static readonly GatewayProblem NotFound = new(404, "not-found", "Not Found",
         "No route matches this path.");
 

@@ -41,7 +41,8 @@ internal sealed class KeyCacheHarness : IAsyncDisposable
         Feed = new GatedKeyChangeFeed(_services.GetRequiredService<IKeyChangeFeed>());
         var auth = Microsoft.Extensions.Options.Options.Create(options);
         Health = new StoreHealth(Clock, auth);
-        Cache = new KeyCache(Store, Health, Clock, auth, NullLogger<KeyCache>.Instance);
+        Budget = new FailedLookupBudget(Clock, auth);
+        Cache = new KeyCache(Store, Health, Budget, Clock, auth, NullLogger<KeyCache>.Instance);
         Poller = new KeyChangePoller(Feed, Cache, Health, Clock, auth, new KeyChangeSignal(), NullLogger<KeyChangePoller>.Instance);
     }
 
@@ -54,6 +55,8 @@ internal sealed class KeyCacheHarness : IAsyncDisposable
     public GatedKeyChangeFeed Feed { get; }
 
     public StoreHealth Health { get; }
+
+    public FailedLookupBudget Budget { get; }
 
     public KeyCache Cache { get; }
 
