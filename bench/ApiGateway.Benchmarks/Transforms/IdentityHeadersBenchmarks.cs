@@ -22,7 +22,8 @@ public class IdentityHeadersBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        var provider = new Gateway.Transforms.IdentityHeadersTransformProvider(Options.Create(new GatewayOptions()));
+        var options = Options.Create(new GatewayOptions());
+        var provider = new Gateway.Transforms.IdentityHeadersTransformProvider(options, new ClientIpResolver(options));
         var builder = new TransformBuilderContext
         {
             Route = new RouteConfig { RouteId = "bench", Metadata = new Dictionary<string, string> { ["Resource"] = "bench" } },
