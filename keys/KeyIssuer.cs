@@ -24,7 +24,8 @@ public sealed class KeyIssuer(IKeyStore keys, IAdminCredentialStore admins, KeyF
 
     /// <summary>
     /// Mints a successor copying everything but id, secret and dates. <paramref name="gracePeriod"/> zero revokes the
-    /// old key now; otherwise it expires then. Without <paramref name="expiresAt"/> the successor gets the old key's lifetime length.
+    /// old key now; otherwise it expires then. Without <paramref name="expiresAt"/> the successor gets the old key's lifetime length,
+    /// capped at <see cref="KeyLifetime.Max"/> (an old key that expires in year 9999 must not overflow the successor's date).
     /// </summary>
     public async Task<RotateResult> RotateAsync(string id, TimeSpan gracePeriod, DateTimeOffset? expiresAt, Actor actor, CancellationToken cancellationToken)
     {
@@ -34,7 +35,7 @@ public sealed class KeyIssuer(IKeyStore keys, IAdminCredentialStore admins, KeyF
             return new RotateResult(RotateKeyStatus.NotFound, null, null);
         }
         var now = time.GetUtcNow();
-        var successorExpiry = expiresAt ?? (current.ExpiresAt is { } oldExpiry ? now + (oldExpiry - current.CreatedAt) : null);
+        var successorExpiry = expiresAt ?? (current.ExpiresAt is { } oldExpiry ? KeyLifetime.From(now, oldExpiry - current.CreatedAt) : null);
         var spec = new KeySpec(current.Name, current.WorkspaceId, current.Scopes, current.Owner, current.Mode, successorExpiry,
             current.Tier, current.RateLimit, current.Quota, current.AllowedIps, current.Workspaces);
         var (plaintext, successor) = Mint(spec, current.LineageId, current.Id, actor);

@@ -13,7 +13,7 @@ internal static class KeyFieldRules
     public const int MaxOwnerLength = 200;
     public const int MaxWorkspaceIdLength = 100;
     public const int MaxListItems = 100;
-    public const int MaxExpiresInDays = 3650;
+    public const int MaxExpiresInDays = KeyLifetime.MaxDays;
     public const int MaxRateLimit = 10_000_000;
     public const int MaxPeriodSeconds = 86_400;
     public const long MaxQuota = 1_000_000_000_000;
@@ -116,6 +116,10 @@ internal static class KeyFieldRules
         if (expiresAt is { } at && at <= now)
         {
             errors.Add("expiresAt", "expiresAt must be in the future.");
+        }
+        else if (expiresAt > KeyLifetime.Latest(now))
+        {
+            errors.Add("expiresAt", $"expiresAt must be at most {KeyLifetime.MaxDays} days (10 years) from now.");
         }
         return expiresAt;
     }

@@ -70,6 +70,20 @@ public sealed class KeyIssuerTests
     }
 
     [Fact]
+    public async Task RotateAsync_OldKeyExpiresAtTheEndOfTime_SuccessorLifetimeCappedAtTenYears()
+    {
+        using var store = await TestStore.CreateAsync();
+        var old = await store.MintAsync(TestStore.Spec(expiresAt: DateTimeOffset.MaxValue));
+        store.Clock.Advance(TimeSpan.FromDays(1));
+
+        var result = await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), null, TestStore.Admin, Ct);
+
+        Assert.Equal(RotateKeyStatus.Rotated, result.Status);
+        Assert.Equal(store.Clock.GetUtcNow().AddDays(3650), result.Successor!.Key.ExpiresAt);
+        Assert.Equal(store.Clock.GetUtcNow().AddHours(1), result.Predecessor!.ExpiresAt);
+    }
+
+    [Fact]
     public async Task RotateAsync_ExplicitExpiry_Wins()
     {
         using var store = await TestStore.CreateAsync();

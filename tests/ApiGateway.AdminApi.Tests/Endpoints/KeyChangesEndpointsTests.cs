@@ -2,7 +2,10 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApiGateway.AdminApi.Tests.TestSupport;
+using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGateway.AdminApi.Tests.Endpoints;
 
@@ -70,6 +73,7 @@ public sealed class KeyChangesEndpointsTests(AdminApiFactory factory) : IClassFi
     [InlineData("""{ "scopes": ["contacts:*"] }""", "scopes")]
     [InlineData("""{ "tier": "gold" }""", "tier")]
     [InlineData("""{ "expiresAt": "2020-01-01T00:00:00Z" }""", "expiresAt")]
+    [InlineData("""{ "expiresAt": "9999-12-31T23:59:59.999Z" }""", "expiresAt")]
     [InlineData("""{ "rateLimit": { "limit": 0, "periodSeconds": 1 } }""", "rateLimit.limit")]
     [InlineData("""{ "quota": { "daily": 0 } }""", "quota.daily")]
     [InlineData("""{ "allowedIps": ["nope"] }""", "allowedIps")]
@@ -219,6 +223,21 @@ public sealed class KeyChangesEndpointsTests(AdminApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Rotate_OldKeyExpiringAtTheEndOfTime_Returns201WithLifetimeCappedAtTenYears()
+    {
+        // Minted before expiresAt was bounded (or by another tool): now + (expiresAt - createdAt) would pass DateTimeOffset.MaxValue.
+        var spec = new KeySpec("far future", "ws_far", ["contacts:read"], null, KeyMode.Live, DateTimeOffset.MaxValue,
+            Tier: null, RateLimit: null, Quota: null, AllowedIps: [], Workspaces: []);
+        var old = (await factory.Services.GetRequiredService<KeyIssuer>().CreateAsync(spec, Actor.System, Ct)).Issued!.Key;
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+
+        using var response = await _client.PostAsync($"/v1/keys/{old.Id}/rotate", null, Ct);
+        var successor = await ApiAssert.JsonAsync(response, HttpStatusCode.Created);
+
+        Assert.Equal(factory.Clock.GetUtcNow().AddDays(3650), successor.Time("expiresAt"));
+    }
+
+    [Fact]
     public async Task Rotate_ExplicitExpiry_Wins()
     {
         var old = await _client.MintAsync();
@@ -253,6 +272,7 @@ public sealed class KeyChangesEndpointsTests(AdminApiFactory factory) : IClassFi
     [InlineData("""{ "gracePeriodSeconds": 2592001 }""", "gracePeriodSeconds")]
     [InlineData("""{ "expiresInDays": 0 }""", "expiresInDays")]
     [InlineData("""{ "expiresAt": "2020-01-01T00:00:00Z" }""", "expiresAt")]
+    [InlineData("""{ "expiresAt": "9999-12-31T23:59:59.999Z" }""", "expiresAt")]
     [InlineData("""{ "expiresAt": "2030-01-01T00:00:00Z", "expiresInDays": 3 }""", "expiresInDays")]
     [InlineData("""{ "grace": 5 }""", "grace")]
     public async Task Rotate_InvalidBody_Returns400AndKeepsOldKey(string json, string field)

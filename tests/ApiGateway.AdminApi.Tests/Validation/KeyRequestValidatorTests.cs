@@ -33,6 +33,8 @@ public sealed class KeyRequestValidatorTests(AdminApiFactory factory) : IClassFi
         { "expiresAt", "\"2025-12-31T23:59:59Z\"", "expiresAt" },
         { "expiresInDays", "0", "expiresInDays" },
         { "expiresInDays", "3651", "expiresInDays" },
+        { "expiresAt", "\"9999-12-31T23:59:59.999Z\"", "expiresAt" },
+        { "expiresAt", "\"2100-01-01T00:00:00Z\"", "expiresAt" },
         { "tier", "\"gold\"", "tier" },
         { "tier", "\"Free\"", "tier" },
         { "rateLimit", "{ \"limit\": 0, \"periodSeconds\": 60 }", "rateLimit.limit" },
