@@ -39,7 +39,7 @@ public sealed class KeyIssuer(IKeyStore keys, IAdminCredentialStore admins, KeyF
         var spec = new KeySpec(current.Name, current.WorkspaceId, current.Scopes, current.Owner, current.Mode, successorExpiry,
             current.Tier, current.RateLimit, current.Quota, current.AllowedIps, current.Workspaces);
         var (plaintext, successor) = Mint(spec, current.LineageId, current.Id, actor);
-        var outcome = await keys.RotateAsync(id, successor, gracePeriod <= TimeSpan.Zero ? null : now + gracePeriod, actor, cancellationToken);
+        var outcome = await keys.RotateAsync(id, successor, gracePeriod <= TimeSpan.Zero ? null : now + gracePeriod, options.Value.MaxActivePerOwner, actor, cancellationToken);
         return outcome.Status == RotateKeyStatus.Rotated
             ? new RotateResult(RotateKeyStatus.Rotated, new IssuedKey(outcome.Successor!, plaintext), outcome.Predecessor)
             : new RotateResult(outcome.Status, null, outcome.Predecessor);

@@ -26,22 +26,14 @@ internal static class KeyChangesEndpoints
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        var current = await services.Store.GetAsync(id, cancellationToken);
-        if (current is null)
+        var outcome = await services.Store.UpdateAsync(id, update, user.ToActor(), cancellationToken);
+        return outcome.Status switch
         {
-            return AdminProblems.KeyNotFound();
-        }
-        var status = current.StatusAt(services.Time.GetUtcNow());
-        if (status != KeyStatus.Active)
-        {
-            return AdminProblems.NotUpdatable(status.ToWire());
-        }
-        if (update.ChangedFields().Count == 0)
-        {
-            return TypedResults.Ok(await KeyRecords.FromAsync(current, services, cancellationToken));
-        }
-        var updated = await services.Store.UpdateAsync(id, update, user.ToActor(), cancellationToken);
-        return updated is null ? AdminProblems.KeyNotFound() : TypedResults.Ok(await KeyRecords.FromAsync(updated, services, cancellationToken));
+            UpdateKeyStatus.NotFound => AdminProblems.KeyNotFound(),
+            UpdateKeyStatus.NotActive => AdminProblems.NotUpdatable(outcome.Key!.StatusAt(services.Time.GetUtcNow()).ToWire()),
+            UpdateKeyStatus.ExpiryFixedByRotation => AdminProblems.ExpiryFixedByRotation(outcome.Key!.RotatedTo!),
+            _ => TypedResults.Ok(await KeyRecords.FromAsync(outcome.Key!, services, cancellationToken)),
+        };
     }
 
     internal static async Task<Results<Ok<KeyRecord>, ProblemHttpResult>> RevokeAsync(
@@ -72,6 +64,8 @@ internal static class KeyChangesEndpoints
             case RotateKeyStatus.NotRotatable:
                 var old = result.Predecessor!;
                 return AdminProblems.NotRotatable(old.RotatedTo is not null ? "already rotated" : old.StatusAt(services.Time.GetUtcNow()).ToWire());
+            case RotateKeyStatus.OwnerLimitReached:
+                return AdminProblems.RotationOverOwnerLimit(result.Predecessor!.Owner!, services.Options.Value.MaxActivePerOwner);
             default:
                 var successor = result.Successor!;
                 var record = KeyRecords.From(successor.Key, KeyUsage.None, services.Time.GetUtcNow());

@@ -17,6 +17,16 @@ internal static class AdminProblems
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Active key limit reached",
             detail: $"Owner '{owner}' already holds {limit} active keys, the limit (Keys:MaxActivePerOwner). Revoke one first.");
 
+    public static ProblemHttpResult RotationOverOwnerLimit(string owner, int limit) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Active key limit reached",
+            detail: $"Owner '{owner}' already holds {limit} active keys, the limit (Keys:MaxActivePerOwner), and a grace period would keep the old key "
+                + "active beside its successor. Rotate with gracePeriodSeconds 0, or revoke another key first.");
+
+    public static ProblemHttpResult ExpiryFixedByRotation(string successorId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Key expiry cannot change",
+            detail: $"expiresAt of a rotated key is the end of its grace period and cannot change; revoke it to end it now, or change {successorId}, its successor.",
+            extensions: new Dictionary<string, object?> { ["field"] = "expiresAt" });
+
     public static ProblemHttpResult NotRotatable(string status) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Key cannot be rotated",
             detail: $"Only an active key that was not rotated yet can be rotated; this one is {status}.");

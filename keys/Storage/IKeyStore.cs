@@ -20,14 +20,22 @@ public interface IKeyStore
 
     Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Applies <paramref name="update"/>; null when no such key exists.</summary>
-    Task<ApiKey?> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Applies <paramref name="update"/> if <see cref="KeyWriteRules.CheckUpdate"/> allows it, checked in the write
+    /// transaction (a key revoked, expired or rotated a moment earlier is refused, never revived). An update that
+    /// changes nothing writes nothing.
+    /// </summary>
+    Task<UpdateKeyOutcome> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken);
 
     /// <summary>Revokes now; revoking a revoked key changes nothing and writes no second event. Null when no such key exists.</summary>
     Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken);
 
-    /// <summary>Stores <paramref name="successor"/> in the old key's lineage, and revokes the old key now or expires it at <paramref name="oldKeyEndsAt"/>.</summary>
-    Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, Actor actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores <paramref name="successor"/> in the old key's lineage, and revokes the old key now or expires it at
+    /// <paramref name="oldKeyEndsAt"/>. With a grace period both keys are active for a while, so the successor then
+    /// counts against <paramref name="maxActivePerOwner"/> (checked in the write transaction, like a mint).
+    /// </summary>
+    Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken);
 
     Task<AuditPage> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken);
 }
@@ -49,7 +57,22 @@ public enum RotateKeyStatus
     NotFound,
     /// <summary>Revoked, expired or already rotated: only a live key can be rotated.</summary>
     NotRotatable,
+    /// <summary>A rotation with grace would give the owner one active key more than the cap allows.</summary>
+    OwnerLimitReached,
 }
+
+public enum UpdateKeyStatus
+{
+    Updated,
+    NotFound,
+    /// <summary>Revoked or expired: only an active key can change.</summary>
+    NotActive,
+    /// <summary>The key was rotated: its expiry is the end of its grace period and cannot move.</summary>
+    ExpiryFixedByRotation,
+}
+
+/// <summary>The key after the update, or as it stands when refused (null when not found).</summary>
+public sealed record UpdateKeyOutcome(UpdateKeyStatus Status, ApiKey? Key);
 
 public sealed record RotateKeyOutcome(RotateKeyStatus Status, ApiKey? Successor, ApiKey? Predecessor);
 

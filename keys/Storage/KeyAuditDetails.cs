@@ -16,21 +16,35 @@ internal static class KeyAuditDetails
         ["rotatedFrom"] = key.RotatedFrom,
     });
 
+    /// <summary><c>fields</c>, then <c>{field}Before</c> and <c>{field}After</c> for each field the update sets (null: none).</summary>
     public static string Updated(ApiKey before, ApiKey after, KeyUpdate update)
     {
         var details = new Dictionary<string, object?> { ["fields"] = update.ChangedFields().ToArray() };
-        if (update.Scopes.IsSet)
+        void Add(string field, bool isSet, Func<ApiKey, object?> value)
         {
-            details["scopesBefore"] = before.Scopes.ToArray();
-            details["scopesAfter"] = after.Scopes.ToArray();
+            if (isSet)
+            {
+                details[field + "Before"] = value(before);
+                details[field + "After"] = value(after);
+            }
         }
+        Add("name", update.Name.IsSet, k => k.Name);
+        Add("scopes", update.Scopes.IsSet, k => k.Scopes.ToArray());
+        Add("tier", update.Tier.IsSet, k => k.Tier);
+        Add("rateLimit", update.RateLimit.IsSet, k => k.RateLimit);
+        Add("quota", update.Quota.IsSet, k => k.Quota);
+        Add("allowedIps", update.AllowedIps.IsSet, k => k.AllowedIps.ToArray());
+        Add("expiresAt", update.ExpiresAt.IsSet, k => Time(k.ExpiresAt));
         return StoreJson.WriteDetails(details);
     }
 
     public static string Rotated(ApiKey successor, DateTimeOffset? oldKeyEndsAt) => StoreJson.WriteDetails(new()
     {
         ["rotatedTo"] = successor.Id,
-        // The admin API's time format: UTC, milliseconds, 'Z'.
-        ["oldKeyEndsAt"] = oldKeyEndsAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        ["oldKeyEndsAt"] = Time(oldKeyEndsAt),
     });
+
+    /// <summary>The admin API's time format: UTC, milliseconds, 'Z'.</summary>
+    private static string? Time(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

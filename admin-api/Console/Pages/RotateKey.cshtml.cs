@@ -43,6 +43,11 @@ internal sealed class RotateKeyModel(IKeyStore keys, KeyIssuer issuer, TimeProvi
                 return Page();
             case RotateKeyStatus.NotFound:
                 return NotFound();
+            case RotateKeyStatus.OwnerLimitReached:
+                // A grace period keeps the old key active beside its successor, which the owner's cap has no room for.
+                Error = $"{Key.Owner} already holds the most active keys allowed: rotate without a grace period, or revoke another key first.";
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
             default:
                 Notice = $"“{Key.Name}” ({Key.Prefix}) was not rotated: it is revoked, expired or already rotated.";
                 return Redirect(ConsoleExtensions.BasePath);

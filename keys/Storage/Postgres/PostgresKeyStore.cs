@@ -23,12 +23,7 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         if (key.Key.Owner is { } owner)
         {
-            // Read committed takes a fresh snapshot per statement: once we hold the owner's lock, the count sees
-            // every key a previous holder committed, so the check and the insert are one step per owner.
-            await PostgresDatabase.LockAsync(connection, transaction, AdvisoryLock.Owner, owner, cancellationToken);
-            var active = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                KeyRow.CountActiveByOwner, new { owner, now = UnixMs.From(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken));
-            if (active >= maxActivePerOwner)
+            if (await CountActiveUnderOwnerLockAsync(connection, transaction, owner, cancellationToken) >= maxActivePerOwner)
             {
                 return new CreateKeyOutcome(CreateKeyStatus.OwnerLimitReached, null);
             }
@@ -78,23 +73,29 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
         return new KeyPage([.. rows.Select(r => r.ToApiKey())], total);
     }
 
-    public async Task<ApiKey?> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken)
+    public async Task<UpdateKeyOutcome> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(actor);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        // The row lock orders this after a concurrent revoke or rotate of the key, so the rules see their result.
         var current = await GetForUpdateAsync(connection, transaction, id, cancellationToken);
         if (current is null)
         {
-            return null;
+            return new UpdateKeyOutcome(UpdateKeyStatus.NotFound, null);
+        }
+        var verdict = KeyWriteRules.CheckUpdate(current, update, time.GetUtcNow());
+        if (verdict != UpdateKeyStatus.Updated || update.ChangedFields().Count == 0)
+        {
+            return new UpdateKeyOutcome(verdict, current);
         }
         var updated = update.ApplyTo(current);
         await connection.ExecuteAsync(new CommandDefinition(KeyRow.UpdateMutable, KeyRow.Parameters(updated, hash: null), transaction, cancellationToken: cancellationToken));
         await AppendChangeAsync(connection, transaction, id, cancellationToken);
         await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyUpdated, updated, KeyAuditDetails.Updated(current, updated, update), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return updated;
+        return new UpdateKeyOutcome(UpdateKeyStatus.Updated, updated);
     }
 
     public async Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
@@ -119,7 +120,7 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
         return revoked;
     }
 
-    public async Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, Actor actor, CancellationToken cancellationToken)
+    public async Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(successor);
         ArgumentNullException.ThrowIfNull(actor);
@@ -132,9 +133,14 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
             return new RotateKeyOutcome(RotateKeyStatus.NotFound, null, null);
         }
         var now = time.GetUtcNow();
-        if (current.StatusAt(now) != KeyStatus.Active || current.RotatedTo is not null)
+        if (!KeyWriteRules.CanRotate(current, now))
         {
             return new RotateKeyOutcome(RotateKeyStatus.NotRotatable, null, current);
+        }
+        if (KeyWriteRules.RotationNeedsCapRoom(current, oldKeyEndsAt)
+            && await CountActiveUnderOwnerLockAsync(connection, transaction, current.Owner!, cancellationToken) >= maxActivePerOwner)
+        {
+            return new RotateKeyOutcome(RotateKeyStatus.OwnerLimitReached, null, current);
         }
         var next = successor.Key with { LineageId = current.LineageId, RotatedFrom = current.Id };
         await InsertAsync(connection, transaction, successor with { Key = next }, cancellationToken);
@@ -197,6 +203,18 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO key_changes (key_id, at) VALUES (@keyId, @at)",
             new { keyId, at = UnixMs.From(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Takes the owner's lock (held to commit), then counts the owner's active keys. Read committed takes a fresh snapshot
+    /// per statement, so the count sees every key a previous holder committed: check and insert are one step per owner,
+    /// for mints and rotations with grace alike.
+    /// </summary>
+    private async Task<long> CountActiveUnderOwnerLockAsync(IDbConnection connection, IDbTransaction transaction, string owner, CancellationToken cancellationToken)
+    {
+        await PostgresDatabase.LockAsync(connection, transaction, AdvisoryLock.Owner, owner, cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            KeyRow.CountActiveByOwner, new { owner, now = UnixMs.From(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken));
     }
 
     private static async Task<ApiKey?> GetForUpdateAsync(IDbConnection connection, IDbTransaction transaction, string id, CancellationToken cancellationToken)

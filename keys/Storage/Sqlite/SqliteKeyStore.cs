@@ -64,7 +64,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
         return new KeyPage([.. rows.Select(r => r.ToApiKey())], total);
     }
 
-    public async Task<ApiKey?> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken)
+    public async Task<UpdateKeyOutcome> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(actor);
@@ -73,7 +73,12 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
         var current = await GetAsync(connection, transaction, id, cancellationToken);
         if (current is null)
         {
-            return null;
+            return new UpdateKeyOutcome(UpdateKeyStatus.NotFound, null);
+        }
+        var verdict = KeyWriteRules.CheckUpdate(current, update, time.GetUtcNow());
+        if (verdict != UpdateKeyStatus.Updated || update.ChangedFields().Count == 0)
+        {
+            return new UpdateKeyOutcome(verdict, current);
         }
         var updated = update.ApplyTo(current);
         await connection.ExecuteAsync(new CommandDefinition(KeyRow.UpdateMutable, KeyRow.Parameters(updated, hash: null), transaction, cancellationToken: cancellationToken));
@@ -81,7 +86,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
         await AppendChangeAsync(connection, transaction, id, cancellationToken);
         await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyUpdated, updated, KeyAuditDetails.Updated(current, updated, update), cancellationToken);
         transaction.Commit();
-        return updated;
+        return new UpdateKeyOutcome(UpdateKeyStatus.Updated, updated);
     }
 
     public async Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
@@ -106,7 +111,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
         return revoked;
     }
 
-    public async Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, Actor actor, CancellationToken cancellationToken)
+    public async Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(successor);
         ArgumentNullException.ThrowIfNull(actor);
@@ -118,9 +123,14 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
             return new RotateKeyOutcome(RotateKeyStatus.NotFound, null, null);
         }
         var now = time.GetUtcNow();
-        if (current.StatusAt(now) != KeyStatus.Active || current.RotatedTo is not null)
+        if (!KeyWriteRules.CanRotate(current, now))
         {
             return new RotateKeyOutcome(RotateKeyStatus.NotRotatable, null, current);
+        }
+        if (KeyWriteRules.RotationNeedsCapRoom(current, oldKeyEndsAt)
+            && await CountActiveAsync(connection, transaction, current.Owner!, cancellationToken) >= maxActivePerOwner)
+        {
+            return new RotateKeyOutcome(RotateKeyStatus.OwnerLimitReached, null, current);
         }
         var next = successor.Key with { LineageId = current.LineageId, RotatedFrom = current.Id };
         await InsertAsync(connection, transaction, successor with { Key = next }, cancellationToken);

@@ -91,6 +91,46 @@ public sealed class KeyChangesEndpointsTests(AdminApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Patch_ExpiryOfRotatedOutKeyInGrace_Returns409NamingExpiresAtAndKeepsTheGraceEnd()
+    {
+        var old = await _client.MintAsync();
+        using (var rotate = await _client.PostAsync($"/v1/keys/{old.Str("id")}/rotate", KeyRequests.Json(new { gracePeriodSeconds = 3600 }), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, rotate.StatusCode);
+        }
+        var graceEnd = (await _client.GetJsonAsync($"/v1/keys/{old.Str("id")}")).Time("expiresAt");
+
+        using var cleared = await _client.PatchJsonAsync($"/v1/keys/{old.Str("id")}", """{ "expiresAt": null }""");
+        using var renamed = await _client.PatchJsonAsync($"/v1/keys/{old.Str("id")}", """{ "name": "retiring" }""");
+
+        var problem = await ApiAssert.ProblemAsync(cleared, HttpStatusCode.Conflict, "Key expiry cannot change");
+        Assert.Equal("expiresAt", problem.Str("field"));
+        Assert.Contains("expiresAt", problem.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        var after = await _client.GetJsonAsync($"/v1/keys/{old.Str("id")}");
+        Assert.Equal(graceEnd, after.Time("expiresAt"));
+        Assert.Equal("retiring", after.Str("name"));
+    }
+
+    [Fact]
+    public async Task Patch_Expiry_AuditsBeforeAndAfter()
+    {
+        var body = KeyRequests.Valid();
+        body["expiresInDays"] = 5;
+        var created = await _client.MintAsync(body);
+
+        using var response = await _client.PatchJsonAsync($"/v1/keys/{created.Str("id")}", """{ "expiresAt": null, "tier": "pro" }""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var audit = await _client.GetJsonAsync($"/v1/audit?keyId={created.Str("id")}&action=key.updated");
+        var details = audit.GetProperty("items")[0].GetProperty("details");
+        Assert.Equal(created.Str("expiresAt"), details.Str("expiresAtBefore"));
+        Assert.Equal(JsonValueKind.Null, details.GetProperty("expiresAtAfter").ValueKind);
+        Assert.Equal(JsonValueKind.Null, details.GetProperty("tierBefore").ValueKind);
+        Assert.Equal("pro", details.Str("tierAfter"));
+    }
+
+    [Fact]
     public async Task Patch_RevokedKey_Returns409()
     {
         var created = await _client.MintAsync();
@@ -235,6 +275,26 @@ public sealed class KeyChangesEndpointsTests(AdminApiFactory factory) : IClassFi
         var successor = await ApiAssert.JsonAsync(response, HttpStatusCode.Created);
 
         Assert.Equal(factory.Clock.GetUtcNow().AddDays(3650), successor.Time("expiresAt"));
+    }
+
+    [Fact]
+    public async Task Rotate_WithGraceForOwnerAtCap_Returns409AndWithoutGraceSucceeds()
+    {
+        var owner = $"capped-{Guid.NewGuid():N}";
+        var keys = new List<JsonElement>();
+        for (var i = 0; i < 10; i++)
+        {
+            keys.Add(await _client.MintAsync(KeyRequests.Valid(owner)));
+        }
+
+        using var withGrace = await _client.PostAsync($"/v1/keys/{keys[0].Str("id")}/rotate", KeyRequests.Json(new { gracePeriodSeconds = 3600 }), Ct);
+        using var withoutGrace = await _client.PostAsync($"/v1/keys/{keys[0].Str("id")}/rotate", null, Ct);
+
+        var problem = await ApiAssert.ProblemAsync(withGrace, HttpStatusCode.Conflict, "Active key limit reached");
+        Assert.Contains("gracePeriodSeconds 0", problem.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, withoutGrace.StatusCode);
+        var active = await _client.GetJsonAsync($"/v1/keys?owner={owner}&status=active");
+        Assert.Equal(10, active.GetProperty("total").GetInt32());
     }
 
     [Fact]

@@ -48,13 +48,13 @@ internal sealed class GatedKeyStore(IKeyStore inner) : IKeyStore
 
     public Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
 
-    public Task<ApiKey?> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken) =>
+    public Task<UpdateKeyOutcome> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken) =>
         inner.UpdateAsync(id, update, actor, cancellationToken);
 
     public Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken) => inner.RevokeAsync(id, actor, cancellationToken);
 
-    public Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, Actor actor, CancellationToken cancellationToken) =>
-        inner.RotateAsync(id, successor, oldKeyEndsAt, actor, cancellationToken);
+    public Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken) =>
+        inner.RotateAsync(id, successor, oldKeyEndsAt, maxActivePerOwner, actor, cancellationToken);
 
     public Task<AuditPage> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken) => inner.ListAuditAsync(query, cancellationToken);
 }

@@ -188,7 +188,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var updated = await store.Keys.UpdateAsync(issued.Key.Id, update, Operator, Ct);
         var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
 
-        Assert.NotNull(updated);
+        Assert.Equal(UpdateKeyStatus.Updated, updated.Status);
         Assert.Equal("renamed", stored!.Name);
         Assert.Equal(["contacts:write"], stored.Scopes);
         Assert.Equal("gold", stored.Tier);
@@ -227,7 +227,85 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var store = await OpenAsync();
 
-        Assert.Null(await store.Keys.UpdateAsync("key_missing", new KeyUpdate { Name = new(true, "x") }, Operator, Ct));
+        Assert.Equal(new UpdateKeyOutcome(UpdateKeyStatus.NotFound, null), await store.Keys.UpdateAsync("key_missing", new KeyUpdate { Name = new(true, "x") }, Operator, Ct));
+    }
+
+    [Fact]
+    public async Task Update_EveryField_AuditsBeforeAndAfterValues()
+    {
+        var store = await OpenAsync();
+        var spec = StoreHarness.Spec("before", expiresAt: Start.AddDays(3)) with
+        {
+            Tier = "free", RateLimit = new RateLimitOverride(1, 2), Quota = new QuotaOverride(3, null), AllowedIps = ["10.0.0.0/8"],
+        };
+        var issued = await store.MintAsync(spec, Ct);
+        var update = new KeyUpdate
+        {
+            Name = new(true, "after"),
+            Scopes = new(true, ["contacts:write"]),
+            Tier = new(true, null),
+            RateLimit = new(true, new RateLimitOverride(5, 6)),
+            Quota = new(true, null),
+            AllowedIps = new(true, []),
+            ExpiresAt = new(true, null),
+        };
+
+        await store.Keys.UpdateAsync(issued.Key.Id, update, Operator, Ct);
+
+        var details = Assert.Single((await store.Keys.ListAuditAsync(new AuditQuery(issued.Key.Id, AuditActions.KeyUpdated, 10, 0), Ct)).Items).Details!;
+        using var json = System.Text.Json.JsonDocument.Parse(details);
+        var root = json.RootElement;
+        Assert.Equal("before", root.GetProperty("nameBefore").GetString());
+        Assert.Equal("after", root.GetProperty("nameAfter").GetString());
+        Assert.Equal("free", root.GetProperty("tierBefore").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("tierAfter").ValueKind);
+        Assert.Equal("""{"limit":1,"periodSeconds":2}""", root.GetProperty("rateLimitBefore").GetRawText());
+        Assert.Equal("""{"limit":5,"periodSeconds":6}""", root.GetProperty("rateLimitAfter").GetRawText());
+        Assert.Equal("""{"daily":3}""", root.GetProperty("quotaBefore").GetRawText());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("quotaAfter").ValueKind);
+        Assert.Equal("""["10.0.0.0/8"]""", root.GetProperty("allowedIpsBefore").GetRawText());
+        Assert.Equal("[]", root.GetProperty("allowedIpsAfter").GetRawText());
+        Assert.Equal("2026-01-04T00:00:00.000Z", root.GetProperty("expiresAtBefore").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("expiresAtAfter").ValueKind);
+        Assert.DoesNotContain(issued.Plaintext, details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Update_ExpiryOfRotatedOutKeyInGrace_IsRefusedAndOtherFieldsStillChange()
+    {
+        var store = await OpenAsync();
+        var old = await store.MintAsync(StoreHarness.Spec(), Ct);
+        await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct);
+
+        var cleared = await store.Keys.UpdateAsync(old.Key.Id, new KeyUpdate { ExpiresAt = new(true, null) }, Operator, Ct);
+        var extended = await store.Keys.UpdateAsync(old.Key.Id, new KeyUpdate { ExpiresAt = new(true, Start.AddDays(1)) }, Operator, Ct);
+        var renamed = await store.Keys.UpdateAsync(old.Key.Id, new KeyUpdate { Name = new(true, "old, ending") }, Operator, Ct);
+
+        Assert.Equal(UpdateKeyStatus.ExpiryFixedByRotation, cleared.Status);
+        Assert.Equal(UpdateKeyStatus.ExpiryFixedByRotation, extended.Status);
+        Assert.Equal(UpdateKeyStatus.Updated, renamed.Status);
+        var stored = (await store.Keys.GetAsync(old.Key.Id, Ct))!;
+        Assert.Equal(Start.AddHours(1), stored.ExpiresAt);
+        Assert.Equal("old, ending", stored.Name);
+        Assert.Single((await store.Keys.ListAuditAsync(new AuditQuery(old.Key.Id, AuditActions.KeyUpdated, 10, 0), Ct)).Items);
+    }
+
+    [Fact]
+    public async Task Update_KeyRevokedOrExpiredBeforeTheWrite_IsRefusedAndNotRevived()
+    {
+        var store = await OpenAsync();
+        var revoked = await store.MintAsync(StoreHarness.Spec(), Ct);
+        var expiring = await store.MintAsync(StoreHarness.Spec(expiresAt: Start.AddMinutes(1)), Ct);
+        await store.Keys.RevokeAsync(revoked.Key.Id, Operator, Ct);
+        Clock.Advance(TimeSpan.FromMinutes(2));
+
+        var onRevoked = await store.Keys.UpdateAsync(revoked.Key.Id, new KeyUpdate { Name = new(true, "x") }, Operator, Ct);
+        var onExpired = await store.Keys.UpdateAsync(expiring.Key.Id, new KeyUpdate { ExpiresAt = new(true, Start.AddDays(1)) }, Operator, Ct);
+
+        Assert.Equal(UpdateKeyStatus.NotActive, onRevoked.Status);
+        Assert.Equal(UpdateKeyStatus.NotActive, onExpired.Status);
+        Assert.Equal(KeyStatus.Expired, (await store.Keys.GetAsync(expiring.Key.Id, Ct))!.StatusAt(Clock.GetUtcNow()));
+        Assert.Equal(0, (await store.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.KeyUpdated, 10, 0), Ct)).Total);
     }
 
     [Fact]
@@ -676,6 +754,46 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(40, results.Count(r => r.Status == CreateKeyStatus.OwnerLimitReached));
         Assert.Equal(10, (await first.Keys.ListAsync(new KeyQuery(null, "alice", KeyStatus.Active, 100, 0), Ct)).Total);
         Assert.Equal(10, (await first.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.KeyCreated, 100, 0), Ct)).Total);
+    }
+
+    [Fact]
+    public async Task Rotate_WithGraceAtTheCap_IsRefusedWithoutGraceAllowed()
+    {
+        var store = await OpenAsync(maxActivePerOwner: 2);
+        var first = await store.MintAsync(StoreHarness.Spec(owner: "alice"), Ct);
+        var second = await store.MintAsync(StoreHarness.Spec(owner: "alice"), Ct);
+
+        var withGrace = await store.Issuer.RotateAsync(first.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct);
+        var withoutGrace = await store.Issuer.RotateAsync(second.Key.Id, TimeSpan.Zero, null, Operator, Ct);
+
+        Assert.Equal(RotateKeyStatus.OwnerLimitReached, withGrace.Status);
+        Assert.Null((await store.Keys.GetAsync(first.Key.Id, Ct))!.RotatedTo);
+        Assert.Equal(RotateKeyStatus.Rotated, withoutGrace.Status);
+        Assert.Equal(2, (await store.Keys.ListAsync(new KeyQuery(null, "alice", KeyStatus.Active, 100, 0), Ct)).Total);
+    }
+
+    [Fact]
+    public async Task RotateWithGraceAndCreate_ConcurrentlyFromTwoProcesses_NeverExceedTheCap()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+        var held = new List<IssuedKey>();
+        for (var i = 0; i < 6; i++)
+        {
+            held.Add(await first.MintAsync(StoreHarness.Spec($"k{i}", owner: "alice"), Ct));
+        }
+
+        // 6 active; 6 rotations with grace and 6 mints race for the 4 free places.
+        var rotations = held.Select((k, i) => (i % 2 == 0 ? first : second).Issuer.RotateAsync(k.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct));
+        var mints = Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? second : first).Issuer.CreateAsync(StoreHarness.Spec($"m{i}", owner: "alice"), Operator, Ct));
+        var rotating = Task.WhenAll(rotations);
+        var creating = Task.WhenAll(mints);
+        var rotated = await rotating;
+        var created = await creating;
+
+        var successes = rotated.Count(r => r.Status == RotateKeyStatus.Rotated) + created.Count(r => r.Status == CreateKeyStatus.Created);
+        Assert.Equal(4, successes);
+        Assert.Equal(10, (await first.Keys.ListAsync(new KeyQuery(null, "alice", KeyStatus.Active, 100, 0), Ct)).Total);
     }
 
     [Fact]

@@ -179,7 +179,7 @@ public sealed class SqliteKeyStoreTests
             ExpiresAt = new(true, TestStore.Start.AddDays(1)),
         };
 
-        var updated = await store.Keys.UpdateAsync(issued.Key.Id, update, TestStore.Admin, Ct);
+        var updated = (await store.Keys.UpdateAsync(issued.Key.Id, update, TestStore.Admin, Ct)).Key;
         var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
 
         Assert.NotNull(updated);
@@ -224,7 +224,7 @@ public sealed class SqliteKeyStoreTests
     public async Task UpdateAsync_UnknownId_NullAndNoAudit()
     {
         using var store = await TestStore.CreateAsync();
-        Assert.Null(await store.Keys.UpdateAsync(Ids.New("key"), new KeyUpdate { Name = new(true, "x") }, TestStore.Admin, Ct));
+        Assert.Equal(UpdateKeyStatus.NotFound, (await store.Keys.UpdateAsync(Ids.New("key"), new KeyUpdate { Name = new(true, "x") }, TestStore.Admin, Ct)).Status);
         Assert.Equal(0, (await store.Keys.ListAuditAsync(new AuditQuery(null, null, 10, 0), Ct)).Total);
     }
 
