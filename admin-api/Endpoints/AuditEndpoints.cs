@@ -22,16 +22,17 @@ internal static class AuditEndpoints
     }
 
     internal static async Task<Results<Ok<Page<AuditRecord>>, ValidationProblem>> ListAsync(
-        string? keyId, string? action, int? limit, int? offset, IKeyStore store, CancellationToken cancellationToken)
+        string? keyId, string? action, int? limit, int? offset, string? cursor, IKeyStore store, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var (pageLimit, pageOffset) = PageQuery.Validate(limit, offset, errors);
+        var beforeId = PageCursor.ReadAudit(cursor, offset, errors);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        var page = await store.ListAuditAsync(new AuditQuery(keyId, action, pageLimit, pageOffset), cancellationToken);
-        return TypedResults.Ok(new Page<AuditRecord>([.. page.Items.Select(ToRecord)], page.Total, pageLimit, pageOffset));
+        var page = await store.ListAuditAsync(new AuditQuery(keyId, action, pageLimit, pageOffset) { BeforeId = beforeId }, cancellationToken);
+        return TypedResults.Ok(new Page<AuditRecord>([.. page.Items.Select(ToRecord)], page.Total, pageLimit, pageOffset, PageCursor.From(page.NextBeforeId)));
     }
 
     private static AuditRecord ToRecord(AuditEvent e) =>

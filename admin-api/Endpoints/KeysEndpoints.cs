@@ -66,13 +66,40 @@ internal static class KeysEndpoints
             }
         }
         var (limit, offset) = PageQuery.Validate(query.Limit, query.Offset, errors);
+        var after = PageCursor.ReadKey(query.Cursor, query.Offset, errors);
+        var search = SearchTerm(query.Search, errors);
+        var prefix = PrefixTerm(query.Prefix, errors);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        var page = await services.Store.ListAsync(new KeyQuery(query.WorkspaceId, query.Owner, status, limit, offset), cancellationToken);
+        var keyQuery = new KeyQuery(query.WorkspaceId, query.Owner, status, limit, offset) { NameContains = search, PrefixStartsWith = prefix, After = after };
+        var page = await services.Store.ListAsync(keyQuery, cancellationToken);
         var items = await KeyRecords.FromAsync(page.Items, services, cancellationToken);
-        return TypedResults.Ok(new Page<KeyRecord>(items, page.Total, limit, offset));
+        return TypedResults.Ok(new Page<KeyRecord>(items, page.Total, limit, offset, PageCursor.From(page.Next)));
+    }
+
+    /// <summary><c>?search=</c>: part of a key's name, 1-100 characters, matched case-insensitively.</summary>
+    private static string? SearchTerm(string? search, ValidationErrors errors)
+    {
+        if (search is not null && (search.Length is 0 or > KeyFieldRules.MaxNameLength || string.IsNullOrWhiteSpace(search)))
+        {
+            errors.Add("search", $"search must be 1-{KeyFieldRules.MaxNameLength} characters, not all blank.");
+        }
+        return search;
+    }
+
+    /// <summary>
+    /// <c>?prefix=</c>: the start of a key's visible prefix (<c>agw_live_3Xk9Qa1</c>), case-sensitive. Longer than the visible
+    /// 16 characters is refused: a whole key must never travel in a URL, where logs and histories keep it.
+    /// </summary>
+    private static string? PrefixTerm(string? prefix, ValidationErrors errors)
+    {
+        if (prefix is not null && (prefix.Length is 0 or > KeyFormat.VisiblePrefixLength || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+        {
+            errors.Add("prefix", $"prefix must be 1-{KeyFormat.VisiblePrefixLength} characters of A-Z, a-z, 0-9 and '_' (the start of a key's visible prefix; never a whole key).");
+        }
+        return prefix;
     }
 
     internal static async Task<Results<Ok<KeyRecord>, ProblemHttpResult>> GetAsync(
@@ -88,5 +115,8 @@ internal sealed record ListKeysQuery(
     [property: FromQuery(Name = "workspaceId")] string? WorkspaceId,
     [property: FromQuery(Name = "owner")] string? Owner,
     [property: FromQuery(Name = "status")] string? Status,
+    [property: FromQuery(Name = "search")] string? Search,
+    [property: FromQuery(Name = "prefix")] string? Prefix,
     [property: FromQuery(Name = "limit")] int? Limit,
-    [property: FromQuery(Name = "offset")] int? Offset);
+    [property: FromQuery(Name = "offset")] int? Offset,
+    [property: FromQuery(Name = "cursor")] string? Cursor);

@@ -8,6 +8,30 @@ internal sealed class AuditRow
 {
     public const string Columns = "id AS Id, at AS At, actor_id AS ActorId, actor_name AS ActorName, action AS Action, key_id AS KeyId, key_name AS KeyName, details AS Details";
 
+    /// <summary>The filter of an audit query; values are parameters only.</summary>
+    public const string ListFilter = " WHERE (@keyId IS NULL OR key_id = @keyId) AND (@action IS NULL OR action = @action)";
+
+    /// <summary>One page, newest first, one row more than the limit to tell whether another page follows.</summary>
+    public static string ListPage(AuditQuery query) =>
+        "SELECT " + Columns + " FROM audit_events" + ListFilter
+        + (query.BeforeId is null ? "" : " AND id < @beforeId")
+        + " ORDER BY id DESC LIMIT @limitPlusOne OFFSET @offset";
+
+    public static object ListParameters(AuditQuery query) => new
+    {
+        keyId = query.KeyId,
+        action = query.Action,
+        beforeId = query.BeforeId,
+        limitPlusOne = query.Limit + 1,
+        offset = query.Offset,
+    };
+
+    public static AuditPage ToPage(IReadOnlyList<AuditRow> rows, int total, int limit)
+    {
+        var items = rows.Take(limit).Select(r => r.ToAuditEvent()).ToArray();
+        return new AuditPage(items, total, rows.Count > limit ? items[^1].Id : null);
+    }
+
     public long Id { get; set; }
     public long At { get; set; }
     public string ActorId { get; set; } = "";

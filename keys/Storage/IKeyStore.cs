@@ -76,13 +76,33 @@ public sealed record UpdateKeyOutcome(UpdateKeyStatus Status, ApiKey? Key);
 
 public sealed record RotateKeyOutcome(RotateKeyStatus Status, ApiKey? Successor, ApiKey? Predecessor);
 
-public sealed record KeyQuery(string? WorkspaceId, string? Owner, KeyStatus? Status, int Limit, int Offset);
+/// <summary>A page of keys, newest first. Every filter is optional; set ones combine.</summary>
+public sealed record KeyQuery(string? WorkspaceId, string? Owner, KeyStatus? Status, int Limit, int Offset)
+{
+    /// <summary>The name contains this, case-insensitively (a scan of the filtered keys).</summary>
+    public string? NameContains { get; init; }
 
-public sealed record KeyPage(IReadOnlyList<ApiKey> Items, int Total);
+    /// <summary>The visible prefix starts with this, case-sensitively (an index range: finds one key among millions).</summary>
+    public string? PrefixStartsWith { get; init; }
 
-public sealed record AuditQuery(string? KeyId, string? Action, int Limit, int Offset);
+    /// <summary>Keyset paging: only keys listed after this one (see <see cref="KeyPage.Next"/>); no deep OFFSET scan.</summary>
+    public KeyCursor? After { get; init; }
+}
 
-public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Total);
+/// <summary>A position in the newest-first key list: the created time (Unix ms) and id of the last key of a page.</summary>
+public sealed record KeyCursor(long CreatedAtMs, string Id);
+
+/// <summary><see cref="Total"/> counts every match of the filters; <see cref="Next"/> is null on the last page.</summary>
+public sealed record KeyPage(IReadOnlyList<ApiKey> Items, int Total, KeyCursor? Next = null);
+
+public sealed record AuditQuery(string? KeyId, string? Action, int Limit, int Offset)
+{
+    /// <summary>Keyset paging: only events older than this id (see <see cref="AuditPage.NextBeforeId"/>).</summary>
+    public long? BeforeId { get; init; }
+}
+
+/// <summary><see cref="Total"/> counts every match of the filters; <see cref="NextBeforeId"/> is null on the last page.</summary>
+public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Total, long? NextBeforeId = null);
 
 /// <summary>A field of a PATCH: absent (leave alone) or present with a value, where null clears it.</summary>
 public readonly record struct PatchField<T>(bool IsSet, T Value);

@@ -36,6 +36,48 @@ internal sealed class KeyRow
         "   OR (@status = 'expired' AND (revoked_at IS NULL OR revoked_at > @now) AND expires_at IS NOT NULL AND expires_at <= @now)" +
         "   OR (@status = 'active' AND (revoked_at IS NULL OR revoked_at > @now) AND (expires_at IS NULL OR expires_at > @now)))";
 
+    /// <summary>
+    /// The WHERE clause of <paramref name="query"/>: <see cref="ListFilter"/> plus a fixed fragment for each search filter
+    /// that is set (left out otherwise, so the prefix range can use <c>ix_api_keys_prefix</c>). Values are parameters only.
+    /// </summary>
+    public static string ListWhere(KeyQuery query) =>
+        ListFilter
+        + (query.NameContains is null ? "" : " AND lower(name) LIKE lower(@namePattern) ESCAPE '\\'")
+        + (query.PrefixStartsWith is null ? "" : " AND prefix >= @prefixFrom AND prefix < @prefixTo");
+
+    /// <summary>One page of <paramref name="query"/>, newest first, one row more than the limit to tell whether another page follows.</summary>
+    public static string ListPage(KeyQuery query) =>
+        "SELECT " + Columns + " FROM api_keys" + ListWhere(query)
+        + (query.After is null ? "" : " AND (created_at, id) < (@afterAt, @afterId)")
+        + " ORDER BY created_at DESC, id DESC LIMIT @limitPlusOne OFFSET @offset";
+
+    public static object ListParameters(KeyQuery query, DateTimeOffset now) => new
+    {
+        workspaceId = query.WorkspaceId,
+        owner = query.Owner,
+        status = query.Status?.ToWire(),
+        now = UnixMs.From(now),
+        namePattern = query.NameContains is { } name ? "%" + EscapeLike(name) + "%" : null,
+        prefixFrom = query.PrefixStartsWith,
+        // Prefixes are ASCII: every string that starts with the search term sorts below term + DEL (0x7F).
+        prefixTo = query.PrefixStartsWith is { } prefix ? prefix + "\u007f" : null,
+        afterAt = query.After?.CreatedAtMs,
+        afterId = query.After?.Id,
+        limitPlusOne = query.Limit + 1,
+        offset = query.Offset,
+    };
+
+    /// <summary>Cuts the extra row <see cref="ListPage"/> read, and points <see cref="KeyPage.Next"/> at the last kept key.</summary>
+    public static KeyPage ToPage(IReadOnlyList<KeyRow> rows, int total, int limit)
+    {
+        var items = rows.Take(limit).Select(r => r.ToApiKey()).ToArray();
+        var next = rows.Count > limit ? new KeyCursor(UnixMs.From(items[^1].CreatedAt), items[^1].Id) : null;
+        return new KeyPage(items, total, next);
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
     /// <summary>Active keys of <c>@owner</c> at <c>@now</c>: what the per-owner cap counts.</summary>
     public const string CountActiveByOwner =
         "SELECT COUNT(*) FROM api_keys WHERE owner = @owner " +

@@ -1,3 +1,4 @@
+using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ namespace ApiGateway.AdminApi.WebConsole.Pages;
 /// <summary>The keys table: live keys first, revoked and expired ones in their own section, filtered on the server.</summary>
 internal sealed class KeysModel(IKeyStore keys, IUsageStore usage, ConsoleCatalogue catalogue, TimeProvider time) : PageModel
 {
-    /// <summary>The most rows one page load reads; the page says so when a filter would show more.</summary>
+    /// <summary>The most rows one page load shows; the page says so when more keys match (search and filters run in the store).</summary>
     public const int MaxRows = 500;
 
     [BindProperty(SupportsGet = true)]
@@ -45,16 +46,14 @@ internal sealed class KeysModel(IKeyStore keys, IUsageStore usage, ConsoleCatalo
         Workspace = Clean(Workspace);
         Owner = Clean(Owner);
         Search = Clean(Search);
-        if (Search is { Length: > Keys.Format.KeyFormat.VisiblePrefixLength } && Search.Contains("_live_", StringComparison.Ordinal) | Search.Contains("_test_", StringComparison.Ordinal))
+        if (Search is not null && LooksLikeKeyPrefix(Search))
         {
-            Search = Keys.Format.KeyFormat.VisiblePrefix(Search); // a pasted whole key: search by what the list shows
+            Search = KeyFormat.VisiblePrefix(Search); // a pasted whole key: search (and echo back) only what the list shows
         }
         KeyStatus? status = KeyStatusNames.TryParse(Status, out var parsed) ? parsed : null;
         Status = status?.ToWire();
 
-        var page = await keys.ListAsync(new KeyQuery(Workspace, Owner, status, MaxRows, 0), cancellationToken);
-        Truncated = page.Total > page.Items.Count;
-        var matching = page.Items.Where(Matches).ToList();
+        var matching = await FindAsync(new KeyQuery(Workspace, Owner, status, MaxRows, 0), cancellationToken);
         var now = time.GetUtcNow();
         var counts = await usage.GetUsageAsync([.. matching.Select(k => k.Id)], now, cancellationToken);
         var rows = matching
@@ -65,11 +64,30 @@ internal sealed class KeysModel(IKeyStore keys, IUsageStore usage, ConsoleCatalo
         CreateForm = CreateKeyForm.Blank(catalogue, ConsoleSubmissions.NewId());
     }
 
-    private bool Matches(ApiKey key) =>
-        Search is null
-        || key.Name.Contains(Search, StringComparison.OrdinalIgnoreCase)
-        || key.Prefix.Contains(Search, StringComparison.Ordinal)
-        || key.Id.Equals(Search, StringComparison.Ordinal);
+    /// <summary>
+    /// Searches in the store, among every key: a key id finds that key; a pasted key or the start of one
+    /// (<c>agw_live_3Xk…</c>) searches by visible prefix (an index range); anything else is part of a name.
+    /// </summary>
+    private async Task<IReadOnlyList<ApiKey>> FindAsync(KeyQuery filters, CancellationToken cancellationToken)
+    {
+        if (Search is not null && Ids.LooksLike(Search, "key"))
+        {
+            return await keys.GetAsync(Search, cancellationToken) is { } byId ? [byId] : [];
+        }
+        var query = Search switch
+        {
+            null => filters,
+            _ when LooksLikeKeyPrefix(Search) => filters with { PrefixStartsWith = Search },
+            _ => filters with { NameContains = Search },
+        };
+        var page = await keys.ListAsync(query, cancellationToken);
+        Truncated = page.Next is not null;
+        return page.Items;
+    }
+
+    private static bool LooksLikeKeyPrefix(string text) =>
+        (text.Contains("_live_", StringComparison.Ordinal) || text.Contains("_test_", StringComparison.Ordinal))
+        && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -52,25 +52,15 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
     public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var parameters = new
-        {
-            workspaceId = query.WorkspaceId,
-            owner = query.Owner,
-            status = query.Status?.ToWire(),
-            now = UnixMs.From(time.GetUtcNow()),
-            limit = query.Limit,
-            offset = query.Offset,
-        };
+        var parameters = KeyRow.ListParameters(query, time.GetUtcNow());
         await using var connection = await database.OpenAsync(cancellationToken);
         // One snapshot for the count and the page, as SQLite's single read gives.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM api_keys" + KeyRow.ListFilter, parameters, transaction, cancellationToken: cancellationToken));
-        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(
-            "SELECT " + KeyRow.Columns + " FROM api_keys" + KeyRow.ListFilter + " ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset",
-            parameters, transaction, cancellationToken: cancellationToken));
+            "SELECT COUNT(*) FROM api_keys" + KeyRow.ListWhere(query), parameters, transaction, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(KeyRow.ListPage(query), parameters, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return new KeyPage([.. rows.Select(r => r.ToApiKey())], total);
+        return KeyRow.ToPage([.. rows], total, query.Limit);
     }
 
     public async Task<UpdateKeyOutcome> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken)
@@ -160,16 +150,14 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
     public async Task<AuditPage> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        const string Filter = " WHERE (@keyId IS NULL OR key_id = @keyId) AND (@action IS NULL OR action = @action)";
-        var parameters = new { keyId = query.KeyId, action = query.Action, limit = query.Limit, offset = query.Offset };
+        var parameters = AuditRow.ListParameters(query);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM audit_events" + Filter, parameters, transaction, cancellationToken: cancellationToken));
-        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
-            "SELECT " + AuditRow.Columns + " FROM audit_events" + Filter + " ORDER BY id DESC LIMIT @limit OFFSET @offset",
-            parameters, transaction, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM audit_events" + AuditRow.ListFilter, parameters, transaction, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(AuditRow.ListPage(query), parameters, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return new AuditPage([.. rows.Select(r => r.ToAuditEvent())], total);
+        return AuditRow.ToPage([.. rows], total, query.Limit);
     }
 
     private Task AppendAuditAsync(IDbConnection connection, IDbTransaction transaction, Actor actor, string action, ApiKey key, string? details, CancellationToken cancellationToken) =>

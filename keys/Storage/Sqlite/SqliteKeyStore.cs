@@ -46,22 +46,11 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
     public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        const string Filter = KeyRow.ListFilter;
-        var parameters = new
-        {
-            workspaceId = query.WorkspaceId,
-            owner = query.Owner,
-            status = query.Status?.ToWire(),
-            now = UnixMs.From(time.GetUtcNow()),
-            limit = query.Limit,
-            offset = query.Offset,
-        };
+        var parameters = KeyRow.ListParameters(query, time.GetUtcNow());
         await using var connection = await database.OpenAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM api_keys" + Filter, parameters, cancellationToken: cancellationToken));
-        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(
-            "SELECT " + KeyRow.Columns + " FROM api_keys" + Filter + " ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset",
-            parameters, cancellationToken: cancellationToken));
-        return new KeyPage([.. rows.Select(r => r.ToApiKey())], total);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM api_keys" + KeyRow.ListWhere(query), parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(KeyRow.ListPage(query), parameters, cancellationToken: cancellationToken));
+        return KeyRow.ToPage([.. rows], total, query.Limit);
     }
 
     public async Task<UpdateKeyOutcome> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken)
@@ -150,14 +139,11 @@ public sealed class SqliteKeyStore(SqliteDatabase database, TimeProvider time) :
     public async Task<AuditPage> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        const string Filter = " WHERE (@keyId IS NULL OR key_id = @keyId) AND (@action IS NULL OR action = @action)";
-        var parameters = new { keyId = query.KeyId, action = query.Action, limit = query.Limit, offset = query.Offset };
+        var parameters = AuditRow.ListParameters(query);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM audit_events" + Filter, parameters, cancellationToken: cancellationToken));
-        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
-            "SELECT " + AuditRow.Columns + " FROM audit_events" + Filter + " ORDER BY id DESC LIMIT @limit OFFSET @offset",
-            parameters, cancellationToken: cancellationToken));
-        return new AuditPage([.. rows.Select(r => r.ToAuditEvent())], total);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM audit_events" + AuditRow.ListFilter, parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(AuditRow.ListPage(query), parameters, cancellationToken: cancellationToken));
+        return AuditRow.ToPage([.. rows], total, query.Limit);
     }
 
     private Task AppendAuditAsync(IDbConnection connection, IDbTransaction transaction, Actor actor, string action, ApiKey key, string? details, CancellationToken cancellationToken) =>

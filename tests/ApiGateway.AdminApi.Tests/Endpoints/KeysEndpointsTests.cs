@@ -111,7 +111,7 @@ public sealed class KeysEndpointsTests(AdminApiFactory factory) : IClassFixture<
         await _client.DeleteAsync($"/v1/keys/{ids[0]}", Ct);
 
         var page = await _client.GetJsonAsync($"/v1/keys?owner={owner}&limit=2&offset=0");
-        Assert.Equal(["items", "limit", "offset", "total"], page.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["items", "limit", "nextCursor", "offset", "total"], page.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(3, page.GetProperty("total").GetInt32());
         Assert.Equal(2, page.GetProperty("limit").GetInt32());
         Assert.Equal(2, page.GetProperty("items").GetArrayLength());
@@ -240,6 +240,6 @@ public sealed class KeysEndpointsTests(AdminApiFactory factory) : IClassFixture<
         var document = await ApiAssert.JsonAsync(response, HttpStatusCode.OK);
 
         var parameters = document.GetProperty("paths").GetProperty("/v1/keys").GetProperty("get").GetProperty("parameters");
-        Assert.Equal(["workspaceId", "owner", "status", "limit", "offset"], parameters.EnumerateArray().Select(p => p.Str("name")));
+        Assert.Equal(["workspaceId", "owner", "status", "search", "prefix", "limit", "offset", "cursor"], parameters.EnumerateArray().Select(p => p.Str("name")));
     }
 }

@@ -2,6 +2,7 @@ using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
 using ApiGateway.Keys.Storage.Postgres;
 using ApiGateway.TestKit;
+using Dapper;
 using Npgsql;
 
 namespace ApiGateway.Keys.Tests.Storage.Contract;
@@ -125,6 +126,26 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
 
         Assert.Equal([RevokeAdminStatus.Revoked, RevokeAdminStatus.LastOwner], outcomes.Select(o => o.Status).Order());
         Assert.Single(await first.Admins.ListAsync(Ct), c => c.IsActive && c.Role == AdminRole.Owner);
+    }
+
+    [Fact]
+    public async Task List_PrefixSearch_UsesThePrefixIndex()
+    {
+        SkipIfUnavailable();
+        await OpenAsync();
+        var query = new KeyQuery(null, null, null, 50, 0) { PrefixStartsWith = "agw_live_3Xk" };
+        await using var connection = new NpgsqlConnection(await ConnectionStringAsync());
+        await connection.OpenAsync(Ct);
+        await using var transaction = await connection.BeginTransactionAsync(Ct);
+        // An empty table is scanned whatever the indexes: forbid scans to see whether the range can use the index at all
+        // (it could not with the default collation, or with LIKE and a parameter in a generic plan).
+        await connection.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off; SET LOCAL plan_cache_mode = force_generic_plan", transaction: transaction, cancellationToken: Ct));
+
+        var plan = string.Join("\n", await connection.QueryAsync<string>(new CommandDefinition(
+            "EXPLAIN " + KeyRow.ListPage(query), KeyRow.ListParameters(query, Clock.GetUtcNow()), transaction, cancellationToken: Ct)));
+
+        Assert.Contains("ix_api_keys_prefix", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
     }
 
     /// <summary>Polls (to a deadline) until <paramref name="count"/> backends of this database wait on an advisory lock.</summary>

@@ -166,6 +166,74 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(["k0"], last.Items.Select(k => k.Name));
     }
 
+    [Fact]
+    public async Task List_NameContains_CaseInsensitiveAndWildcardsLiteral()
+    {
+        var store = await OpenAsync();
+        var billing = await store.MintAsync(StoreHarness.Spec("Billing Sync"), Ct);
+        var billingEu = await store.MintAsync(StoreHarness.Spec("eu-billing"), Ct);
+        var percent = await store.MintAsync(StoreHarness.Spec("100%_done"), Ct);
+        await store.MintAsync(StoreHarness.Spec("reporting"), Ct);
+
+        Assert.Equal(IdsOf(billing, billingEu), await ListIdsAsync(store, new KeyQuery(null, null, null, 100, 0) { NameContains = "BILLING" }));
+        Assert.Equal(IdsOf(percent), await ListIdsAsync(store, new KeyQuery(null, null, null, 100, 0) { NameContains = "%" }));
+        Assert.Equal(IdsOf(percent), await ListIdsAsync(store, new KeyQuery(null, null, null, 100, 0) { NameContains = "0%_d" }));
+        Assert.Empty(await ListIdsAsync(store, new KeyQuery(null, null, null, 100, 0) { NameContains = "g_s" }));
+        Assert.Equal(2, (await store.Keys.ListAsync(new KeyQuery(null, null, null, 1, 0) { NameContains = "billing" }, Ct)).Total);
+    }
+
+    [Fact]
+    public async Task List_PrefixStartsWith_FindsKeysByTheStartOfTheirVisiblePrefix()
+    {
+        var store = await OpenAsync();
+        var minted = new List<IssuedKey>();
+        for (var i = 0; i < 20; i++)
+        {
+            minted.Add(await store.MintAsync(StoreHarness.Spec($"k{i}", mode: i % 2 == 0 ? KeyMode.Live : KeyMode.Test), Ct));
+        }
+        var target = minted[7];
+
+        var exact = await ListIdsAsync(store, new KeyQuery(null, null, null, 100, 0) { PrefixStartsWith = target.Key.Prefix });
+        var live = await ListIdsAsync(store, new KeyQuery(null, null, null, 100, 0) { PrefixStartsWith = "agw_live_" });
+        var wrongCase = await ListIdsAsync(store, new KeyQuery(null, null, null, 100, 0) { PrefixStartsWith = target.Key.Prefix.ToUpperInvariant() });
+
+        Assert.Equal(IdsOf(target), exact);
+        Assert.Equal(IdsOf([.. minted.Where(k => k.Key.Mode == KeyMode.Live)]), live);
+        Assert.DoesNotContain(target.Key.Id, wrongCase);
+    }
+
+    [Fact]
+    public async Task List_After_WalksEveryKeyOnceNewestFirstEvenWithinOneMillisecond()
+    {
+        var store = await OpenAsync();
+        var minted = new List<IssuedKey>();
+        for (var i = 0; i < 7; i++)
+        {
+            minted.Add(await store.MintAsync(StoreHarness.Spec($"k{i}"), Ct));
+            if (i % 3 == 2)
+            {
+                Clock.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+        var byOffset = (await store.Keys.ListAsync(new KeyQuery(null, null, null, 100, 0), Ct)).Items.Select(k => k.Id).ToArray();
+
+        var walked = new List<string>();
+        KeyCursor? after = null;
+        var pages = 0;
+        do
+        {
+            var page = await store.Keys.ListAsync(new KeyQuery(null, null, null, 3, 0) { After = after }, Ct);
+            Assert.Equal(7, page.Total);
+            walked.AddRange(page.Items.Select(k => k.Id));
+            after = page.Next;
+            pages++;
+        }
+        while (after is not null);
+
+        Assert.Equal(byOffset, walked);
+        Assert.Equal(3, pages);
+    }
+
     // ---- keys: update, revoke ----
 
     [Fact]
@@ -450,6 +518,27 @@ public abstract class StoreContractTests : IAsyncLifetime
                 Assert.DoesNotContain(hashHex, e.Details ?? "", StringComparison.OrdinalIgnoreCase);
             });
         }
+    }
+
+    [Fact]
+    public async Task ListAudit_BeforeId_PagesOlderEventsToTheEnd()
+    {
+        var store = await OpenAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await store.MintAsync(StoreHarness.Spec($"k{i}"), Ct);
+        }
+
+        var first = await store.Keys.ListAuditAsync(new AuditQuery(null, null, 2, 0), Ct);
+        var second = await store.Keys.ListAuditAsync(new AuditQuery(null, null, 2, 0) { BeforeId = first.NextBeforeId }, Ct);
+        var last = await store.Keys.ListAuditAsync(new AuditQuery(null, null, 2, 0) { BeforeId = second.NextBeforeId }, Ct);
+
+        var ids = first.Items.Concat(second.Items).Concat(last.Items).Select(e => e.Id).ToArray();
+        Assert.Equal(5, ids.Distinct().Count());
+        Assert.Equal(ids.OrderDescending(), ids);
+        Assert.Equal(first.Items[^1].Id, first.NextBeforeId);
+        Assert.Null(last.NextBeforeId);
+        Assert.Equal(5, last.Total);
     }
 
     // ---- admin credentials ----

@@ -205,6 +205,32 @@ public sealed class SqliteKeyStoreTests
     }
 
     [Fact]
+    public async Task ListAsync_PrefixSearchAndKeysetPage_UseTheirIndexes()
+    {
+        using var store = await TestStore.CreateAsync();
+        var byPrefix = new KeyQuery(null, null, null, 50, 0) { PrefixStartsWith = "agw_live_3Xk" };
+        var keyset = new KeyQuery(null, null, null, 50, 0) { After = new KeyCursor(1, "key_x") };
+
+        var prefixPage = await PlanAsync(store, KeyRow.ListPage(byPrefix), KeyRow.ListParameters(byPrefix, store.Clock.GetUtcNow()));
+        var prefixCount = await PlanAsync(store, "SELECT COUNT(*) FROM api_keys" + KeyRow.ListWhere(byPrefix), KeyRow.ListParameters(byPrefix, store.Clock.GetUtcNow()));
+        var keysetPage = await PlanAsync(store, KeyRow.ListPage(keyset), KeyRow.ListParameters(keyset, store.Clock.GetUtcNow()));
+
+        // A leaked key's prefix is looked up by an index range among any number of keys, never by a scan.
+        Assert.Contains("USING INDEX ix_api_keys_prefix (prefix>? AND prefix<?)", prefixPage, StringComparison.Ordinal);
+        Assert.Contains("USING INDEX ix_api_keys_prefix", prefixCount, StringComparison.Ordinal);
+        // A cursor page walks the created index from the cursor: no sort, no skipped rows.
+        Assert.Contains("ix_api_keys_created", keysetPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", keysetPage, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> PlanAsync(TestStore store, string sql, object parameters)
+    {
+        await using var connection = await store.Database.OpenAsync(Ct);
+        var rows = await connection.QueryAsync(new CommandDefinition("EXPLAIN QUERY PLAN " + sql, parameters, cancellationToken: Ct));
+        return string.Join("\n", rows.Select(r => (string)((IDictionary<string, object>)r)["detail"]));
+    }
+
+    [Fact]
     public async Task UpdateAsync_ClearNullableFields_StoresNull()
     {
         using var store = await TestStore.CreateAsync();
