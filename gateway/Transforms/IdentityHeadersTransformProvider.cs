@@ -11,7 +11,7 @@ namespace ApiGateway.Gateway.Transforms;
 /// <summary>
 /// On every route, first of all transforms: removes every client header <see cref="ClientHeaderFilter"/> names (identity
 /// headers in any case and spelling, <c>Authorization</c>, method and path overrides, and, unless the peer is a trusted
-/// proxy, every forwarding header). Then sets <c>X-Forwarded-For/Proto/Host</c>: fresh from an untrusted peer; from a
+/// proxy, every forwarding header) and the <c>_method</c> query parameter. Then sets <c>X-Forwarded-For/Proto/Host</c>: fresh from an untrusted peer; from a
 /// trusted proxy its <c>X-Forwarded-For</c> chain is extended and its other forwarding headers pass as sent. Last, on
 /// key-protected routes, sets the identity of the verified key: workspace (configured header), key id, mode and
 /// owner (only when the key has one).
@@ -52,7 +52,7 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
         var isPublic = RouteScopePolicy.Parse(context.Route.Metadata, out _).IsPublic;
         var workspaceHeader = _workspaceHeader;
         // Before the route's own transforms, so that nothing a route sets is stripped.
-        context.RequestTransforms.Insert(0, new RequestFuncTransform(StripClientHeaders));
+        context.RequestTransforms.Insert(0, new RequestFuncTransform(StripClientOverrides));
         if (context.UseDefaultForwarders ?? true)
         {
             context.UseDefaultForwarders = false;
@@ -75,8 +75,20 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
         });
     }
 
-    private ValueTask StripClientHeaders(RequestTransformContext transform)
+    /// <summary>
+    /// Laravel, Symfony and Rails take <c>?_method=DELETE</c> on a POST as the method, like the override headers: the
+    /// scope was checked for the real method, so the parameter never reaches the upstream either.
+    /// </summary>
+    public const string MethodParameter = "_method";
+
+    private ValueTask StripClientOverrides(RequestTransformContext transform)
     {
+        var request = transform.HttpContext.Request;
+        if (request.QueryString.HasValue && request.Query.ContainsKey(MethodParameter))
+        {
+            transform.Query.Collection.Remove(MethodParameter);
+        }
+
         var trusted = clientIps.IsTrustedProxy(transform.HttpContext);
         var headers = transform.ProxyRequest.Headers;
         List<string>? stripped = null;

@@ -51,6 +51,25 @@ public sealed class IdentityHeadersTransformProviderTests(GatewayFactory factory
         Assert.DoesNotContain(received.Headers.Values.SelectMany(v => v), v => v is not null && v.Contains(key.Plaintext, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Laravel, Symfony and Rails serve <c>POST ?_method=DELETE</c> as a DELETE: a key that holds only
+    /// <c>invoices:write</c> (POST) must not reach the DELETE that needs <c>invoices:delete</c>.
+    /// </summary>
+    [Fact]
+    public async Task Forward_MethodOverrideInQuery_ParameterRemovedAndTheRestKept()
+    {
+        var key = await factory.MintAsync(["invoices:write"]);
+        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var response = await client.PostAsync("/v1/invoices/override?a=1&_method=DELETE&_METHOD=delete&b=2", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var received = factory.Upstream.Received.Last(r => r.Path == "/v1/invoices/override");
+        Assert.Equal("POST", received.Method);
+        Assert.DoesNotContain("_method", received.Query, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("a=1", received.Query, StringComparison.Ordinal);
+        Assert.Contains("b=2", received.Query, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Forward_KeyWithoutOwner_NoOwnerHeader()
     {
