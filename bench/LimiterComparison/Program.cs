@@ -46,7 +46,7 @@ Console.WriteLine();
 {
     var baseline = Measure.Heap();
     var options = new StaticOptionsMonitor<RateLimitsOptions>(new RateLimitsOptions());
-    using var limiter = new LocalKeyRateLimiter(new NullQuotaStore(), TimeProvider.System, options, NullLogger<LocalKeyRateLimiter>.Instance);
+    using var limiter = new LocalKeyRateLimiter(new NullQuotaStore(), TimeProvider.System, options, new SharedLimiterMode(false), NullLogger<LocalKeyRateLimiter>.Instance);
     var policy = new RateLimitPolicy("free", 100, 60, 10_000, null);
     var warm = Stopwatch.StartNew();
     foreach (var name in names)

@@ -23,11 +23,15 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<RateLimitsOptions> _options;
     private readonly ILogger<LocalKeyRateLimiter> _logger;
+    /// <summary>With Redis this limiter only decides while Redis is unreachable: its admissions are Redis's to learn of.</summary>
+    private readonly bool _isFallback;
     private volatile UtcCalendar _today;
     private int _disposeCount;
 
-    public LocalKeyRateLimiter(IUsageStore store, TimeProvider time, IOptionsMonitor<RateLimitsOptions> options, ILogger<LocalKeyRateLimiter> logger)
+    public LocalKeyRateLimiter(
+        IUsageStore store, TimeProvider time, IOptionsMonitor<RateLimitsOptions> options, SharedLimiterMode mode, ILogger<LocalKeyRateLimiter> logger)
     {
+        _isFallback = mode.IsShared;
         _store = store;
         _time = time;
         _options = options;
@@ -82,8 +86,8 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
             // Decide on the stored state without touching it: only an admitted request writes (see Gcra).
             var bucket = new GcraState(cell.Tat, cell.EmissionTicks);
             var refusal = Gcra.TryAdmit(bucket, policy, now, out var admitted, out var retryAfter) ? RateLimitRefusal.None : RateLimitRefusal.Rate;
-            var dayCount = cell.Day.CountIn(calendar.DayId);
-            var monthCount = cell.Month.CountIn(calendar.MonthId);
+            var dayCount = cell.Day.SpentIn(calendar.DayId);
+            var monthCount = cell.Month.SpentIn(calendar.MonthId);
             if (policy.Daily is { } daily && dayCount >= daily && calendar.DayEnd - now > retryAfter)
             {
                 refusal = RateLimitRefusal.DailyQuota;
@@ -101,10 +105,10 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
                 cell.Tat = admitted.Tat;
                 cell.EmissionTicks = admitted.EmissionTicks;
                 MoveToPeriods(cell, calendar);
-                dayCount = ++cell.Day.Count;
-                cell.Day.Unflushed++;
-                monthCount = ++cell.Month.Count;
-                cell.Month.Unflushed++;
+                cell.Day.Admit(_isFallback);
+                cell.Month.Admit(_isFallback);
+                dayCount = cell.Day.Spent;
+                monthCount = cell.Month.Spent;
                 MarkDirty(cell);
             }
             decision = new RateLimitDecision(
@@ -116,6 +120,75 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
                 Daily: policy.Daily is { } d ? new QuotaStatus(d, Math.Max(0, d - dayCount), TimeSpan.FromTicks(calendar.DayEnd - now), UtcCalendar.DayWindow) : null,
                 Monthly: policy.Monthly is { } m ? new QuotaStatus(m, Math.Max(0, m - monthCount), TimeSpan.FromTicks(calendar.MonthEnd - now), calendar.MonthWindow) : null);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Before a Redis decision (<see cref="RedisKeyRateLimiter"/>): the lineage's cell, once the store's counts are in it
+    /// when the policy has a quota, so that a counter Redis lost (a restart without persistence) is seeded from them.
+    /// </summary>
+    public ValueTask<LineageCell> BeginSharedAsync(RateLimitRequest request, CancellationToken cancellationToken)
+    {
+        var cell = _cells.GetOrAdd(request.LineageId, _createCell);
+        var loaded = cell.Loaded ?? StartLoad(cell);
+        return loaded.IsCompleted || !request.Policy.HasQuota ? ValueTask.FromResult(cell) : WhenLoadedAsync(cell, loaded, cancellationToken);
+
+        static async ValueTask<LineageCell> WhenLoadedAsync(LineageCell cell, Task loaded, CancellationToken cancellationToken)
+        {
+            await loaded.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return cell;
+        }
+    }
+
+    /// <summary>What to send with the Redis call: the counts to seed missing counters with, and the fallback's unmerged spends.</summary>
+    public static SharedQuotaSync SharedCounts(LineageCell cell, UtcCalendar calendar)
+    {
+        lock (cell.Gate)
+        {
+            return new SharedQuotaSync(
+                cell.Day.SpentIn(calendar.DayId), cell.Month.SpentIn(calendar.MonthId),
+                cell.Day.UnmergedIn(calendar.DayId), cell.Month.UnmergedIn(calendar.MonthId));
+        }
+    }
+
+    /// <summary>
+    /// After a Redis decision: remembers the counts Redis reported (what the fallback starts from if Redis goes away),
+    /// takes off the unmerged spends the call added, and queues an admitted request for the store, so the store holds
+    /// every request Redis admitted too (what a gateway started during an outage, or a Redis that lost its counters, starts from).
+    /// </summary>
+    public void EndShared(LineageCell cell, string lineageId, UtcCalendar calendar, in SharedQuotaSync sent, bool admitted, long dayCount, long monthCount)
+    {
+        while (true)
+        {
+            lock (cell.Gate)
+            {
+                if (!cell.Evicted)
+                {
+                    MoveToPeriods(cell, calendar);
+                    if (cell.Day.Period == calendar.DayId)
+                    {
+                        cell.Day.Observe(dayCount, sent.DayUnmerged);
+                    }
+                    if (cell.Month.Period == calendar.MonthId)
+                    {
+                        cell.Month.Observe(monthCount, sent.MonthUnmerged);
+                    }
+                    if (admitted)
+                    {
+                        cell.Day.Admit(byFallback: false);
+                        cell.Month.Admit(byFallback: false);
+                        MarkDirty(cell);
+                    }
+                    return;
+                }
+            }
+            // Swept between the call and now: an evicted cell had nothing unmerged, so only the admission is left to record.
+            if (!admitted)
+            {
+                return;
+            }
+            cell = _cells.GetOrAdd(lineageId, _createCell);
+            _ = cell.Loaded ?? StartLoad(cell);
         }
     }
 
@@ -300,7 +373,8 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
         {
             lock (cell.Gate)
             {
-                if (cell.Dirty || cell.Loaded is not { IsCompleted: true } || cell.Tat > now || now - cell.LastSeen < idle)
+                if (cell.Dirty || cell.Loaded is not { IsCompleted: true } || cell.Tat > now || now - cell.LastSeen < idle
+                    || cell.Day.Unmerged > 0 || cell.Month.Unmerged > 0)
                 {
                     continue;
                 }

@@ -8,7 +8,9 @@ namespace ApiGateway.Gateway.RateLimiting;
 /// quotas for the lineage atomically in Redis, so every gateway sees the same bucket. Time is the gateway's
 /// <see cref="TimeProvider"/> (sent with the call), which keeps the calendar arithmetic identical to the local limiter and
 /// testable with a fake clock; gateways must keep their clocks NTP-synchronised. When Redis cannot be reached, the
-/// policy's tier decides: fail open (the local per-instance limiter answers) or closed (a 503 problem).
+/// policy's tier decides: fail open (the local per-instance limiter answers) or closed (a 503 problem). The local
+/// limiter also keeps the quota ledger in both modes: every admitted request reaches the store, the fallback starts from
+/// what Redis last reported, and what it admitted goes back to Redis with the lineage's next call.
 /// </summary>
 internal sealed partial class RedisKeyRateLimiter(
     IConnectionMultiplexer redis,
@@ -23,14 +25,17 @@ internal sealed partial class RedisKeyRateLimiter(
     public ValueTask<RateLimitDecision> AcquireAsync(RateLimitRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request.Policy);
-        return AcquireCoreAsync(request);
+        return AcquireCoreAsync(request, cancellationToken);
     }
 
-    private async ValueTask<RateLimitDecision> AcquireCoreAsync(RateLimitRequest request)
+    private async ValueTask<RateLimitDecision> AcquireCoreAsync(RateLimitRequest request, CancellationToken cancellationToken)
     {
         var policy = request.Policy;
+        // The lineage's local quota counts (read from the store once per process) travel with the call: see SharedQuotaSync.
+        var cell = await fallback.BeginSharedAsync(request, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow().UtcTicks;
         var calendar = UtcCalendar.At(now);
+        var known = LocalKeyRateLimiter.SharedCounts(cell, calendar);
         RedisResult result;
         try
         {
@@ -47,6 +52,10 @@ internal sealed partial class RedisKeyRateLimiter(
                     calendar.MonthEnd - now,
                     (long)(TimeSpan.FromTicks(calendar.DayEnd - now) + RedisRateLimitScript.QuotaGrace).TotalMilliseconds,
                     (long)(TimeSpan.FromTicks(calendar.MonthEnd - now) + RedisRateLimitScript.QuotaGrace).TotalMilliseconds,
+                    known.DaySpent,
+                    known.MonthSpent,
+                    known.DayUnmerged,
+                    known.MonthUnmerged,
                 ]).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -58,7 +67,10 @@ internal sealed partial class RedisKeyRateLimiter(
                 : await fallback.AcquireAsync(request, CancellationToken.None).ConfigureAwait(false);
         }
         health.Succeeded();
-        return ToDecision((RedisResult[])result!, policy, now, calendar);
+        var values = (RedisResult[])result!;
+        var decision = ToDecision(values, policy, now, calendar);
+        fallback.EndShared(cell, request.LineageId, calendar, known, decision.IsAllowed, (long)values[4], (long)values[5]);
+        return decision;
     }
 
     internal static RateLimitDecision ToDecision(RedisResult[] values, RateLimitPolicy policy, long now, UtcCalendar calendar)

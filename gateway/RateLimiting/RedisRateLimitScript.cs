@@ -19,7 +19,8 @@ internal static class RedisRateLimitScript
 
     // KEYS: 1 bucket hash, 2 day counter, 3 month counter.
     // ARGV: 1 now, 2 emission, 3 burst, 4 daily limit (0: none), 5 monthly limit (0: none), 6 ticks to day end,
-    //       7 ticks to month end, 8 day counter ttl ms, 9 month counter ttl ms.
+    //       7 ticks to month end, 8 day counter ttl ms, 9 month counter ttl ms, 10 day spent and 11 month spent as the
+    //       gateway knows them (seed a missing counter), 12 day and 13 month spends its fallback admitted (add to a counter).
     // Returns: { refusal (0 none, 1 rate, 2 daily, 3 monthly), remaining, reset after, retry after, day count, month count }.
     // scale(x, num, den, up) is x * num / den rounded down (up: rounded up), exact in Lua's doubles for every value
     // below 2^52 (x * num itself is never formed: the part below den is multiplied bit by bit). It runs only when the
@@ -74,8 +75,27 @@ internal static class RedisRateLimitScript
         end
         -- The counters count every admitted request, whatever its policy, as the local limiter's do: a quota set later
         -- (a PATCH, a sibling key with a quota) applies to what the lineage already spent in the period.
-        local dcount = tonumber(redis.call('GET', KEYS[2]) or '0')
-        local mcount = tonumber(redis.call('GET', KEYS[3]) or '0')
+        -- A counter becomes at least what the gateway knows was spent (the store's count when it loaded the lineage plus
+        -- its own spends, or Redis's last answer plus its fallback's spends: each a lower bound), after the spends its
+        -- fallback admitted while Redis was unreachable are added. So a counter Redis lost (restart without persistence)
+        -- is rebuilt from the gateways' knowledge and one Redis kept learns what it missed (docs/scale-out.md).
+        local function counter(key, spent, unmerged, ttl)
+          local value = tonumber(redis.call('GET', key) or '0')
+          local wrote = false
+          if unmerged > 0 then
+            value = redis.call('INCRBY', key, unmerged)
+            wrote = true
+          end
+          if spent > value then
+            redis.call('SET', key, string.format('%.0f', spent), 'KEEPTTL')
+            value = spent
+            wrote = true
+          end
+          if wrote and redis.call('PTTL', key) == -1 then redis.call('PEXPIRE', key, ttl) end
+          return value
+        end
+        local dcount = counter(KEYS[2], tonumber(ARGV[10]), tonumber(ARGV[12]), ARGV[8])
+        local mcount = counter(KEYS[3], tonumber(ARGV[11]), tonumber(ARGV[13]), ARGV[9])
         if dlimit > 0 and dcount >= dlimit and dayLeft > retry then
           refusal = 2
           retry = dayLeft
@@ -88,7 +108,9 @@ internal static class RedisRateLimitScript
           debt = debt + em
           behind = debt
           redis.call('HSET', KEYS[1], 't', string.format('%.0f', now + behind), 'e', string.format('%.0f', em))
-          redis.call('PEXPIRE', KEYS[1], math.floor(behind / 10000) + 1000)
+          -- Kept a minute past full, like the counters' grace: a gateway whose clock lags must not find it gone while it
+          -- still sees debt (and a test on a fake clock must not either).
+          redis.call('PEXPIRE', KEYS[1], math.floor(behind / 10000) + 60000)
           dcount = redis.call('INCR', KEYS[2])
           if dcount == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[8]) end
           mcount = redis.call('INCR', KEYS[3])

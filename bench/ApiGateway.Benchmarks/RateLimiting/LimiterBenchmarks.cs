@@ -38,7 +38,7 @@ public class LimiterBenchmarks : IDisposable
             })
             .Services.BuildServiceProvider();
         var options = _services.GetRequiredService<IOptionsMonitor<RateLimitsOptions>>();
-        _limiter = new LocalKeyRateLimiter(_store.Usage, TimeProvider.System, options, NullLogger<LocalKeyRateLimiter>.Instance);
+        _limiter = new LocalKeyRateLimiter(_store.Usage, TimeProvider.System, options, new SharedLimiterMode(false), NullLogger<LocalKeyRateLimiter>.Instance);
         _resolver = new RateLimitPolicyResolver(options);
         _tierKey = _store.Key;
         _overrideKey = _store.Key with { RateLimit = new RateLimitOverride(2_000_000_000, 1), Quota = new QuotaOverride(long.MaxValue / 4, null) };

@@ -13,8 +13,11 @@ internal sealed class LimiterHarness : IAsyncDisposable
     private readonly TempDatabase _database = new();
     private readonly List<LocalKeyRateLimiter> _limiters = [];
 
-    private LimiterHarness(DateTimeOffset start, RateLimitsOptions options)
+    private readonly SharedLimiterMode _mode;
+
+    private LimiterHarness(DateTimeOffset start, RateLimitsOptions options, bool shared)
     {
+        _mode = new SharedLimiterMode(shared);
         Clock = new FakeTimeProvider(start);
         Options = new TestOptionsMonitor<RateLimitsOptions>(options);
         var storeOptions = Microsoft.Extensions.Options.Options.Create(new KeyStoreOptions { ConnectionString = _database.ConnectionString });
@@ -33,9 +36,10 @@ internal sealed class LimiterHarness : IAsyncDisposable
 
     public LocalKeyRateLimiter Limiter { get; private set; }
 
-    public static async Task<LimiterHarness> CreateAsync(DateTimeOffset? start = null, RateLimitsOptions? options = null)
+    /// <param name="shared">The limiter is the Redis limiter's fallback (quota ledger for Redis-era spends, unmerged fallback spends).</param>
+    public static async Task<LimiterHarness> CreateAsync(DateTimeOffset? start = null, RateLimitsOptions? options = null, bool shared = false)
     {
-        var harness = new LimiterHarness(start ?? new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero), options ?? RateLimitTestData.Options());
+        var harness = new LimiterHarness(start ?? new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero), options ?? RateLimitTestData.Options(), shared);
         await new SqliteMigrator(harness.Database, NullLogger<SqliteMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
         return harness;
     }
@@ -43,7 +47,7 @@ internal sealed class LimiterHarness : IAsyncDisposable
     /// <summary>A new limiter on the same store and clock, as after a gateway restart.</summary>
     public LocalKeyRateLimiter Restart()
     {
-        Limiter = new LocalKeyRateLimiter(Store, Clock, Options, NullLogger<LocalKeyRateLimiter>.Instance);
+        Limiter = new LocalKeyRateLimiter(Store, Clock, Options, _mode, NullLogger<LocalKeyRateLimiter>.Instance);
         _limiters.Add(Limiter);
         return Limiter;
     }

@@ -16,7 +16,7 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
     public async ValueTask InitializeAsync()
     {
         Assert.SkipWhen(redis.Server.SkipReason is not null, redis.Server.SkipReason ?? "");
-        _harness = await LimiterHarness.CreateAsync();
+        _harness = await LimiterHarness.CreateAsync(shared: true);
         _health = new RateLimitBackendHealth(Prometheus.Metrics.NewCustomRegistry(), new SharedLimiterMode(true));
         _limiter = NewLimiter(redis.Connection);
     }
@@ -56,7 +56,7 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
         for (var step = 0; step < 40; step++)
         {
             var shared = await AcquireAsync(policy);
-            var local = await _harness.AcquireAsync(policy, _lineage);
+            var local = await _harness.AcquireAsync(policy, _lineage + ":local");
             Assert.Equal(local.Refusal, shared.Refusal);
             Assert.Equal(local.Remaining, shared.Remaining);
             Assert.Equal(local.ResetAfter, shared.ResetAfter);
@@ -75,17 +75,19 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
         for (var seed = 0; seed < 12; seed++)
         {
             var scenario = GcraScenario.Generate(seed, 300, quotas: true);
-            await using var harness = await LimiterHarness.CreateAsync();
+            await using var harness = await LimiterHarness.CreateAsync(shared: true);
+            await using var localHarness = await LimiterHarness.CreateAsync();
             var limiter = new RedisKeyRateLimiter(redis.Connection, harness.Limiter, _health, harness.Clock, NullLogger<RedisKeyRateLimiter>.Instance);
             var lineage = "lin_" + Guid.NewGuid().ToString("N");
             var log = new AdmissionLog(scenario);
             foreach (var (policy, advance) in scenario.Steps)
             {
                 harness.Clock.Advance(TimeSpan.FromTicks(advance));
+                localHarness.Clock.Advance(TimeSpan.FromTicks(advance));
                 var keys = RedisRateLimitScript.Keys(RedisKeyRateLimiter.KeyPrefix, lineage, UtcCalendar.At(harness.Clock.GetUtcNow().UtcTicks));
                 var before = await SnapshotAsync(database, keys);
                 var shared = await limiter.AcquireAsync(new RateLimitRequest(lineage, scenario.Policies[policy]), TestContext.Current.CancellationToken);
-                var local = await harness.AcquireAsync(scenario.Policies[policy], lineage);
+                var local = await localHarness.AcquireAsync(scenario.Policies[policy], lineage);
                 Assert.True(local == shared, $"{scenario}: local {local}, Redis {shared}");
                 if (shared.IsAllowed)
                 {
