@@ -13,6 +13,10 @@ public sealed class RedisQuotaOutageTests : IAsyncLifetime
 {
     // The key: daily 5, monthly 8 (it was served 10 requests across one outage).
     private static readonly RateLimitPolicy Quota = new("free", 100, 1, 5, 8);
+
+    // On a loaded machine a call can time out after Redis ran it; the fallback then admits it again and it is counted
+    // twice (the safe direction, but not the exact numbers these tests assert): patient timeouts keep the calls whole.
+    private const string Patient = ",connectTimeout=20000,asyncTimeout=30000,syncTimeout=30000";
     private readonly RedisServer _redis = new();
     private readonly string _lineage = "lin_" + Guid.NewGuid().ToString("N");
     private LimiterHarness _harness = null!;
@@ -24,7 +28,7 @@ public sealed class RedisQuotaOutageTests : IAsyncLifetime
         await _redis.InitializeAsync();
         Assert.SkipWhen(_redis.SkipReason is not null, _redis.SkipReason ?? "");
         _harness = await LimiterHarness.CreateAsync(shared: true);
-        _connection = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString));
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString + Patient));
         _health = new RateLimitBackendHealth(Prometheus.Metrics.NewCustomRegistry(), new SharedLimiterMode(true));
     }
 
@@ -143,7 +147,7 @@ public sealed class RedisQuotaOutageTests : IAsyncLifetime
     private async Task ReconnectAsync()
     {
         await _connection.DisposeAsync();
-        _connection = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString));
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString + Patient));
     }
 
     private static int FreePort()
