@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.Hosting;
@@ -16,6 +17,11 @@ internal static class GatewayHosting
         builder.Services.AddSingleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsSetup>();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerMatcherPolicy>();
+        builder.Services.AddOptions<ConnectionLimitsOptions>().BindConfiguration(ConnectionLimitsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ConnectionLimitsOptions>, ConnectionLimitsOptionsValidator>();
+        builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, ConnectionLimitsSetup>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<RejectedConnectionsReporter>();
 
         var internalUrl = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.InternalUrl)}"] ?? new GatewayOptions().InternalUrl;
         var publicUrls = new PublicUrls(ReadPublicUrls(builder.Configuration));
@@ -51,4 +57,8 @@ internal static class GatewayHosting
 }
 
 /// <summary>The public listen URLs, as configured before the internal one was added to the listen list.</summary>
-internal sealed record PublicUrls(IReadOnlyList<string> Urls);
+internal sealed record PublicUrls(IReadOnlyList<string> Urls)
+{
+    /// <summary>Sockets Kestrel binds for them: <c>localhost</c> is two (IPv4 and IPv6), each with its own connection limit.</summary>
+    public int ListenerCount => Urls.Sum(url => url.Contains("://localhost", StringComparison.OrdinalIgnoreCase) ? 2 : 1);
+}

@@ -17,9 +17,12 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly TempDatabase _database;
     private ChildProcess _process;
 
-    private GatewayProcess(TempDatabase database, ChildProcess process, Uri publicAddress, Uri internalAddress, IReadOnlyDictionary<string, string> environment, TestKeyStore keys)
+    private readonly int? _openFileLimit;
+
+    private GatewayProcess(TempDatabase database, ChildProcess process, Uri publicAddress, Uri internalAddress, IReadOnlyDictionary<string, string> environment, TestKeyStore keys, int? openFileLimit)
     {
         _database = database;
+        _openFileLimit = openFileLimit;
         _process = process;
         PublicAddress = publicAddress;
         InternalAddress = internalAddress;
@@ -52,7 +55,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// Starts the gateway with <paramref name="routesJson"/> as its routes file and <paramref name="settings"/> on top of
     /// the defaults (public and internal URLs on free ports, the temp database, the routes file).
     /// </summary>
-    public static async Task<GatewayProcess> StartAsync(string routesJson, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
+    public static Task<GatewayProcess> StartAsync(string routesJson, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default) =>
+        StartAsync(routesJson, settings, openFileLimit: null, cancellationToken);
+
+    /// <summary>As above; with <paramref name="openFileLimit"/> the process runs under that <c>ulimit -n</c> (soft and hard), as a small container would.</summary>
+    public static async Task<GatewayProcess> StartAsync(string routesJson, IReadOnlyDictionary<string, string>? settings, int? openFileLimit, CancellationToken cancellationToken)
     {
         var database = new TempDatabase();
         TestKeyStore? keys = null;
@@ -77,7 +84,7 @@ public sealed class GatewayProcess : IAsyncDisposable
                 environment[key] = value;
             }
             keys = await TestKeyStore.OpenAsync(database.ConnectionString, cancellationToken);
-            gateway = new GatewayProcess(database, Launch(database, environment), publicAddress, internalAddress, environment, keys);
+            gateway = new GatewayProcess(database, Launch(database, environment, openFileLimit), publicAddress, internalAddress, environment, keys, openFileLimit);
             await gateway.WaitUntilHealthyAsync(cancellationToken);
             return gateway;
         }
@@ -125,7 +132,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
         await _process.DisposeAsync();
-        _process = Launch(_database, Environment);
+        _process = Launch(_database, Environment, _openFileLimit);
         await WaitUntilHealthyAsync(cancellationToken);
     }
 
@@ -136,8 +143,11 @@ public sealed class GatewayProcess : IAsyncDisposable
         _database.Dispose();
     }
 
-    private static ChildProcess Launch(TempDatabase database, IReadOnlyDictionary<string, string> environment) =>
-        ChildProcess.Start("gateway", "dotnet", [GatewayDll], database.Directory.FullName, environment);
+    private static ChildProcess Launch(TempDatabase database, IReadOnlyDictionary<string, string> environment, int? openFileLimit) =>
+        openFileLimit is { } limit
+            // exec: the shell becomes the gateway, so the process id (signals, kill) is the gateway's own.
+            ? ChildProcess.Start("gateway", "bash", ["-c", $"ulimit -n {limit} && exec dotnet \"$0\"", GatewayDll], database.Directory.FullName, environment)
+            : ChildProcess.Start("gateway", "dotnet", [GatewayDll], database.Directory.FullName, environment);
 
     private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
     {
