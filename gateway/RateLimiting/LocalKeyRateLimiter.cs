@@ -15,8 +15,14 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
 {
     private readonly ConcurrentDictionary<string, LineageCell> _cells = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<LineageCell> _dirty = new();
-    /// <summary>Deltas that could not go back into a cell (a period ended, or a flush failed): written by the next flush.</summary>
-    private readonly ConcurrentQueue<QuotaIncrement> _carried = new();
+    /// <summary>
+    /// Deltas of periods their cell has left (a day or month ended before they were written), merged by lineage and
+    /// period, so a long store outage holds one entry per pair however many flushes fail; written by the next flush.
+    /// A failed flush puts the deltas of current periods back into their cells instead (see <see cref="FlushAsync"/>).
+    /// Only ever locked alone, or inside a cell's lock, never around one.
+    /// </summary>
+    private readonly Dictionary<(string LineageId, string Period), long> _carried = [];
+    private readonly Lock _carriedGate = new();
     private readonly CancellationTokenSource _disposed = new();
     private readonly Func<string, LineageCell> _createCell = static id => new LineageCell(id);
     private readonly IUsageStore _store;
@@ -214,12 +220,12 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
         var day = cell.Day.Period;
         if (cell.Day.MoveTo(calendar.DayId) is > 0 and var dayLeft)
         {
-            _carried.Enqueue(new QuotaIncrement(cell.LineageId, UtcCalendar.DayPeriodName(day), dayLeft));
+            Carry(cell.LineageId, UtcCalendar.DayPeriodName(day), dayLeft);
         }
         var month = cell.Month.Period;
         if (cell.Month.MoveTo(calendar.MonthId) is > 0 and var monthLeft)
         {
-            _carried.Enqueue(new QuotaIncrement(cell.LineageId, UtcCalendar.MonthPeriodName(month), monthLeft));
+            Carry(cell.LineageId, UtcCalendar.MonthPeriodName(month), monthLeft);
         }
     }
 
@@ -295,15 +301,23 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
 
     /// <summary>
     /// Writes every unflushed quota delta in one batch. Cells whose load has not finished wait for the next flush (their
-    /// load must read the store before their own deltas reach it). On failure the deltas are carried to the next flush.
+    /// load must read the store before their own deltas reach it). On failure each delta goes back where it came from:
+    /// into its cell while the cell is still in that period (merged with what it counts meanwhile), else into the
+    /// carried map; so what waits for the store stays one entry per lineage and period during an outage of any length.
     /// </summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken)
     {
         var batch = new List<QuotaIncrement>();
-        while (_carried.TryDequeue(out var carried))
+        lock (_carriedGate)
         {
-            batch.Add(carried);
+            foreach (var ((lineageId, period), count) in _carried)
+            {
+                batch.Add(new QuotaIncrement(lineageId, period, count));
+            }
+            _carried.Clear();
         }
+        var carriedCount = batch.Count;
+        var taken = new List<(LineageCell Cell, int Day, long DayCount, int Month, long MonthCount)>();
         var waiting = new List<LineageCell>();
         for (var queued = _dirty.Count; queued > 0 && _dirty.TryDequeue(out var cell); queued--)
         {
@@ -314,16 +328,19 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
             }
             lock (cell.Gate)
             {
-                if (cell.Day.Unflushed > 0)
+                var day = cell.Day.Unflushed;
+                var month = cell.Month.Unflushed;
+                if (day > 0)
                 {
-                    batch.Add(new QuotaIncrement(cell.LineageId, DayPeriod(cell.Day.Period), cell.Day.Unflushed));
+                    batch.Add(new QuotaIncrement(cell.LineageId, DayPeriod(cell.Day.Period), day));
                     cell.Day.Unflushed = 0;
                 }
-                if (cell.Month.Unflushed > 0)
+                if (month > 0)
                 {
-                    batch.Add(new QuotaIncrement(cell.LineageId, MonthPeriod(cell.Month.Period), cell.Month.Unflushed));
+                    batch.Add(new QuotaIncrement(cell.LineageId, MonthPeriod(cell.Month.Period), month));
                     cell.Month.Unflushed = 0;
                 }
+                taken.Add((cell, cell.Day.Period, day, cell.Month.Period, month));
                 cell.Dirty = false;
             }
         }
@@ -343,10 +360,7 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            foreach (var increment in batch)
-            {
-                _carried.Enqueue(increment);
-            }
+            PutBack(batch.Take(carriedCount), taken);
             Log.QuotaFlushFailed(_logger, batch.Count, ex);
             if (ex is OperationCanceledException)
             {
@@ -356,15 +370,88 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
         }
     }
 
+    /// <summary>Pairs (lineage, period) waiting for the store after failed flushes: at most one per pair.</summary>
+    public int PendingDeltas
+    {
+        get
+        {
+            var pending = 0;
+            lock (_carriedGate)
+            {
+                pending += _carried.Count;
+            }
+            foreach (var cell in _cells.Values)
+            {
+                lock (cell.Gate)
+                {
+                    pending += (cell.Day.Unflushed > 0 ? 1 : 0) + (cell.Month.Unflushed > 0 ? 1 : 0);
+                }
+            }
+            return pending;
+        }
+    }
+
+    /// <summary>After a failed flush: the carried entries back into the map, each cell's deltas back into its cell.</summary>
+    private void PutBack(IEnumerable<QuotaIncrement> carried, List<(LineageCell Cell, int Day, long DayCount, int Month, long MonthCount)> taken)
+    {
+        foreach (var increment in carried)
+        {
+            Carry(increment.LineageId, increment.Period, increment.Count);
+        }
+        foreach (var (cell, day, dayCount, month, monthCount) in taken)
+        {
+            lock (cell.Gate)
+            {
+                var dirty = false;
+                if (dayCount > 0)
+                {
+                    dirty |= PutBack(cell, ref cell.Day, day, dayCount, UtcCalendar.DayPeriodName);
+                }
+                if (monthCount > 0)
+                {
+                    dirty |= PutBack(cell, ref cell.Month, month, monthCount, UtcCalendar.MonthPeriodName);
+                }
+                if (dirty)
+                {
+                    MarkDirty(cell);
+                }
+            }
+        }
+    }
+
+    /// <summary>Under the cell's lock: back into the counter if it is still in <paramref name="period"/> (true), else carried.</summary>
+    private bool PutBack(LineageCell cell, ref QuotaCounter counter, int period, long count, Func<int, string> periodName)
+    {
+        if (!cell.Evicted && counter.Period == period)
+        {
+            counter.Unflushed += count;
+            return true;
+        }
+        Carry(cell.LineageId, periodName(period), count);
+        return false;
+    }
+
+    private void Carry(string lineageId, string period, long count)
+    {
+        lock (_carriedGate)
+        {
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_carried, (lineageId, period), out _);
+            slot += count;
+        }
+    }
+
     /// <summary>
     /// Evicts cells idle for <see cref="RateLimitsOptions.IdleSeconds"/> whose bucket is full again and whose quota is in
     /// the store, so a later request rebuilds exactly the same state. Skipped entirely while a failed flush is carried.
     /// </summary>
     public int Sweep()
     {
-        if (!_carried.IsEmpty)
+        lock (_carriedGate)
         {
-            return 0;
+            if (_carried.Count > 0)
+            {
+                return 0;
+            }
         }
         var now = _time.GetUtcNow().UtcTicks;
         var idle = TimeSpan.FromSeconds(_options.CurrentValue.IdleSeconds).Ticks;

@@ -331,6 +331,71 @@ public sealed class LocalKeyRateLimiterTests
     }
 
     [Fact]
+    public async Task FlushAsync_StoreDownForManyFlushes_KeepsOneDeltaPerLineageAndPeriod()
+    {
+        // Each failed flush once re-queued every delta unmerged: 2 more entries per lineage per flush, without bound.
+        await using var h = await LimiterHarness.CreateAsync();
+        var failing = new FailingQuotaStore(h.Store);
+        h.Store = failing;
+        var limiter = h.Restart();
+        var policy = new RateLimitPolicy("p", 1000, 1, 1_000_000, null);
+        for (var flush = 0; flush < 12; flush++)
+        {
+            for (var lineage = 0; lineage < 100; lineage++)
+            {
+                await h.AcquireAsync(policy, $"lin_{lineage}");
+            }
+            Assert.Equal(0, await limiter.FlushAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(200, limiter.PendingDeltas);
+        }
+        h.Clock.Advance(TimeSpan.FromHours(12)); // the day ends during the outage: its deltas are carried, still merged
+        await h.AcquireAsync(policy, "lin_0");
+        Assert.Equal(0, await limiter.FlushAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(201, limiter.PendingDeltas);
+
+        failing.Fail = false;
+        Assert.Equal(201, await limiter.FlushAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, limiter.PendingDeltas);
+        Assert.Equal(new Dictionary<string, long> { ["d:2026-03-10"] = 12, ["d:2026-03-11"] = 1, ["m:2026-03"] = 13 },
+            await h.StoredAsync("lin_0", "d:2026-03-10", "d:2026-03-11", "m:2026-03"));
+    }
+
+    [Fact]
+    public async Task FlushAsync_HourLongStoreOutageWith10kLineages_MemoryStaysFlat()
+    {
+        // The scale: 10k active lineages, one request each per flush (5 s), 720 failed flushes.
+        await using var h = await LimiterHarness.CreateAsync();
+        var failing = new FailingQuotaStore(h.Store);
+        h.Store = failing;
+        var limiter = h.Restart();
+        var policy = new RateLimitPolicy("p", 1000, 1, 1_000_000, 10_000_000);
+        var lineages = Enumerable.Range(0, 10_000).Select(i => $"lin_{i:00000}").ToArray();
+        long afterFirst = 0;
+        for (var flush = 0; flush < 720; flush++)
+        {
+            foreach (var lineage in lineages)
+            {
+                await limiter.AcquireAsync(new RateLimitRequest(lineage, policy), TestContext.Current.CancellationToken);
+            }
+            await limiter.FlushAsync(TestContext.Current.CancellationToken);
+            h.Clock.Advance(TimeSpan.FromSeconds(5));
+            if (flush == 0)
+            {
+                afterFirst = GC.GetTotalMemory(forceFullCollection: true);
+            }
+        }
+        var afterHour = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.Equal(20_000, limiter.PendingDeltas);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"Managed heap after 1 failed flush: {afterFirst / 1024.0 / 1024:F1} MiB; after 720 (one hour): {afterHour / 1024.0 / 1024:F1} MiB; pending deltas: {limiter.PendingDeltas}.");
+        Assert.True(afterHour - afterFirst < 16L * 1024 * 1024, $"The heap grew {(afterHour - afterFirst) / 1024 / 1024} MiB during the outage.");
+
+        failing.Fail = false;
+        Assert.Equal(20_000, await limiter.FlushAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(720, (await h.StoredAsync("lin_00042", "d:2026-03-10"))["d:2026-03-10"]);
+    }
+
+    [Fact]
     public async Task FirstUse_ConcurrentAfterRestart_LoadsStoredCountOnce()
     {
         await using var h = await LimiterHarness.CreateAsync();
