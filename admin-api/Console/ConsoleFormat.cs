@@ -32,9 +32,11 @@ internal static class ConsoleFormat
                 return [KeyValuePair.Create("details", json)];
             }
             return [.. document.RootElement.EnumerateObject()
-                .Where(p => p.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+                .Where(p => p.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) || IsChangeValue(p.Name))
                 .Select(p => KeyValuePair.Create(p.Name, p.Value.ValueKind switch
                 {
+                    // A cleared field ("expiresAtAfter": null) is a change worth showing, unlike an absent optional value.
+                    JsonValueKind.Null => "none",
                     JsonValueKind.String => p.Value.GetString() ?? "",
                     JsonValueKind.Array => string.Join(", ", p.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())),
                     _ => p.Value.GetRawText(),
@@ -45,6 +47,10 @@ internal static class ConsoleFormat
             return [KeyValuePair.Create("details", json)];
         }
     }
+
+    /// <summary>The before/after values of a <c>key.updated</c> event (<c>nameBefore</c>, <c>expiresAtAfter</c>, …).</summary>
+    private static bool IsChangeValue(string name) =>
+        name.EndsWith("Before", StringComparison.Ordinal) || name.EndsWith("After", StringComparison.Ordinal);
 
     public static string StatusLabel(KeyStatus status) => status switch
     {
