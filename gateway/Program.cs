@@ -5,6 +5,7 @@ using ApiGateway.Gateway.Metrics;
 using ApiGateway.Gateway.Proxy;
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Gateway.Scopes;
+using ApiGateway.Gateway.WebSockets;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayHosting();          // Hosting/: options, public URLs + Gateway:InternalUrl, listener separation
@@ -15,12 +16,14 @@ builder.AddKeyRateLimits();           // RateLimiting/: tiers, per-lineage GCRA 
 builder.AddGatewayTelemetry();        // Metrics/, Usage/: per-host Prometheus registry, per-key usage batched into the store
 
 var app = builder.Build();
+app.UseHttp2WebSocketsAsGet();        // an HTTP/2 WebSocket handshake (extended CONNECT) routes and is checked as its HTTP/1.1 GET
 app.UseGatewayTelemetry();            // counts every public request, refused ones included, and records key usage
 app.UseUnsupportedMethodsRefused();   // junk or lower-case methods: 405/501 before any routing, auth or label (docs/security.md)
 app.UseAmbiguousPathsRefused();       // ';', '//', '%25', '\', controls, NFKC forms...: 400 before routing, never forwarded
 app.UseRouting();
 app.UseUnmatchedRoutesNotFound();     // no route matched: 404 problem, never forwarded, no key needed
 app.UseQueryStringKeysRefused();      // ?api_key=… and friends: 400 on every route, public ones included
+app.UseUpgradesRefused();             // upgrades only as WebSockets on "WebSockets": "true" routes, else 400 (docs/gateway.md "Protocols")
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseKeyRateLimits();               // after scope checks, before forwarding: 429 + RateLimit headers

@@ -48,6 +48,12 @@ internal sealed partial class KeyCache(
     public int Count => _keys.Count;
 
     /// <summary>
+    /// Raised after <see cref="Evict"/> (with the key id) and <see cref="Clear"/> (with null, meaning every key): open
+    /// WebSocket tunnels re-check their key on it (WebSockets/OpenTunnels.cs). Handlers must return at once.
+    /// </summary>
+    public event Action<string?>? KeyChanged;
+
+    /// <summary>
     /// The key with this hash (any status), or unknown, or store unavailable; no failed-lookup budget applies. A hit
     /// costs two dictionary reads and no allocation, so a caller that must re-check a key often (an open WebSocket,
     /// every second) may simply ask again: see <see cref="IsActiveAsync"/>.
@@ -82,6 +88,7 @@ internal sealed partial class KeyCache(
         {
             AdvanceTo(ref _unmappedChangeEpoch, epoch);
         }
+        KeyChanged?.Invoke(keyId);
     }
 
     /// <summary>Forgets every answer (the change feed could not be followed, e.g. it went backwards).</summary>
@@ -90,6 +97,7 @@ internal sealed partial class KeyCache(
         Interlocked.Increment(ref _epoch);
         _keys.Clear();
         _unknown.Clear();
+        KeyChanged?.Invoke(null);
     }
 
     private ValueTask<KeyLookup> LookupAsync(KeyHash hash, bool budgeted, IPAddress? client, CancellationToken cancellationToken)

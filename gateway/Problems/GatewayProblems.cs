@@ -76,6 +76,9 @@ internal static class GatewayProblems
     public static readonly GatewayProblem InvalidRequestPath = new(400, "invalid-request-path", "Invalid request path",
         "The path holds a form that upstream servers read differently ('%' after decoding, '\\', ';', an empty or dot segment, a segment ending in '.' or a space, a control, invisible or compatibility character): send the plain normalised path.");
 
+    public static readonly GatewayProblem UpgradeNotAllowed = new(400, "upgrade-not-allowed", "Upgrade not allowed",
+        "This route does not accept WebSockets or protocol upgrades: a WebSocket handshake needs a route with \"WebSockets\": \"true\", and other upgrades are never forwarded.");
+
     public static readonly GatewayProblem RateLimited = new(429, "rate-limited", "Rate limit exceeded",
         "The key's rate limit or quota is spent; retry after the time in Retry-After.");
 

@@ -2,6 +2,7 @@ using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Gateway.Transforms;
+using ApiGateway.Gateway.WebSockets;
 using ApiGateway.Keys.Scopes;
 using Microsoft.AspNetCore.Authorization;
 using Yarp.ReverseProxy.Configuration;
@@ -11,7 +12,7 @@ namespace ApiGateway.Gateway.Proxy;
 
 internal static class GatewayProxyExtensions
 {
-    /// <summary>YARP from <c>Gateway:RoutesFile</c> (reloaded on change, last good config kept), transforms and breakers.</summary>
+    /// <summary>YARP from <c>Gateway:RoutesFile</c> (reloaded on change, last good config kept), transforms, breakers and WebSocket tunnels.</summary>
     public static WebApplicationBuilder AddGatewayProxy(this WebApplicationBuilder builder)
     {
         var routesFile = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.RoutesFile)}"] ?? new GatewayOptions().RoutesFile;
@@ -24,6 +25,7 @@ internal static class GatewayProxyExtensions
         builder.Services.AddSingleton<AllowedMethods>();
         builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<AllowedMethods>());
         builder.Services.AddSingleton<UpstreamCircuitBreakers>();
+        builder.Services.AddSingleton<OpenTunnels>();
         builder.Services.AddSingleton<ITransformProvider, IdentityHeadersTransformProvider>();
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         return builder;
@@ -70,6 +72,7 @@ internal static class GatewayProxyExtensions
         {
             app.MapReverseProxy(proxy =>
             {
+                proxy.UseWebSocketTunnels();     // a key's WebSockets close when it is revoked, disabled or expires
                 proxy.UseTestClusters();
                 proxy.UseSessionAffinity();
                 proxy.UseLoadBalancing();
@@ -79,7 +82,8 @@ internal static class GatewayProxyExtensions
             .ConfigureEndpoints((endpoint, route) =>
             {
                 var policy = RouteScopePolicy.Parse(route.Metadata, out _);
-                endpoint.Add(b => b.Metadata.Add(new RouteAccess(route.RouteId, policy)));
+                var access = new RouteAccess(route.RouteId, policy, RouteWebSockets.Allowed(route.Metadata));
+                endpoint.Add(b => b.Metadata.Add(access));
                 if (policy.IsPublic)
                 {
                     endpoint.Add(b => b.Metadata.Add(new AllowAnonymousAttribute()));

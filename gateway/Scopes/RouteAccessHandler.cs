@@ -1,6 +1,7 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.Problems;
+using ApiGateway.Gateway.WebSockets;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Scopes;
 using Microsoft.AspNetCore.Authorization;
@@ -48,7 +49,8 @@ internal sealed class RouteAccessHandler(ClientIpResolver clientIps, IOptions<Ga
             return Fail(context, feature, GatewayProblems.TestKeyNotAllowed);
         }
 
-        var required = access.Policy.RequiredFor(http.Request.Method);
+        // A WebSocket handshake over HTTP/2 arrives as CONNECT; it needs what its HTTP/1.1 form, a GET, needs.
+        var required = access.Policy.RequiredFor(UpgradeRequests.ScopeMethod(http));
         var missing = required is null ? NoScope : ScopeGrant.Missing((IReadOnlyCollection<string>)key.Scopes, required);
         if (required is null || missing.Count > 0)
         {
