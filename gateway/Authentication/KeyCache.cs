@@ -122,12 +122,22 @@ internal sealed partial class KeyCache(
         {
             return LoadAsync(hash, fallback, cancellationToken);
         }
+        // A read already in flight for this hash costs the store nothing more: joining it spends no budget, so a
+        // burst on a key minted a moment ago (first use, not yet cached) is never throttled by its own concurrency.
+        if (TryJoinCurrentLoad(hash) is { } shared)
+        {
+            return AwaitLoadAsync(shared, fallback, cancellationToken);
+        }
         if (!budget.TryReserve(client, out var reservation, out var retryAfter))
         {
             return new(KeyLookup.Throttled(retryAfter));
         }
         return LoadBudgetedAsync(hash, fallback, reservation, cancellationToken);
     }
+
+    /// <summary>The read in flight for this hash, if it began after the last eviction (the one a new load would join).</summary>
+    private Task<KeyLookup>? TryJoinCurrentLoad(KeyHash hash) =>
+        _inflight.TryGetValue(hash, out var current) && current.Epoch == Interlocked.Read(ref _epoch) ? current.Result.Task : null;
 
     private async ValueTask<KeyLookup> LoadBudgetedAsync(
         KeyHash hash, KeyLookup? fallback, FailedLookupBudget.Reservation reservation, CancellationToken cancellationToken)
@@ -148,10 +158,13 @@ internal sealed partial class KeyCache(
     }
 
     /// <param name="fallback">A cached answer due for a re-read: still served if the store cannot be reached.</param>
-    private async ValueTask<KeyLookup> LoadAsync(KeyHash hash, KeyLookup? fallback, CancellationToken cancellationToken)
+    private ValueTask<KeyLookup> LoadAsync(KeyHash hash, KeyLookup? fallback, CancellationToken cancellationToken)
+        => AwaitLoadAsync(JoinOrStartLoad(hash), fallback, cancellationToken);
+
+    private static async ValueTask<KeyLookup> AwaitLoadAsync(Task<KeyLookup> load, KeyLookup? fallback, CancellationToken cancellationToken)
     {
         // The shared read is not cancelled by one caller leaving; each caller stops waiting on its own token.
-        var result = await JoinOrStartLoad(hash).WaitAsync(cancellationToken);
+        var result = await load.WaitAsync(cancellationToken);
         return result.Status == KeyLookupStatus.StoreUnavailable && fallback is { } cached ? cached : result;
     }
 

@@ -276,4 +276,24 @@ public sealed class KeyCacheTests
         Assert.Equal(17, results.Count(r => r.Status == KeyLookupStatus.Throttled));
         Assert.Equal(3, harness.Store.Lookups);
     }
+
+    [Fact]
+    public async Task Lookup_BurstOnAKeyNotYetCachedFromOneClient_JoinsOneReadAndIsNeverThrottled()
+    {
+        // A key minted a moment ago, first used by a burst far larger than the failed-lookup budget: the burst shares
+        // one store read, and only that read is charged (then refunded, since the key exists).
+        await using var harness = await KeyCacheHarness.StartAsync(o => o.FailedLookupsPerMinute = 3);
+        var client = IPAddress.Parse("203.0.113.10");
+        var (_, hash) = await harness.MintAsync();
+        var gate = harness.Store.GateNextLookup();
+        var first = harness.Cache.LookupAsync(hash, client, Ct).AsTask();
+        await gate.Reached.WaitAsync(Ct);
+        var burst = Enumerable.Range(0, 50).Select(_ => harness.Cache.LookupAsync(hash, client, Ct).AsTask()).ToArray();
+        gate.Open();
+
+        var results = await Task.WhenAll([first, .. burst]).WaitAsync(Ct);
+
+        Assert.All(results, lookup => Assert.Equal(KeyLookupStatus.Found, lookup.Status));
+        Assert.Equal(1, harness.Store.Lookups);
+    }
 }
