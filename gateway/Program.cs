@@ -1,6 +1,7 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Health;
 using ApiGateway.Gateway.Hosting;
+using ApiGateway.Gateway.IdentityToken;
 using ApiGateway.Gateway.Metrics;
 using ApiGateway.Gateway.Proxy;
 using ApiGateway.Gateway.RateLimiting;
@@ -12,6 +13,7 @@ builder.AddGatewayHosting();          // Hosting/: options, public URLs + Gatewa
 builder.AddApiKeyAuthentication();    // Authentication/: key store, cache, change-feed poller, Bearer key scheme
 builder.AddRouteScopes();             // Scopes/: deny-by-default policy, IP/workspace/mode/scope checks, route validation
 builder.AddGatewayProxy();            // Proxy/ + Transforms/: YARP from the routes file, identity headers, circuit breakers
+builder.AddIdentityTokens();          // IdentityToken/: X-Api-Key-Token (ES256 JWT) for backends, signing keys, JWKS
 builder.AddKeyRateLimits();           // RateLimiting/: tiers, per-lineage GCRA + quotas, persisted in batches
 builder.AddGatewayTelemetry();        // Metrics/, Usage/: per-host Prometheus registry, per-key usage batched into the store
 
@@ -30,5 +32,6 @@ app.UseKeyRateLimits();               // after scope checks, before forwarding: 
 
 var internalEndpoints = app.MapInternalEndpoints(); // /healthz, /readyz (internal port only)
 internalEndpoints.MapGatewayMetrics();             // /metrics, internal port only
+internalEndpoints.MapIdentityTokenKeys();          // /.well-known/jwks.json when identity tokens are on
 app.MapGatewayProxy();
 app.Run();

@@ -9,6 +9,8 @@ internal static class Contract
         "Urls", "ASPNETCORE_URLS", "Gateway__InternalUrl", "ConnectionStrings__KeyStore", "Gateway__RoutesFile", "Gateway__WorkspaceHeader",
         "Admin__BootstrapKey", "Keys__Prefix", "Keys__Pepper", "Keys__MaxActivePerOwner", "Auth__StaleSeconds", "Gateway__TrustedProxies",
         "Metrics__MaxKeyLabels", "KeyStore__Provider", "RateLimits__Redis",
+        "Gateway__IdentityToken__Enabled", "Gateway__IdentityToken__Issuer", "Gateway__IdentityToken__LifetimeSeconds",
+        "Gateway__IdentityToken__SigningKeyFiles",
     ];
 
     public const int GatewayPort = 8080;
