@@ -4,7 +4,8 @@
 # Runs as root on a fresh Debian machine (installs wrk and nginx). See docs/benchmark.md.
 #
 # Knobs (environment): ROUNDS (5), DURATION (10s), CONNECTIONS (64), THREADS (2), WARMUP (5s),
-# KEYS (10000 in the store), HOT_KEYS (1000 used by wrk), TARGETS (space-separated subset), SKIP_PUBLISH=1.
+# KEYS (10000 in the store), HOT_KEYS (1000 used by wrk), TARGETS (space-separated subset), SKIP_PUBLISH=1,
+# IDENTITY_TOKEN=1 (adds a row: the gateway with Gateway__IdentityToken__Enabled=true, to compare with the row without).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -18,8 +19,9 @@ HOT_KEYS=${HOT_KEYS:-1000}
 PATH_UNDER_TEST=/bench/items/42
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
-PORT_UPSTREAM=18101 PORT_YARP=18102 PORT_GATEWAY=18103 PORT_NGINX=18104 PORT_GATEWAY_NOLIMIT=18105
-INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105
+PORT_UPSTREAM=18101 PORT_YARP=18102 PORT_GATEWAY=18103 PORT_NGINX=18104 PORT_GATEWAY_NOLIMIT=18105 PORT_GATEWAY_TOKEN=18106
+INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105 INTERNAL_GATEWAY_TOKEN=19106
+IDENTITY_TOKEN=${IDENTITY_TOKEN:-0}
 
 # The gateway's switch to turn rate limiting off (isolates the limiter's cost). Empty: no such switch, no row.
 GATEWAY_NOLIMIT_SETTING=${GATEWAY_NOLIMIT_SETTING-}
@@ -125,14 +127,27 @@ declare -A TARGET_LABEL=(
   [gateway]="gateway, all checks"
   [nginx]="nginx map + limit_req"
   [gateway-nolimit]="gateway, rate limiting off"
+  [gateway-token]="gateway, all checks + identity token"
 )
 if [ -n "$GATEWAY_NOLIMIT_SETTING" ]; then
+  ln -sfn "$OUT_DIR/gateway" "$OUT_DIR/gateway-nolimit"   # the same build; start_dotnet runs from bench/.out/NAME
   start_dotnet gateway-nolimit ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_NOLIMIT" \
     "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY_NOLIMIT" "${gateway_env[@]}" "$GATEWAY_NOLIMIT_SETTING"
   TARGET_NAMES+=(gateway-nolimit)
   TARGET_PORT[gateway-nolimit]=$PORT_GATEWAY_NOLIMIT
   TARGET_PID[gateway-nolimit]=$PID_gateway_nolimit
   TARGET_INTERNAL[gateway-nolimit]=$INTERNAL_GATEWAY_NOLIMIT
+fi
+if [ "$IDENTITY_TOKEN" = 1 ]; then
+  # Its own working directory, so its generated signing key (data/identity-signing-key.pem) is its own.
+  mkdir -p "$WORK/gateway-token" && cp -r "$OUT_DIR/gateway/." "$WORK/gateway-token/"
+  ln -sfn "$WORK/gateway-token" "$OUT_DIR/gateway-token"
+  start_dotnet gateway-token ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_TOKEN" \
+    "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY_TOKEN" "${gateway_env[@]}" "Gateway__IdentityToken__Enabled=true"
+  TARGET_NAMES+=(gateway-token)
+  TARGET_PORT[gateway-token]=$PORT_GATEWAY_TOKEN
+  TARGET_PID[gateway-token]=$PID_gateway_token
+  TARGET_INTERNAL[gateway-token]=$INTERNAL_GATEWAY_TOKEN
 fi
 [ -n "${TARGETS:-}" ] && read -r -a TARGET_NAMES <<<"$TARGETS"
 
@@ -143,18 +158,24 @@ for t in "${TARGET_NAMES[@]}"; do
   }
 done
 # A request without a key must be refused by the targets that check keys, or the comparison is meaningless.
-for t in gateway gateway-nolimit nginx; do
+for t in gateway gateway-nolimit gateway-token nginx; do
   [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
   status=$(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST")
   [ "$status" = 401 ] || die "$t answered $status to a request without a key (expected 401)"
 done
 
 # The gateway rows must include the limiter: its answer carries the bench tier's RateLimit-Policy.
-for t in gateway; do
+for t in gateway gateway-token; do
   [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
   http_headers "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" "$FIRST_KEY" | grep -qi '^RateLimit-Policy: "bench"' \
     || die "$t answered without the bench tier's RateLimit-Policy header: is the limiter on the path?"
 done
+
+# The token row must really sign: its JWKS answers only when identity tokens are on.
+if [[ " ${TARGET_NAMES[*]} " == *" gateway-token "* ]]; then
+  status=$(http_status "$INTERNAL_GATEWAY_TOKEN" /.well-known/jwks.json)
+  [ "$status" = 200 ] || die "gateway-token answered $status on /.well-known/jwks.json: identity tokens are not on"
+fi
 
 # --- measurement ----------------------------------------------------------------------------------------------
 RAW="$WORK/raw.tsv"
@@ -228,6 +249,11 @@ REPORT="$BENCH_DIR/results/$STAMP-e2e.md"
     echo
     echo "Targets (issue 7): gateway >= 0.95x bare YARP rps: $(ratio "${RPS[gateway]}" "${RPS[$base]}");" \
       "p99 <= 1.1x: $(ratio "${P99[gateway]}" "${P99[$base]}"); proxy CPU <= 80 us/req: ${CPU[gateway]} us."
+  fi
+  if [ -n "${RPS[gateway-token]:-}" ] && [ -n "${RPS[gateway]:-}" ]; then
+    echo
+    echo "Identity token (issue 20), same run: rps with/without $(ratio "${RPS[gateway-token]}" "${RPS[gateway]}");" \
+      "p99 $(ratio "${P99[gateway-token]}" "${P99[gateway]}"); CPU ${CPU[gateway-token]} vs ${CPU[gateway]} us/req."
   fi
   echo
   echo "<details><summary>every run</summary>"
