@@ -13,6 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
+# data/ (keys.db, logs) and everything the three processes create is the operator's alone.
+umask 077
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 UPSTREAM_URL=http://127.0.0.1:5080
@@ -74,9 +76,11 @@ for name in upstream admin-api gateway; do
 done
 
 # ADMIN_KEY doubles as the bootstrap credential for a new database (Admin__BootstrapKey wins when both are set).
-if [ -n "${ADMIN_KEY:-}" ] && [ -z "${Admin__BootstrapKey:-}" ]; then
-  export Admin__BootstrapKey="$ADMIN_KEY"
-fi
+# Both leave the environment here: only the admin API gets the bootstrap key (see start), the gateway and the
+# upstream never see it, and no command line ever carries it (ps shows every process's arguments to every user).
+bootstrap_key=${Admin__BootstrapKey:-${ADMIN_KEY:-}}
+chosen_admin_key=${ADMIN_KEY:-${Admin__BootstrapKey:-}}
+unset Admin__BootstrapKey ADMIN_KEY
 
 # The admin API prints a generated credential once, on its first start. It is captured here (to a private temp
 # file, read once and deleted) and the log keeps only its visible prefix: secrets never sit in data/logs/.
@@ -124,7 +128,9 @@ trap 'stop_all' EXIT
 start() {
   local name=$1 dir=$2 dll=$3 urls=$4
   if [ "$name" = admin-api ]; then
-    dotnet "$dir/$dll" --contentRoot "$dir" --urls "$urls" 9>&- > >(exec 9>&-; redact_admin_output >>"$logs/$name.log") 2>&1 &
+    # A variable on this one command: in the admin API's environment only, not in its arguments.
+    Admin__BootstrapKey=$bootstrap_key dotnet "$dir/$dll" --contentRoot "$dir" --urls "$urls" 9>&- \
+      > >(exec 9>&-; redact_admin_output >>"$logs/$name.log") 2>&1 &
   else
     dotnet "$dir/$dll" --contentRoot "$dir" --urls "$urls" 9>&- >>"$logs/$name.log" 2>&1 &
   fi
@@ -171,13 +177,14 @@ if [ -s "$secret_file" ]; then
   admin_key=$(cat "$secret_file")
   rm -f "$secret_file"
   bootstrap_note="generated on this first start and shown only now: keep it in your password manager"
-elif [ -n "${ADMIN_KEY:-}" ] || [ -n "${Admin__BootstrapKey:-}" ]; then
-  admin_key=${ADMIN_KEY:-$Admin__BootstrapKey}
+elif [ -n "$chosen_admin_key" ]; then
+  admin_key=$chosen_admin_key
   bootstrap_note="from ADMIN_KEY or Admin__BootstrapKey"
 fi
 
 if [ -n "$admin_key" ]; then
-  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $admin_key" "$ADMIN_URL/v1/keys" || true)
+  # The header comes from stdin (printf is a shell builtin), never from curl's command line.
+  status=$(printf 'Authorization: Bearer %s\n' "$admin_key" | curl -s -o /dev/null -w '%{http_code}' -H @- "$ADMIN_URL/v1/keys" || true)
   if [ "$status" = 401 ] || [ "$status" = 403 ]; then
     warn "The admin API refused that credential ($status): it may have been revoked, or the database already had"
     warn "another bootstrap credential (Admin__BootstrapKey only applies to a new database). See docs/deploy.md."

@@ -20,11 +20,7 @@ public sealed class SqliteDatabase
         };
         if (builder.Mode is not SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:")
         {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
+            SqliteFileAccess.Prepare(builder.DataSource, createFile: builder.Mode == SqliteOpenMode.ReadWriteCreate);
         }
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
