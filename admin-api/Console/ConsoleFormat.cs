@@ -15,6 +15,12 @@ internal static class ConsoleFormat
 
     public static string IsoTime(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// User text inside a sentence or an attribute, where a <c>&lt;bdi&gt;</c> element cannot go: wrapped in FIRST STRONG
+    /// ISOLATE / POP DIRECTIONAL ISOLATE, so right-to-left text or a stored override cannot reorder what follows it.
+    /// </summary>
+    public static string Isolate(string text) => "\u2068" + text + "\u2069";
+
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>An audit event's JSON details as short <c>name: value</c> pairs (arrays joined, objects left as JSON).</summary>

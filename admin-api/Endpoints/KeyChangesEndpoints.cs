@@ -52,6 +52,10 @@ internal static class KeyChangesEndpoints
         }
         var errors = new ValidationErrors();
         var (gracePeriod, expiresAt) = services.Validator.Validate(request, errors);
+        if (errors.IsEmpty && await services.Store.GetAsync(id, cancellationToken) is { } current)
+        {
+            KeyRequestValidator.ValidateInherited(current, errors);
+        }
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

@@ -32,12 +32,28 @@ internal static class KeyFieldRules
         {
             errors.Add(field, $"{field} must be 1-{maxLength} characters, not all blank.");
         }
-        else if (value.Any(char.IsControl))
+        else if (!TextCharacters.IsDisplaySafe(value))
         {
-            errors.Add(field, $"{field} must not contain control characters.");
+            errors.Add(field, $"{field} must not contain control characters, line separators or bidirectional formatting characters (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C).");
         }
         return value;
     }
+
+    /// <summary>
+    /// A value the gateway forwards in a header (<c>owner</c> as <c>X-Api-Key-Owner</c>): 1-<paramref name="maxLength"/>
+    /// visible ASCII characters, <c>!</c> to <c>~</c> (DESIGN.md "Gateway behaviour"), so every forward can send it.
+    /// </summary>
+    public static string? HeaderValue(string field, string? value, int maxLength, ValidationErrors errors)
+    {
+        if (value is not null && !IsHeaderValue(value, maxLength))
+        {
+            errors.Add(field, $"{field} must be 1-{maxLength} visible ASCII characters ('!' to '~': no spaces, accents or other scripts); it is sent upstream as a header.");
+        }
+        return value;
+    }
+
+    public static bool IsHeaderValue(string value, int maxLength) =>
+        value.Length is > 0 && value.Length <= maxLength && TextCharacters.IsVisibleAscii(value);
 
     public static bool IsWorkspaceId(string? value) =>
         value is { Length: > 0 and <= MaxWorkspaceIdLength } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':' or '-');

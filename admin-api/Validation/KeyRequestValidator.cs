@@ -21,7 +21,7 @@ internal sealed class KeyRequestValidator(ScopeCatalogueSource catalogue, IOptio
         var name = KeyFieldRules.Text("name", request.Name, KeyFieldRules.MaxNameLength, required: true, errors);
         var workspaceId = KeyFieldRules.WorkspaceId(request.WorkspaceId, errors);
         var scopes = KeyFieldRules.Scopes(request.Scopes, catalogue.Current, errors);
-        var owner = KeyFieldRules.Text("owner", request.Owner, KeyFieldRules.MaxOwnerLength, required: false, errors);
+        var owner = KeyFieldRules.HeaderValue("owner", request.Owner, KeyFieldRules.MaxOwnerLength, errors);
         var mode = KeyMode.Live;
         if (request.Mode is not null && !(KeyModeNames.TryParse(request.Mode, out mode) && mode != KeyMode.Admin))
         {
@@ -71,6 +71,27 @@ internal sealed class KeyRequestValidator(ScopeCatalogueSource catalogue, IOptio
             update = update with { ExpiresAt = new(true, KeyFieldRules.FutureTime(request.ExpiresAt, time.GetUtcNow(), errors)) };
         }
         return errors.IsEmpty ? update : null;
+    }
+
+    /// <summary>
+    /// The fields a rotation copies that the gateway forwards as headers, checked on the stored key: a key written
+    /// before these rules (or straight into the store) must not pass an unsendable value on to its successor.
+    /// </summary>
+    public static void ValidateInherited(ApiKey current, ValidationErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (current.Owner is { } owner && !KeyFieldRules.IsHeaderValue(owner, KeyFieldRules.MaxOwnerLength))
+        {
+            errors.Add("owner", $"The key's owner is not 1-{KeyFieldRules.MaxOwnerLength} visible ASCII characters, so its successor could not be forwarded; mint a new key with a valid owner instead.");
+        }
+        if (!KeyFieldRules.IsWorkspaceId(current.WorkspaceId))
+        {
+            errors.Add("workspaceId", "The key's workspaceId is not a valid workspace id; mint a new key instead.");
+        }
+        if (current.Workspaces.Any(w => !KeyFieldRules.IsWorkspaceId(w)))
+        {
+            errors.Add("workspaces", "The key holds a workspace that is not a valid workspace id; mint a new key instead.");
+        }
     }
 
     public (TimeSpan GracePeriod, DateTimeOffset? ExpiresAt) Validate(RotateKeyRequest? request, ValidationErrors errors)

@@ -18,7 +18,7 @@ internal sealed class RevokeKeyModel(IKeyStore keys, TimeProvider time) : KeyAct
         {
             return NotFound();
         }
-        Notice = $"Revoked “{revoked.Name}” ({revoked.Prefix}). Requests with it now fail.";
+        Notice = $"Revoked “{ConsoleFormat.Isolate(revoked.Name)}” ({revoked.Prefix}). Requests with it now fail.";
         return Redirect(ConsoleExtensions.BasePath);
     }
 }

@@ -49,7 +49,7 @@ internal sealed class RotateKeyModel(IKeyStore keys, KeyIssuer issuer, TimeProvi
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 return Page();
             default:
-                Notice = $"“{Key.Name}” ({Key.Prefix}) was not rotated: it is revoked, expired or already rotated.";
+                Notice = $"“{ConsoleFormat.Isolate(Key.Name)}” ({Key.Prefix}) was not rotated: it is revoked, expired or already rotated.";
                 return Redirect(ConsoleExtensions.BasePath);
         }
     }

@@ -74,7 +74,7 @@ public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<C
         await Expect(revoke).ToContainTextAsync(key.Prefix);
         await ScreenshotAsync(page, "revoke");
         await revoke.GetByRole(AriaRole.Button, new() { Name = "Revoke key" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Revoked “{name}”");
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Revoked “\u2068{name}\u2069”");
         await Expect(page.Locator("#live-keys tr", new() { HasText = name })).ToHaveCountAsync(0);
         var ended = page.Locator("#ended-keys tr", new() { HasText = name });
         await Expect(ended).ToHaveCountAsync(1);

@@ -114,6 +114,49 @@ public sealed class ConsoleSecurityTests(ConsoleAppFixture app) : IClassFixture<
     }
 
     [Fact]
+    public async Task Pages_StoredTextWithBidiOverrides_IsIsolatedWherePeopleReadIt()
+    {
+        // Rows written before names were restricted (the issuer itself does not validate): an override that would
+        // show "invoice" + reversed "exe.txt", an owner and an admin name with their own overrides.
+        const string Name = "invoice\u202Etxt.exe";
+        const string Owner = "own\u202Eer";
+        const string AdminName = "ops\u2067\u05D0";
+        var issuer = app.Service<KeyIssuer>();
+        var admin = await issuer.CreateAdminAsync(AdminName, AdminRole.Admin, Actor.System, Ct);
+        var spec = new KeySpec(Name, "ws_bidi", ["contacts:read"], Owner, ApiGateway.Keys.Format.KeyMode.Live, null, null, null, null, [], []);
+        var key = (await issuer.CreateAsync(spec, new Actor(admin.Credential.Id, AdminName), Ct)).Issued!.Key;
+        using var session = new ConsoleHttpSession(app.BaseAddress);
+        using var signIn = await session.SignInAsync(admin.Plaintext, Ct);
+
+        foreach (var path in new[] { "/console?workspace=ws_bidi", "/console/audit", $"/console/keys/{key.Id}/revoke", $"/console/keys/{key.Id}/rotate" })
+        {
+            var html = WebUtility.HtmlDecode(await session.Client.GetStringAsync(new Uri(path, UriKind.Relative), Ct));
+            var shown = 0;
+            foreach (var text in new[] { Name, Owner, AdminName })
+            {
+                for (var at = html.IndexOf(text, StringComparison.Ordinal); at >= 0; at = html.IndexOf(text, at + 1, StringComparison.Ordinal))
+                {
+                    shown++;
+                    var before = html[..at];
+                    var after = html[(at + text.Length)..];
+                    var isolated = (before.EndsWith("<bdi>", StringComparison.Ordinal) && after.StartsWith("</bdi>", StringComparison.Ordinal))
+                        || (before.EndsWith("<bdi class=\"mono\">", StringComparison.Ordinal) && after.StartsWith("</bdi>", StringComparison.Ordinal))
+                        || IsAttributeValue(before);
+                    Assert.True(isolated, $"{path}: '{text}' shown without isolation: …{before[^Math.Min(60, before.Length)..]}|{after[..Math.Min(30, after.Length)]}…");
+                }
+            }
+            Assert.True(shown > 0, $"{path} shows none of the stored texts");
+        }
+    }
+
+    /// <summary>Inside an attribute (aria-label, data-name, value) text is not laid out, so it cannot reorder a page.</summary>
+    private static bool IsAttributeValue(string before)
+    {
+        var tagStart = before.LastIndexOf('<');
+        return tagStart > before.LastIndexOf('>') && before[tagStart..].Count(c => c == '"') % 2 == 1;
+    }
+
+    [Fact]
     public async Task Session_CredentialRevoked_SignedOut()
     {
         var issued = await app.Service<KeyIssuer>().CreateAdminAsync("temp-operator", AdminRole.Admin, Actor.System, Ct);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApiGateway.AdminApi.Tests.TestSupport;
 
@@ -52,6 +53,23 @@ public sealed class KeyRequestValidatorTests(AdminApiFactory factory) : IClassFi
         { "workspaces", "[\"bad id\"]", "workspaces" },
         { "owner", "\"\"", "owner" },
         { "owner", $"\"{new string('o', 201)}\"", "owner" },
+        // owner goes upstream as X-Api-Key-Owner: visible ASCII only (DESIGN.md "Gateway behaviour").
+        { "owner", "\"jos\u00e9\"", "owner" },
+        { "owner", "\"alice smith\"", "owner" },
+        { "owner", "\"\u7528\u6237\"", "owner" },
+        { "owner", "\"alice\u00a0\"", "owner" },
+        { "owner", "\"alice\u007f\"", "owner" },
+        { "workspaceId", "\"ws_\u00e9\"", "workspaceId" },
+        { "workspaces", "[\"ws_\u0130\"]", "workspaces" },
+        // Names are shown in the console and the audit log: no bidi controls that reorder what an operator reads.
+        { "name", "\"invoice\u202Egpj.exe\"", "name" },
+        { "name", "\"a\u202Ab\"", "name" },
+        { "name", "\"a\u2066b\u2069\"", "name" },
+        { "name", "\"a\u200Fb\"", "name" },
+        { "name", "\"a\u200Eb\"", "name" },
+        { "name", "\"a\u061Cb\"", "name" },
+        { "name", "\"line\u2028break\"", "name" },
+        { "name", "\"a\u0085b\"", "name" },
     };
 
     [Theory]
@@ -125,6 +143,74 @@ public sealed class KeyRequestValidatorTests(AdminApiFactory factory) : IClassFi
         var created = await _client.MintAsync(body);
 
         Assert.Equal(scope, created.GetProperty("scopes")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("user_42")]
+    [InlineData("alice@example.com")]
+    [InlineData("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")]
+    public async Task Create_VisibleAsciiOwner_IsAccepted(string owner)
+    {
+        var body = KeyRequests.Valid();
+        body["owner"] = owner;
+
+        var created = await _client.MintAsync(body);
+
+        Assert.Equal(owner, created.Str("owner"));
+    }
+
+    [Theory]
+    [InlineData("Übersicht 📈 ✓")]
+    [InlineData("שלום world")]
+    [InlineData("👩‍💻 team")]
+    public async Task Create_UnicodeNameWithoutControls_IsAccepted(string name)
+    {
+        var body = KeyRequests.Valid();
+        body["name"] = name;
+
+        var created = await _client.MintAsync(body);
+
+        Assert.Equal(name, created.Str("name"));
+    }
+
+    [Fact]
+    public async Task Update_BidiOverrideInName_Returns400()
+    {
+        var key = await _client.MintAsync();
+
+        using var response = await _client.PatchJsonAsync($"/v1/keys/{key.Str("id")}", """{ "name": "safe\u202Etxt.exe" }""");
+
+        await ApiAssert.ValidationErrorAsync(response, "name");
+    }
+
+    [Fact]
+    public async Task CreateAdminKey_BidiOverrideInName_Returns400()
+    {
+        using var response = await _client.PostRawAsync("/v1/admin-keys", """{ "name": "ops\u202Etoor", "role": "admin" }""");
+
+        await ApiAssert.ValidationErrorAsync(response, "name");
+    }
+
+    [Fact]
+    public async Task Rotate_StoredOwnerNotAHeaderValue_Returns400NamingOwnerAndMintsNothing()
+    {
+        // A key minted before owners were restricted: its successor would carry the same unsendable owner.
+        var key = await _client.MintAsync();
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(factory.Database.ConnectionString))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE api_keys SET owner = 'jos\u00e9' WHERE id = $id";
+            command.Parameters.AddWithValue("$id", key.Str("id"));
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var response = await _client.PostRawAsync($"/v1/keys/{key.Str("id")}/rotate", "{}");
+
+        await ApiAssert.ValidationErrorAsync(response, "owner");
+        var after = await _client.GetJsonAsync($"/v1/keys/{key.Str("id")}");
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("rotatedTo").ValueKind);
+        Assert.Equal("active", after.Str("status"));
     }
 
     [Fact]
