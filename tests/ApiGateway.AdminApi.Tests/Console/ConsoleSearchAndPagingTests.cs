@@ -66,7 +66,7 @@ public sealed class ConsoleSearchAndPagingTests(ConsoleAppFixture app) : IClassF
 
         Assert.Contains("audited-59", newest, StringComparison.Ordinal);
         Assert.DoesNotContain("audited-59", olderPage, StringComparison.Ordinal);
-        Assert.Contains("<td>audited-9 ", olderPage, StringComparison.Ordinal);
+        Assert.Contains("<bdi>audited-9</bdi>", olderPage, StringComparison.Ordinal);
     }
 
     private static async Task<IssuedKey> MintAsync(KeyIssuer issuer, string name)
