@@ -5,6 +5,7 @@ using ApiGateway.Gateway.IdentityToken;
 using ApiGateway.Gateway.Metrics;
 using ApiGateway.Gateway.Proxy;
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Gateway.RequestBodies;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Gateway.WebSockets;
 
@@ -14,6 +15,7 @@ builder.AddApiKeyAuthentication();    // Authentication/: key store, cache, chan
 builder.AddRouteScopes();             // Scopes/: deny-by-default policy, IP/workspace/mode/scope checks, route validation
 builder.AddGatewayProxy();            // Proxy/ + Transforms/: YARP from the routes file, identity headers, circuit breakers
 builder.AddIdentityTokens();          // IdentityToken/: X-Api-Key-Token (ES256 JWT) for backends, signing keys, JWKS
+builder.AddRequestBodyLimits();       // RequestBodies/: Gateway:MaxRequestBodySize, route limits (applied on reload too)
 builder.AddKeyRateLimits();           // RateLimiting/: tiers, per-lineage GCRA + quotas, persisted in batches
 builder.AddGatewayTelemetry();        // Metrics/, Usage/: per-host Prometheus registry, per-key usage batched into the store
 
@@ -26,6 +28,8 @@ app.UseRouting();
 app.UseUnmatchedRoutesNotFound();     // no route matched: 404 problem, never forwarded, no key needed
 app.UseQueryStringKeysRefused();      // ?api_key=… and friends: 400 on every route, public ones included
 app.UseUpgradesRefused();             // upgrades only as WebSockets on "WebSockets": "true" routes, else 400 (docs/gateway.md "Protocols")
+app.UseForwarderErrorLogging();       // one line per failed forward (Debug if the client caused it, else Warning), no stack
+app.UseRequestBodyLimits();           // the route's body limit; a declared length over it: 413 before any key lookup or upstream
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseKeyRateLimits();               // after scope checks, before forwarding: 429 + RateLimit headers

@@ -4,9 +4,10 @@ using Microsoft.Extensions.Options;
 namespace ApiGateway.Gateway.Hosting;
 
 /// <summary>
-/// Options and listen addresses: the public URLs (<c>Urls</c> / <c>ASPNETCORE_URLS</c>, default
-/// <c>http://0.0.0.0:8080</c>) plus <c>Gateway:InternalUrl</c>. Which one a request came in on decides which
-/// endpoints it can reach (<see cref="ListenerMatcherPolicy"/>).
+/// Options, Kestrel limits and listen addresses: the public URLs (<c>Urls</c> / <c>ASPNETCORE_URLS</c>, default
+/// <c>http://0.0.0.0:8080</c>, or <c>Kestrel:Endpoints:*</c>) plus <c>Gateway:InternalUrl</c>
+/// (<see cref="GatewayListeners"/>). Which one a request came in on decides which endpoints it can reach
+/// (<see cref="ListenerMatcherPolicy"/>).
 /// </summary>
 internal static class GatewayHosting
 {
@@ -24,9 +25,7 @@ internal static class GatewayHosting
         builder.Services.AddHostedService<RejectedConnectionsReporter>();
 
         var internalUrl = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.InternalUrl)}"] ?? new GatewayOptions().InternalUrl;
-        var publicUrls = new PublicUrls(ReadPublicUrls(builder.Configuration));
-        builder.Services.AddSingleton(publicUrls);
-        builder.WebHost.UseUrls([.. publicUrls.Urls, internalUrl]);
+        builder.Services.AddSingleton(GatewayListeners.Add(builder, internalUrl));
         return builder;
     }
 

@@ -79,6 +79,9 @@ internal static class GatewayProblems
     public static readonly GatewayProblem UpgradeNotAllowed = new(400, "upgrade-not-allowed", "Upgrade not allowed",
         "This route does not accept WebSockets or protocol upgrades: a WebSocket handshake needs a route with \"WebSockets\": \"true\", and other upgrades are never forwarded.");
 
+    public static readonly GatewayProblem RequestBodyTooLarge = new(413, "request-body-too-large", "Request body too large",
+        "The request body is larger than this route accepts.");
+
     public static readonly GatewayProblem RateLimited = new(429, "rate-limited", "Rate limit exceeded",
         "The key's rate limit or quota is spent; retry after the time in Retry-After.");
 
