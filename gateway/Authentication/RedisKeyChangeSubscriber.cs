@@ -1,3 +1,4 @@
+using ApiGateway.Gateway.RateLimiting;
 using StackExchange.Redis;
 
 namespace ApiGateway.Gateway.Authentication;
@@ -8,28 +9,38 @@ namespace ApiGateway.Gateway.Authentication;
 /// one costs at most the poll interval. StackExchange.Redis re-subscribes by itself after a reconnect; a subscription
 /// that failed at start (Redis down) is retried when the connection comes back.
 /// </summary>
-internal sealed partial class RedisKeyChangeSubscriber(IConnectionMultiplexer redis, KeyChangeSignal signal, ILogger<RedisKeyChangeSubscriber> logger)
+internal sealed partial class RedisKeyChangeSubscriber(RedisConnection connection, KeyChangeSignal signal, ILogger<RedisKeyChangeSubscriber> logger)
     : IHostedService
 {
     public const string Channel = "keys:changed";
     private static readonly RedisChannel RedisChannelName = RedisChannel.Literal(Channel);
     private int _subscribed;
+    private IConnectionMultiplexer? _redis;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Never waits on Redis (docs/scale-out.md): subscribes once the connection exists.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        redis.ConnectionRestored += OnRestored;
-        await TrySubscribeAsync();
+        connection.OnConnected(redis =>
+        {
+            _redis = redis;
+            redis.ConnectionRestored += OnRestored;
+            _ = TrySubscribeAsync(redis);
+        });
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        redis.ConnectionRestored -= OnRestored;
+        if (_redis is { } redis)
+        {
+            redis.ConnectionRestored -= OnRestored;
+        }
         return Task.CompletedTask;
     }
 
-    private void OnRestored(object? sender, ConnectionFailedEventArgs e) => _ = TrySubscribeAsync();
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e) => _ = TrySubscribeAsync((IConnectionMultiplexer)sender!);
 
-    private async Task TrySubscribeAsync()
+    private async Task TrySubscribeAsync(IConnectionMultiplexer redis)
     {
         if (Volatile.Read(ref _subscribed) == 1)
         {

@@ -58,6 +58,18 @@ internal sealed class RateLimitsOptionsValidator : IValidateOptions<RateLimitsOp
         {
             failures.Add($"RateLimits:DefaultTier '{options.DefaultTier}' is not a tier in RateLimits:Tiers.");
         }
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            try
+            {
+                _ = StackExchange.Redis.ConfigurationOptions.Parse(options.Redis);
+            }
+            catch (ArgumentException ex)
+            {
+                // The parser names the bad option; the string itself may hold a password, so it is not repeated.
+                failures.Add($"RateLimits:Redis is not a valid StackExchange.Redis connection string: {ex.Message}");
+            }
+        }
         if (options.QuotaFlushSeconds < 1)
         {
             failures.Add($"RateLimits:QuotaFlushSeconds must be at least 1 (was {options.QuotaFlushSeconds}).");

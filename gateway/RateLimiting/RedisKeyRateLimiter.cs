@@ -13,7 +13,7 @@ namespace ApiGateway.Gateway.RateLimiting;
 /// what Redis last reported, and what it admitted goes back to Redis with the lineage's next call.
 /// </summary>
 internal sealed partial class RedisKeyRateLimiter(
-    IConnectionMultiplexer redis,
+    RedisConnection redis,
     LocalKeyRateLimiter fallback,
     RateLimitBackendHealth health,
     TimeProvider time,
@@ -39,7 +39,8 @@ internal sealed partial class RedisKeyRateLimiter(
         RedisResult result;
         try
         {
-            result = await redis.GetDatabase().ScriptEvaluateAsync(
+            var connection = redis.Current ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis is not connected yet.");
+            result = await connection.GetDatabase().ScriptEvaluateAsync(
                 RedisRateLimitScript.Source,
                 RedisRateLimitScript.Keys(KeyPrefix, request.LineageId, calendar),
                 [

@@ -51,18 +51,10 @@ internal static class RedisRateLimitingExtensions
         {
             return services;
         }
-        services.AddSingleton<IConnectionMultiplexer>(sp =>
-        {
-            var multiplexer = ConnectionMultiplexer.Connect(ConnectionOptions(connectionString!));
-            var health = sp.GetRequiredService<RateLimitBackendHealth>();
-            multiplexer.ConnectionFailed += (_, _) => health.Failed();
-            multiplexer.ConnectionRestored += (_, _) => health.Succeeded();
-            if (!multiplexer.IsConnected)
-            {
-                health.Failed();
-            }
-            return multiplexer;
-        });
+        // Connected in the background by its hosted service: start-up and shutdown never wait on Redis.
+        services.AddSingleton(sp => new RedisConnection(
+            ConnectionOptions(connectionString!), sp.GetRequiredService<RateLimitBackendHealth>(), sp.GetRequiredService<ILogger<RedisConnection>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton<RedisKeyRateLimiter>();
         // The same connection carries key-change fan-out: the admin API publishes 'keys:changed', the poller wakes.
         services.TryAddSingleton<KeyChangeSignal>();

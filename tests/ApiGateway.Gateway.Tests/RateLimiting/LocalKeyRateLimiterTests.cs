@@ -207,8 +207,9 @@ public sealed class LocalKeyRateLimiterTests
         // After a rotation with grace and a PATCH, two live keys of one lineage: the successor on pro (1000/min), the
         // old key patched to 100/min. A refusal on the old key once clamped the debt to its own bucket: 900 given back.
         await using var h = await LimiterHarness.CreateAsync();
-        var successor = new RateLimitPolicy("pro", 1000, 60, null, null);
-        var old = new RateLimitPolicy("key", 100, 60, null, null);
+        // With a quota, the first request waits for the lineage's stored counts, so Inspect sees a loaded cell.
+        var successor = new RateLimitPolicy("pro", 1000, 60, 1_000_000, null);
+        var old = new RateLimitPolicy("key", 100, 60, 1_000_000, null);
         Assert.Equal(1000, await h.AcquireManyAsync(successor, 1001));
         var before = h.Limiter.Inspect("lin_a");
 

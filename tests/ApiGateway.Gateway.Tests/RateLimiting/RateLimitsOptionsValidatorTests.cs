@@ -11,6 +11,17 @@ public sealed class RateLimitsOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_MalformedRedisConnectionString_FailsAtStartNamingTheSetting()
+    {
+        var options = RateLimitTestData.Options(o => o.Redis = "127.0.0.1:6379,ssl=maybe");
+
+        var result = new RateLimitsOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.StartsWith("RateLimits:Redis is not a valid StackExchange.Redis connection string", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
     public void Validate_ManyProblems_ListsEveryOne()
     {
         var options = RateLimitTestData.Options(o =>

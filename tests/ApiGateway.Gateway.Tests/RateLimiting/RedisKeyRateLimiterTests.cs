@@ -77,7 +77,7 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
             var scenario = GcraScenario.Generate(seed, 300, quotas: true);
             await using var harness = await LimiterHarness.CreateAsync(shared: true);
             await using var localHarness = await LimiterHarness.CreateAsync();
-            var limiter = new RedisKeyRateLimiter(redis.Connection, harness.Limiter, _health, harness.Clock, NullLogger<RedisKeyRateLimiter>.Instance);
+            var limiter = new RedisKeyRateLimiter(new RedisConnection(redis.Connection, _health, NullLogger<RedisConnection>.Instance), harness.Limiter, _health, harness.Clock, NullLogger<RedisKeyRateLimiter>.Instance);
             var lineage = "lin_" + Guid.NewGuid().ToString("N");
             var log = new AdmissionLog(scenario);
             foreach (var (policy, advance) in scenario.Steps)
@@ -192,7 +192,7 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
     }
 
     private RedisKeyRateLimiter NewLimiter(IConnectionMultiplexer connection) =>
-        new(connection, _harness.Limiter, _health, _harness.Clock, NullLogger<RedisKeyRateLimiter>.Instance);
+        new(new RedisConnection(connection, _health, NullLogger<RedisConnection>.Instance), _harness.Limiter, _health, _harness.Clock, NullLogger<RedisKeyRateLimiter>.Instance);
 
     private async Task<RateLimitDecision> AcquireAsync(RateLimitPolicy policy) =>
         await _limiter.AcquireAsync(new RateLimitRequest(_lineage, policy), TestContext.Current.CancellationToken);

@@ -128,7 +128,7 @@ public sealed class RedisQuotaOutageTests : IAsyncLifetime
     }
 
     private RedisKeyRateLimiter Limiter(IConnectionMultiplexer connection, LocalKeyRateLimiter fallback) =>
-        new(connection, fallback, _health, _harness.Clock, NullLogger<RedisKeyRateLimiter>.Instance);
+        new(new RedisConnection(connection, _health, NullLogger<RedisConnection>.Instance), fallback, _health, _harness.Clock, NullLogger<RedisKeyRateLimiter>.Instance);
 
     private RedisKey DayKey() =>
         RedisRateLimitScript.Keys(RedisKeyRateLimiter.KeyPrefix, _lineage, UtcCalendar.At(_harness.Clock.GetUtcNow().UtcTicks))[1];
