@@ -22,6 +22,7 @@ internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
     private readonly List<Action<IConnectionMultiplexer>> _onConnected = [];
     private readonly Lock _gate = new();
     private volatile IConnectionMultiplexer? _current;
+    private int _disposed;
 
     public RedisConnection(ConfigurationOptions options, RateLimitBackendHealth health, ILogger<RedisConnection> logger)
     {
@@ -73,8 +74,16 @@ internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Idempotent: the container disposes the instance once per registration (the singleton and the hosted service). The
+    /// token source is cancelled, never disposed: the background connect may still be waiting on it.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         _stopping.Cancel();
         if (_current is { } current)
         {
@@ -89,7 +98,6 @@ internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
             }
             current.Dispose();
         }
-        _stopping.Dispose();
     }
 
     private async Task ConnectAsync()
