@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using ApiGateway.Gateway.Problems;
+using ApiGateway.Gateway.Proxy;
 using ApiGateway.Gateway.Scopes;
 
 namespace ApiGateway.Gateway.Authentication;
@@ -10,7 +12,7 @@ namespace ApiGateway.Gateway.Authentication;
 /// </summary>
 internal static class QueryStringKeys
 {
-    private static readonly string[] Names = ["api_key", "apikey", "key", "token", "access_token"];
+    private static readonly FrozenSet<string> Names = FrozenSet.Create("api_key", "apikey", "key", "token", "access_token");
 
     /// <summary>After route matching (a path no route matches stays a 404) and before authentication.</summary>
     public static IApplicationBuilder UseQueryStringKeysRefused(this IApplicationBuilder app) =>
@@ -24,51 +26,7 @@ internal static class QueryStringKeys
             return GatewayProblems.WriteAsync(context, GatewayProblems.QueryStringKey);
         });
 
-    public static bool Present(HttpRequest request)
-    {
-        if (!request.QueryString.HasValue)
-        {
-            return false;
-        }
-        // IQueryCollection has decoded the names; "?key" with no '=' is present with an empty value.
-        foreach (var name in request.Query.Keys)
-        {
-            foreach (var keyName in Names)
-            {
-                if (Matches(name, keyName))
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /// <summary>
-    /// Compares as PHP reads parameter names, case-insensitively: <c>api.key</c>, <c>api key</c> and <c>api[key</c> are
-    /// <c>api_key</c>, and <c>api_key[]</c> or <c>api_key[0]</c> is an array named <c>api_key</c>. <c>-</c> counts as
-    /// <c>_</c> too.
-    /// </summary>
-    private static bool Matches(string parameter, string keyName)
-    {
-        var name = parameter.AsSpan();
-        var bracket = name.IndexOf('[');
-        if (bracket > 0 && name[bracket..].Contains(']'))
-        {
-            name = name[..bracket];
-        }
-        if (name.Length != keyName.Length)
-        {
-            return false;
-        }
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i] is '.' or ' ' or '-' or '[' ? '_' : char.ToLowerInvariant(name[i]);
-            if (c != keyName[i])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    /// <summary>Names as lenient upstreams read them (<see cref="QueryParameterNames"/>): <c>?+api_key=</c>, <c>?a=1;token=</c> and <c>?KEY%00=</c> count.</summary>
+    public static bool Present(HttpRequest request) =>
+        request.QueryString.HasValue && QueryParameterNames.Contains(request.QueryString.Value, Names);
 }

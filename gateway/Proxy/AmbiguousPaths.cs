@@ -20,10 +20,11 @@ internal static class AmbiguousPaths
     /// path. <c>\</c>: a separator for IIS, Windows and WHATWG URL parsers (Node, browsers). <c>;</c>: servlet path
     /// parameters (Tomcat, Jetty, Spring strip <c>;…</c> from each segment, so <c>..;</c> becomes <c>..</c>). C0
     /// controls and DEL: NUL truncates in C and PHP stacks, CR/LF split headers and logs, WHATWG parsers drop tab and
-    /// newline.
+    /// newline. <c>#</c>: a client never sends a fragment, and Kestrel keeps a raw <c>#</c> in the path and resolves
+    /// dot segments after it (<c>/v1/contacts/x#/../../status</c> is <c>/v1/status</c>) while other parsers cut there.
     /// </summary>
     private static readonly SearchValues<char> Forbidden = SearchValues.Create(
-        "%\\;\u007f" + string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)));
+        "%\\;#\u007f" + string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)));
 
     public static IApplicationBuilder UseAmbiguousPathsRefused(this IApplicationBuilder app) =>
         app.Use((context, next) => Find(context.Request.Path.Value) == PathAmbiguity.None
@@ -47,11 +48,14 @@ internal static class AmbiguousPaths
         return Find(path.Contains('%') ? Uri.UnescapeDataString(path.ToString()) : path);
     }
 
-    /// <summary>The path of an origin-form (<c>/p?q</c>) or absolute-form (<c>http://h/p?q</c>) target; empty for <c>*</c>.</summary>
+    /// <summary>
+    /// The path of an origin-form (<c>/p?q</c>) or absolute-form (<c>http://h/p?q</c>) target; empty for <c>*</c>. Cut
+    /// at <c>?</c> only: Kestrel reads a <c>#</c> as part of the path, so it stays in for <see cref="Find"/> to refuse.
+    /// </summary>
     private static ReadOnlySpan<char> RawPath(string? rawTarget)
     {
         var target = rawTarget.AsSpan();
-        var query = target.IndexOfAny('?', '#');
+        var query = target.IndexOf('?');
         if (query >= 0)
         {
             target = target[..query];
@@ -81,6 +85,7 @@ internal static class AmbiguousPaths
                 '%' => PathAmbiguity.Percent,
                 '\\' => PathAmbiguity.Backslash,
                 ';' => PathAmbiguity.Semicolon,
+                '#' => PathAmbiguity.Fragment,
                 _ => PathAmbiguity.ControlCharacter,
             };
         }
@@ -169,6 +174,7 @@ internal enum PathAmbiguity
     Percent,
     Backslash,
     Semicolon,
+    Fragment,
     ControlCharacter,
     EmptySegment,
     DotSegment,

@@ -12,8 +12,11 @@ internal sealed class ClientHeaderFilter
     /// <summary>Prefixes of headers the gateway alone may set: every <c>X-Api-Key-*</c> (id, mode, owner, token, and any later one).</summary>
     private const string IdentityPrefix = "X-Api-Key-";
 
-    /// <summary>Forwarding headers, believed only from a trusted proxy: every <c>X-Forwarded-*</c> and <c>X-Original-*</c>.</summary>
-    private static readonly string[] ForwardingPrefixes = ["X-Forwarded-", "X-Original-"];
+    /// <summary>
+    /// Forwarding headers, believed only from a trusted proxy: every <c>X-Forwarded-*</c> and <c>X-Original-*</c>, and
+    /// Envoy's <c>X-Envoy-*</c> (<c>X-Envoy-External-Address</c>, <c>X-Envoy-Internal</c> decide who the client is).
+    /// </summary>
+    private static readonly string[] ForwardingPrefixes = ["X-Forwarded-", "X-Original-", "X-Envoy-"];
 
     /// <summary>
     /// Always removed: the credential, method overrides (the scope follows the real method) and path overrides
@@ -26,10 +29,18 @@ internal sealed class ClientHeaderFilter
         "X-Original-URL", "X-Rewrite-URL", "X-Original-URI", "X-Original-Method", "X-Forwarded-Uri", "X-Forwarded-Method",
     ];
 
-    /// <summary>Client-address headers frameworks and CDNs read, removed unless the peer is a trusted proxy.</summary>
+    /// <summary>
+    /// Client-address, host and scheme headers frameworks, servers and CDNs read, removed unless the peer is a trusted
+    /// proxy: the standard ones, CDN and platform ones (Cloudflare, Fastly, Akamai, Azure, CloudFront, App Engine, Fly),
+    /// WebLogic's and Apache's, and the legacy spellings PHP and Java IP libraries still try in turn.
+    /// </summary>
     private static readonly string[] Forwarding =
     [
-        "Forwarded", "X-Real-IP", "True-Client-IP", "CF-Connecting-IP", "Fastly-Client-IP", "X-Client-IP", "Client-IP", "X-Cluster-Client-IP",
+        "Forwarded", "X-Forwarded", "Forwarded-For", "Forwarded-Host", "Forwarded-Proto",
+        "X-Real-IP", "True-Client-IP", "CF-Connecting-IP", "Fastly-Client-IP", "X-Client-IP", "Client-IP", "X-Cluster-Client-IP",
+        "X-Originating-IP", "X-Remote-IP", "X-Remote-Addr", "X-ProxyUser-Ip", "X-Appengine-User-Ip", "WL-Proxy-Client-IP",
+        "Proxy-Client-IP", "X-Azure-ClientIP", "X-Azure-SocketIP", "CloudFront-Viewer-Address", "Fly-Client-IP",
+        "X-Host", "X-Url-Scheme", "X-Scheme", "Front-End-Https", "WL-Proxy-SSL",
     ];
 
     private readonly FrozenDictionary<string, bool> _exact;

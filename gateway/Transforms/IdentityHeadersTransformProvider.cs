@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
+using ApiGateway.Gateway.Proxy;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Scopes;
 using Microsoft.Extensions.Options;
@@ -77,16 +79,23 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
 
     /// <summary>
     /// Laravel, Symfony and Rails take <c>?_method=DELETE</c> on a POST as the method, like the override headers: the
-    /// scope was checked for the real method, so the parameter never reaches the upstream either.
+    /// scope was checked for the real method, so the parameter never reaches the upstream either, in any spelling
+    /// <see cref="QueryParameterNames"/> reads as it.
     /// </summary>
     public const string MethodParameter = "_method";
+
+    private static readonly FrozenSet<string> MethodParameterNames = FrozenSet.Create(MethodParameter);
 
     private ValueTask StripClientOverrides(RequestTransformContext transform)
     {
         var request = transform.HttpContext.Request;
-        if (request.QueryString.HasValue && request.Query.ContainsKey(MethodParameter))
+        if (QueryParameterNames.Contains(request.QueryString.Value, MethodParameterNames))
         {
-            transform.Query.Collection.Remove(MethodParameter);
+            // Every spelling an upstream reads as _method (?+_method=, ?.method=, ?a=1;_method=): the collection YARP
+            // edits only knows '&' and exact names, so the raw query is rewritten and the transform's view rebuilt
+            // from it (this transform runs first: nothing has edited the query yet).
+            request.QueryString = new QueryString(QueryParameterNames.Without(request.QueryString.Value!, MethodParameter));
+            transform.Query = new QueryTransformContext(request);
         }
 
         var trusted = clientIps.IsTrustedProxy(transform.HttpContext);

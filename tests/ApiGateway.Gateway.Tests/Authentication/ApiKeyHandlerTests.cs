@@ -42,6 +42,14 @@ public sealed class ApiKeyHandlerTests(GatewayFactory factory) : IClassFixture<G
     [InlineData("Key=")]
     [InlineData("token")]
     [InlineData("a=1&access_token=abc")]
+    [InlineData("%20api_key=x")]    // PHP trims leading spaces
+    [InlineData("+api_key=x")]      // '+' is a space in a form name
+    [InlineData("api_key%00=x")]    // PHP cuts the name at NUL
+    [InlineData("TOKEN%00=1")]
+    [InlineData("a=1;api_key=x")]   // Rack, old Go and Python split at ';'
+    [InlineData(";key=x")]
+    [InlineData("api.key=x")]
+    [InlineData("api_key[]=x")]
     public async Task Request_KeyInQueryString_Returns400EvenWithAValidHeader(string query)
     {
         var key = await factory.MintAsync(["contacts:read"]);

@@ -19,6 +19,8 @@ public sealed class AmbiguousPathsTests
     [InlineData("/v1/contacts/..;/payments/1", nameof(PathAmbiguity.Semicolon))]
     [InlineData("/v1/contacts;jsessionid=1/x", nameof(PathAmbiguity.Semicolon))]
     [InlineData("/v1/contacts/x;", nameof(PathAmbiguity.Semicolon))]
+    [InlineData("/v1/contacts/x#/../admin", nameof(PathAmbiguity.Fragment))]     // %23 decoded, or a raw '#' Kestrel kept
+    [InlineData("/v1/contacts/x#", nameof(PathAmbiguity.Fragment))]
     [InlineData("/v1/a\u0000b", nameof(PathAmbiguity.ControlCharacter))]
     [InlineData("/v1/a\r\nX-Injected: 1", nameof(PathAmbiguity.ControlCharacter))]
     [InlineData("/v1/a\tb", nameof(PathAmbiguity.ControlCharacter))]
@@ -60,6 +62,9 @@ public sealed class AmbiguousPathsTests
     [InlineData("/v1/contacts/../admin?x=1", "/v1/admin", nameof(PathAmbiguity.DotSegment))]
     [InlineData("/v1/contacts/%2e%2e/admin", "/v1/admin", nameof(PathAmbiguity.DotSegment))]
     [InlineData("http://evil.example/v1/contacts/../admin", "/v1/admin", nameof(PathAmbiguity.DotSegment))]
+    [InlineData("/v1/contacts/x#/../../status", "/v1/status", nameof(PathAmbiguity.Fragment))] // Kestrel resolves after a raw '#'
+    [InlineData("/v1/contacts/x%23/../../status", "/v1/status", nameof(PathAmbiguity.Fragment))]
+    [InlineData("/v1/contacts/1?x=#/../", "/v1/contacts/1", nameof(PathAmbiguity.None))]             // in the query: not the path
     [InlineData("/v1/caf%C3%A9/x", "/v1/caf\u00e9/x", nameof(PathAmbiguity.None))]
     [InlineData("/v1/contacts/1?next=/../..//x;y", "/v1/contacts/1", nameof(PathAmbiguity.None))]
     [InlineData("http://example.com/v1/contacts/1", "/v1/contacts/1", nameof(PathAmbiguity.None))]

@@ -43,6 +43,22 @@ public sealed class ClientHeaderFilterTests
     [InlineData("True-Client-IP")]
     [InlineData("CF-Connecting-IP")]
     [InlineData("X-Client-IP")]
+    [InlineData("X-Forwarded")]
+    [InlineData("Forwarded-For")]
+    [InlineData("X-Originating-IP")]
+    [InlineData("X-Remote-IP")]
+    [InlineData("X-Remote-Addr")]
+    [InlineData("X-ProxyUser-Ip")]
+    [InlineData("X-Envoy-External-Address")]
+    [InlineData("X-Envoy-Internal")]
+    [InlineData("X-Appengine-User-Ip")]
+    [InlineData("X-Host")]
+    [InlineData("X-Url-Scheme")]
+    [InlineData("Front-End-Https")]
+    [InlineData("X-Forwarded-Server")]
+    [InlineData("X-Cluster-Client-Ip")]
+    [InlineData("WL-Proxy-Client-IP")]
+    [InlineData("Proxy-Client-IP")]
     public void Strips_ForwardingHeader_OnlyFromUntrustedPeer(string name)
     {
         Assert.True(_filter.Strips(name, fromTrustedProxy: false));
@@ -54,6 +70,10 @@ public sealed class ClientHeaderFilterTests
     [InlineData("X_Real_IP")]
     [InlineData("True_Client_IP")]
     [InlineData("X-Forwarded_Host")]
+    [InlineData("X_Originating_IP")]
+    [InlineData("X_ProxyUser_Ip")]
+    [InlineData("X_Envoy_External_Address")]
+    [InlineData("Front_End_Https")]
     public void Strips_ForwardingHeaderSpelledWithUnderscore_EvenFromTrustedProxy(string name) =>
         Assert.True(_filter.Strips(name, fromTrustedProxy: true));
 
@@ -64,7 +84,7 @@ public sealed class ClientHeaderFilterTests
     [InlineData("X-Request-Id")]
     [InlineData("X_Custom_Thing")]
     [InlineData("X-Api-Keys")]
-    [InlineData("X-Forwarded")]
+    [InlineData("X-Hostname")]
     [InlineData("traceparent")]
     public void Strips_OrdinaryHeader_Kept(string name) =>
         Assert.False(_filter.Strips(name, fromTrustedProxy: false));

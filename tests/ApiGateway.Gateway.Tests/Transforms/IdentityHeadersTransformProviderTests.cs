@@ -70,6 +70,27 @@ public sealed class IdentityHeadersTransformProviderTests(GatewayFactory factory
         Assert.Contains("b=2", received.Query, StringComparison.Ordinal);
     }
 
+    /// <summary>Spellings PHP, Rack, old Go and Python read as <c>_method</c>: stripped as well, the rest kept byte for byte.</summary>
+    [Theory]
+    [InlineData("a=1&.method=DELETE&b=2", "?a=1&b=2")]
+    [InlineData("a=1&+_method=DELETE&b=2", "?a=1&b=2")]
+    [InlineData("a=1&%20_method=DELETE&b=2", "?a=1&b=2")]
+    [InlineData("a=1&_method%00=DELETE&b=2", "?a=1&b=2")]
+    [InlineData("a=1;_method=DELETE&b=2", "?a=1&b=2")]
+    [InlineData("a=1&_method[]=DELETE;b=2", "?a=1;b=2")]
+    [InlineData("_METHOD=DELETE&a=1&b=2", "?a=1&b=2")]
+    public async Task Forward_MethodOverrideInQueryOtherSpelling_ParameterRemoved(string query, string forwarded)
+    {
+        var key = await factory.MintAsync(["invoices:write"]);
+        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var response = await client.PostAsync($"/v1/invoices/override-spelling?{query}", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var received = factory.Upstream.Received.Last(r => r.Path == "/v1/invoices/override-spelling");
+        Assert.Equal("POST", received.Method);
+        Assert.Equal(forwarded, received.Query);
+    }
+
     [Fact]
     public async Task Forward_KeyWithoutOwner_NoOwnerHeader()
     {

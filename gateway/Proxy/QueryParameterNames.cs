@@ -1,0 +1,90 @@
+using System.Text;
+
+namespace ApiGateway.Gateway.Proxy;
+
+/// <summary>
+/// Reads query parameter names the way the most lenient upstream frameworks do, so that a name the gateway refuses
+/// or strips cannot slip through in another spelling. PHP trims leading spaces, cuts the name at NUL and turns
+/// <c>.</c>, space and <c>[</c> into <c>_</c> (<c>a[]</c>/<c>a[0]</c> is an array named <c>a</c>); Rack, old Go and
+/// Python also split parameters at <c>;</c>; every form decoder reads <c>+</c> as a space. <c>-</c> counts as
+/// <c>_</c> and case is ignored. One reading for every check: docs/security.md "Query parameters".
+/// </summary>
+internal static class QueryParameterNames
+{
+    private static readonly char[] Separators = ['&', ';'];
+
+    /// <summary>Whether any parameter of the raw <paramref name="query"/> (with or without its <c>?</c>) reads as one of <paramref name="names"/> (lower case, <c>_</c>).</summary>
+    public static bool Contains(string? query, IReadOnlySet<string> names)
+    {
+        foreach (var (_, name) in Parameters(query))
+        {
+            if (names.Contains(name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The raw <paramref name="query"/> (starting with <c>?</c>) without the parameters that read as
+    /// <paramref name="name"/>; the others keep their bytes and separators. Empty when nothing is left.
+    /// </summary>
+    public static string Without(string query, string name)
+    {
+        var result = new StringBuilder(query.Length);
+        foreach (var (segment, parameterName) in Parameters(query))
+        {
+            if (parameterName == name || segment.Start.Equals(segment.End))
+            {
+                continue;
+            }
+            result.Append(result.Length == 0 ? '?' : query[segment.Start.Value - 1]).Append(query.AsSpan(segment));
+        }
+        return result.ToString();
+    }
+
+    /// <summary>The name as a lenient upstream reads it, lower case, <c>_</c> for <c>-</c>, <c>.</c>, space and <c>[</c>.</summary>
+    public static string Normalise(ReadOnlySpan<char> rawName)
+    {
+        var decoded = rawName.Contains('+') || rawName.Contains('%')
+            ? Uri.UnescapeDataString(rawName.ToString().Replace('+', ' '))
+            : rawName.ToString();
+        var name = decoded.AsSpan().TrimStart(' ');
+        var nul = name.IndexOf('\0');
+        if (nul >= 0)
+        {
+            name = name[..nul];
+        }
+        var bracket = name.IndexOf('[');
+        if (bracket > 0 && name[bracket..].Contains(']'))
+        {
+            name = name[..bracket];
+        }
+        return string.Create(name.Length, name.ToString(), static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = source[i] is '.' or ' ' or '-' or '[' ? '_' : char.ToLowerInvariant(source[i]);
+            }
+        });
+    }
+
+    /// <summary>Each parameter: its range in <paramref name="query"/> and its normalised name.</summary>
+    private static IEnumerable<(Range Segment, string Name)> Parameters(string? query)
+    {
+        if (string.IsNullOrEmpty(query))
+        {
+            yield break;
+        }
+        var start = query[0] == '?' ? 1 : 0;
+        while (start <= query.Length)
+        {
+            var end = query.IndexOfAny(Separators, start);
+            end = end < 0 ? query.Length : end;
+            var equals = query.IndexOf('=', start, end - start);
+            yield return (start..end, Normalise(query.AsSpan(start, (equals < 0 ? end : equals) - start)));
+            start = end + 1;
+        }
+    }
+}
