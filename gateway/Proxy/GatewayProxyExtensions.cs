@@ -5,7 +5,9 @@ using ApiGateway.Gateway.Transforms;
 using ApiGateway.Gateway.WebSockets;
 using ApiGateway.Keys.Scopes;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Configuration.ClusterValidators;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace ApiGateway.Gateway.Proxy;
@@ -27,6 +29,8 @@ internal static class GatewayProxyExtensions
         builder.Services.AddSingleton<UpstreamCircuitBreakers>();
         builder.Services.AddSingleton<OpenTunnels>();
         builder.Services.AddSingleton<ITransformProvider, IdentityHeadersTransformProvider>();
+        builder.Services.AddSingleton<ITransformProvider, UpstreamStartTransformProvider>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IClusterValidator, ClusterBreakerValidator>());
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         return builder;
     }

@@ -5,30 +5,40 @@ using Polly.CircuitBreaker;
 namespace ApiGateway.Gateway.Proxy;
 
 /// <summary>
-/// One Polly circuit breaker per cluster around forwarding. Transport failures, timeouts and upstream 502/503/504
-/// count as failures; when half the requests of 10 s (at least 5) fail, the cluster's circuit opens for 5 s and
-/// requests get a fast 503 instead of waiting on a dead upstream. Nothing is retried, so request bodies never are.
+/// One Polly v8 circuit breaker per cluster (<see cref="ClusterBreaker"/>), judging each forward by how it starts
+/// (<see cref="UpstreamHealth"/>): when half the forwards of 10 s (at least 5) start badly, the cluster's circuit opens
+/// for 5 s and requests get a fast 503 instead of waiting on a dead upstream; then one trial request decides, and it
+/// holds the circuit only until its response headers arrive (at most <see cref="TrialTimeout"/>), never for the life
+/// of a stream. Nothing is retried, so request bodies never are. docs/gateway.md "Upstream".
 /// </summary>
 internal sealed partial class UpstreamCircuitBreakers(TimeProvider time, ILogger<UpstreamCircuitBreakers> logger)
 {
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(5);
     public const int MinimumThroughput = 5;
 
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<bool>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>How long a half-open trial may take to start (headers or failure) before it counts as a failure.</summary>
+    public static readonly TimeSpan TrialTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>The breaker of <paramref name="clusterId"/>; the pipeline's result is "the upstream answered well".</summary>
-    public ResiliencePipeline<bool> For(string clusterId) => _pipelines.GetOrAdd(clusterId, static (id, self) => self.Build(id), this);
+    private readonly ConcurrentDictionary<string, ClusterBreaker> _breakers = new(StringComparer.OrdinalIgnoreCase);
 
-    private ResiliencePipeline<bool> Build(string clusterId) =>
-        new ResiliencePipelineBuilder<bool> { TimeProvider = time }
+    public TimeProvider Time => time;
+
+    /// <summary>The breaker of <paramref name="clusterId"/>.</summary>
+    public ClusterBreaker For(string clusterId) => _breakers.GetOrAdd(clusterId, static (id, self) => self.Build(id), this);
+
+    private ClusterBreaker Build(string clusterId)
+    {
+        var state = new CircuitBreakerStateProvider();
+        var pipeline = new ResiliencePipelineBuilder<bool> { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<bool>
             {
                 FailureRatio = 0.5,
                 MinimumThroughput = MinimumThroughput,
                 SamplingDuration = TimeSpan.FromSeconds(10),
                 BreakDuration = BreakDuration,
-                ShouldHandle = static args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } ex ? ex is not OperationCanceledException : !args.Outcome.Result),
+                StateProvider = state,
+                // The result is "the upstream started this forward well"; exceptions never reach the pipeline.
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is not null || !args.Outcome.Result),
                 // State changes only (never per request): an operator sees when a cluster is cut off and when it is back.
                 OnOpened = args =>
                 {
@@ -42,6 +52,8 @@ internal sealed partial class UpstreamCircuitBreakers(TimeProvider time, ILogger
                 },
             })
             .Build();
+        return new ClusterBreaker(pipeline, state, time);
+    }
 
     private static partial class Log
     {

@@ -1,13 +1,15 @@
 using ApiGateway.Gateway.Problems;
-using Polly.CircuitBreaker;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace ApiGateway.Gateway.Proxy;
 
 /// <summary>
-/// Proxy-pipeline step around the forwarder: runs it inside the cluster's circuit breaker (open circuit: fast 503
-/// "Upstream unavailable") and turns YARP's bodiless forwarding errors into problems: connection failures 502,
-/// timeouts 504, no healthy destination 503.
+/// Proxy-pipeline step around the forwarder: admits the request through the cluster's circuit breaker (open circuit:
+/// fast 503 "Upstream unavailable"), and turns YARP's bodiless forwarding errors into problems: connection failures
+/// 502, timeouts 504, no healthy destination 503. While the circuit is closed the admission is one synchronous state
+/// read; the forward's start is judged by <see cref="UpstreamHealth"/> when <see cref="UpstreamStartTransformProvider"/>
+/// sees it, so the breaker never waits for a response body, a stream or a WebSocket to end.
 /// </summary>
 internal static partial class UpstreamFaultsMiddleware
 {
@@ -15,52 +17,83 @@ internal static partial class UpstreamFaultsMiddleware
     {
         var breakers = proxy.ApplicationServices.GetRequiredService<UpstreamCircuitBreakers>();
         var logger = proxy.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UpstreamFaultsMiddleware).FullName!);
-        return proxy.Use(async (context, next) =>
+        return proxy.Use((context, next) =>
         {
             var clusterId = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
-            try
-            {
-                await breakers.For(clusterId).ExecuteAsync(
-                    static async (state, _) =>
-                    {
-                        await state.next(state.context);
-                        return !IsUpstreamFailure(state.context);
-                    },
-                    (next, context),
-                    CancellationToken.None);
-            }
-            catch (BrokenCircuitException)
-            {
-                Log.CircuitOpen(logger, clusterId);
-                await GatewayProblems.WriteAsync(context, GatewayProblems.UpstreamUnavailable);
-                return;
-            }
-            if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
-            {
-                var problem = error.Error switch
-                {
-                    ForwarderError.RequestTimedOut => GatewayProblems.UpstreamTimeout,
-                    ForwarderError.NoAvailableDestinations => GatewayProblems.UpstreamUnavailable,
-                    ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient => null,
-                    _ => GatewayProblems.BadGateway,
-                };
-                if (problem is not null)
-                {
-                    Log.ForwardFailed(logger, clusterId, error.Error);
-                    await GatewayProblems.WriteAsync(context, problem);
-                }
-            }
+            var breaker = breakers.For(clusterId);
+            return breaker.IsClosed
+                ? ForwardAsync(context, next(context), clusterId, logger)
+                : ForwardAsTrialAsync(context, next, breaker, clusterId, logger);
         });
     }
 
-    private static bool IsUpstreamFailure(HttpContext context)
+    /// <summary>Called once per forward when it has started (response headers, or the failure YARP recorded).</summary>
+    internal static void OnForwardStarted(HttpContext context, HttpResponseMessage? response, UpstreamCircuitBreakers breakers)
     {
-        if (context.GetForwarderErrorFeature() is { } error)
+        var proxy = context.GetReverseProxyFeature();
+        var verdict = UpstreamHealth.Judge(context, response, proxy.Cluster?.Config);
+        if (context.Features.Get<TrialStart>() is { } trial)
         {
-            return error.Error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.RequestCreation
-                or ForwarderError.RequestBodyDestination or ForwarderError.ResponseHeaders or ForwarderError.NoAvailableDestinations;
+            trial.Started.TrySetResult(verdict);
         }
-        return context.Response.StatusCode is StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout;
+        else if (verdict is { } healthy && proxy.Cluster is { } cluster)
+        {
+            breakers.For(cluster.Config.ClusterId).Report(healthy);
+        }
+    }
+
+    private static async Task ForwardAsTrialAsync(HttpContext context, RequestDelegate next, ClusterBreaker breaker, string clusterId, ILogger logger)
+    {
+        var trial = new TrialStart();
+        context.Features.Set(trial);
+        var forward = await breaker.TryTrialAsync(() => RunAsync(context, next, trial), trial.Started.Task);
+        if (forward is null)
+        {
+            context.Features.Set<TrialStart?>(null);
+            Log.CircuitOpen(logger, clusterId);
+            await GatewayProblems.WriteAsync(context, GatewayProblems.UpstreamUnavailable);
+            return;
+        }
+        await ForwardAsync(context, forward, clusterId, logger);
+    }
+
+    private static async Task RunAsync(HttpContext context, RequestDelegate next, TrialStart trial)
+    {
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            // Ended without a start (e.g. no destination): nothing learned about the upstream.
+            trial.Started.TrySetResult(null);
+        }
+    }
+
+    private static async Task ForwardAsync(HttpContext context, Task forward, string clusterId, ILogger logger)
+    {
+        await forward;
+        if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
+        {
+            var problem = error.Error switch
+            {
+                ForwarderError.RequestTimedOut => GatewayProblems.UpstreamTimeout,
+                ForwarderError.NoAvailableDestinations => GatewayProblems.UpstreamUnavailable,
+                ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient => null,
+                _ => GatewayProblems.BadGateway,
+            };
+            if (problem is not null)
+            {
+                Log.ForwardFailed(logger, clusterId, error.Error);
+                await GatewayProblems.WriteAsync(context, problem);
+            }
+        }
+    }
+
+    /// <summary>Set on a request admitted as the half-open trial: its start ends the trial.</summary>
+    private sealed class TrialStart
+    {
+        public TaskCompletionSource<bool?> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private static partial class Log

@@ -65,12 +65,13 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
             var headers = transform.ProxyRequest.Headers;
             if (!isPublic && transform.HttpContext.Features.Get<ApiKeyRequestFeature>() is { Key: { } key } feature)
             {
-                headers.TryAddWithoutValidation(workspaceHeader, feature.WorkspaceId ?? key.WorkspaceId);
+                // Stored values are sendable as they are, except rows older than the admin API's visible-ASCII rule.
+                headers.TryAddWithoutValidation(workspaceHeader, IdentityHeaderValue.Sendable(feature.WorkspaceId ?? key.WorkspaceId));
                 headers.TryAddWithoutValidation(KeyIdHeader, key.Id);
                 headers.TryAddWithoutValidation(KeyModeHeader, key.Mode.ToWire());
                 if (!string.IsNullOrEmpty(key.Owner))
                 {
-                    headers.TryAddWithoutValidation(KeyOwnerHeader, key.Owner);
+                    headers.TryAddWithoutValidation(KeyOwnerHeader, IdentityHeaderValue.Sendable(key.Owner));
                 }
             }
             return ValueTask.CompletedTask;

@@ -108,14 +108,24 @@ public sealed class WebSocketGatewayFixture : IAsyncLifetime
     }
 
     /// <summary>An invoker that trusts exactly the generated certificate (HTTP/2 WebSockets need one passed to ConnectAsync).</summary>
-    public HttpMessageInvoker CreateInvoker() => new(new SocketsHttpHandler
+    public HttpMessageInvoker CreateInvoker() => new(CreateHandler());
+
+    /// <summary>An HTTPS client for the gateway, sending <paramref name="key"/>.</summary>
+    public HttpClient CreateHttpClient(string key)
+    {
+        var client = new HttpClient(CreateHandler()) { BaseAddress = PublicAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {key}");
+        return client;
+    }
+
+    private SocketsHttpHandler CreateHandler() => new()
     {
         SslOptions =
         {
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                 certificate is not null && string.Equals(certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), _thumbprint, StringComparison.OrdinalIgnoreCase),
         },
-    });
+    };
 
     public Uri WebSocketUri(string path) => new($"wss://{PublicAddress.Authority}{path}");
 

@@ -165,6 +165,43 @@ public sealed class WebSocketTests(WebSocketGatewayFixture fixture) : IClassFixt
         Assert.True(late <= TimeSpan.FromSeconds(1), $"The tunnel stayed open {late.TotalMilliseconds:F0} ms after expiry.");
     }
 
+    [Fact]
+    public async Task HalfOpenTrial_IsAWebSocket_OtherRequestsAreServedWhileItIsOpen()
+    {
+        var (_, key) = await fixture.MintAsync([WebSocketGatewayFixture.Scope]);
+        using var client = fixture.CreateHttpClient(key);
+        await fixture.Upstream.StopAsync();
+        try
+        {
+            var status = HttpStatusCode.OK;
+            for (var i = 0; i < 12 && status != HttpStatusCode.ServiceUnavailable; i++)
+            {
+                using var failing = await client.GetAsync(new Uri("/v1/ws/down", UriKind.Relative), Ct);
+                status = failing.StatusCode;
+            }
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        }
+        finally
+        {
+            await fixture.Upstream.StartAsync(Ct);
+        }
+        // The break has to pass with no request at all, so that the WebSocket below is the trial: nothing to observe but time.
+        await Task.Delay(TimeSpan.FromSeconds(5.5), Ct);
+
+        using var invoker = fixture.CreateInvoker();
+        using var socket = WebSocketGatewayFixture.CreateSocket(HttpVersion.Version20, key);
+        await socket.ConnectAsync(fixture.WebSocketUri("/v1/ws/trial"), invoker, Ct);
+        Assert.Equal("trial", await EchoAsync(socket, "trial"));
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var other = await client.GetAsync(new Uri($"/v1/ws/while-open-{i}", UriKind.Relative), Ct);
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        }
+        Assert.Equal("still", await EchoAsync(socket, "still"));
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, Ct);
+    }
+
     private async Task<HttpStatusCode> HandshakeStatusAsync(Version version, string path, string? key)
     {
         using var invoker = fixture.CreateInvoker();
