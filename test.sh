@@ -6,6 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# Postgres' initdb and many tools write to /dev/null: on a machine where something replaced it with a regular file
+# (seen once on a shared development machine), put the character device back before anything runs.
+if [ ! -c /dev/null ] && [ "$(id -u)" = 0 ]; then
+  echo "Restoring /dev/null (it was not a character device)" >&2
+  rm -f /dev/null && mknod -m 666 /dev/null c 1 3
+fi
+
 packages=$(grep -v '^\s*#' .ci/apt-packages.txt | awk 'NF {print $1}' | tr '\n' ' ')
 if [ -n "$packages" ]; then
   missing=""
