@@ -43,6 +43,12 @@ public sealed class CircuitBreakerTests
         Assert.Equal("data: hello", await reader.ReadLineAsync(Ct));
         Assert.Equal(1, streaming.OpenStreams);
 
+        // The trial's verdict reaches Polly on its own continuation, just after the headers went out: wait for the
+        // circuit to close (observed, bounded), never for the stream to end. The stream stays open throughout.
+        var breaker = factory.Services.GetRequiredService<UpstreamCircuitBreakers>().For("main");
+        await WaitUntilAsync(() => breaker.IsClosed);
+        Assert.Equal(1, streaming.OpenStreams);
+
         for (var i = 0; i < 3; i++)
         {
             using var other = await client.GetAsync($"/v1/contacts/during-stream-{i}", Ct);
@@ -167,6 +173,17 @@ public sealed class CircuitBreakerTests
                 """, $$"""
                 "main": { "Destinations": { "d1": { "Address": "{{upstream}}" } }, "Metadata": { "CircuitBreaker.FailureStatuses": "{{failureStatuses}}" } }
                 """, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Yield();
+            await Task.Delay(1, timeout.Token);
+        }
     }
 
     /// <summary>Sends failing requests until the circuit answers (or the attempts run out); returns the last status.</summary>
