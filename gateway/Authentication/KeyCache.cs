@@ -86,7 +86,7 @@ internal sealed partial class KeyCache(
         }
         else
         {
-            AdvanceTo(ref _unmappedChangeEpoch, epoch);
+            InterlockedMax.Advance(ref _unmappedChangeEpoch, epoch);
         }
         KeyChanged?.Invoke(keyId);
     }
@@ -258,20 +258,6 @@ internal sealed partial class KeyCache(
         {
             // The change applied meanwhile may be this very key's creation (an import): do not hide it.
             _unknown.Remove(hash, entry);
-        }
-    }
-
-    private static void AdvanceTo(ref long field, long value)
-    {
-        var current = Interlocked.Read(ref field);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-            current = seen;
         }
     }
 

@@ -28,13 +28,13 @@ internal sealed class StoreHealth(TimeProvider time, IOptions<AuthOptions> optio
     /// <summary>Reached the store within <c>Auth:StaleSeconds</c> (what <c>/readyz</c> reports).</summary>
     public bool IsReachable => LastReached is { } last && time.GetUtcNow() - last <= _stale;
 
-    public void ReportReached(DateTimeOffset at) => Advance(ref _lastReachedTicks, at.UtcTicks);
+    public void ReportReached(DateTimeOffset at) => InterlockedMax.Advance(ref _lastReachedTicks, at.UtcTicks);
 
     public void ReportPolled(DateTimeOffset at, long sequence)
     {
         Volatile.Write(ref _processedSequence, sequence);
-        Advance(ref _lastPolledTicks, at.UtcTicks);
-        Advance(ref _lastReachedTicks, at.UtcTicks);
+        InterlockedMax.Advance(ref _lastPolledTicks, at.UtcTicks);
+        InterlockedMax.Advance(ref _lastReachedTicks, at.UtcTicks);
     }
 
     /// <summary>
@@ -49,18 +49,4 @@ internal sealed class StoreHealth(TimeProvider time, IOptions<AuthOptions> optio
     }
 
     private static DateTimeOffset? FromTicks(long ticks) => ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
-
-    private static void Advance(ref long field, long ticks)
-    {
-        var current = Interlocked.Read(ref field);
-        while (ticks > current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, ticks, current);
-            if (seen == current)
-            {
-                return;
-            }
-            current = seen;
-        }
-    }
 }
