@@ -2,17 +2,9 @@ namespace ApiGateway.Gateway.RateLimiting;
 
 internal sealed partial class LocalKeyRateLimiter
 {
+    /// <summary>Event ids 1 to 3 are the <see cref="QuotaLedger"/>'s, logged through this limiter's logger.</summary>
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Could not read the spent quota of lineage {LineageId}; counting it from zero in this process.", EventName = "QuotaLoadFailed")]
-        public static partial void QuotaLoadFailed(ILogger logger, string lineageId, Exception exception);
-
-        [LoggerMessage(2, LogLevel.Debug, "Flushed {Count} quota counters.", EventName = "QuotaFlushed")]
-        public static partial void QuotaFlushed(ILogger logger, int count);
-
-        [LoggerMessage(3, LogLevel.Warning, "Could not write {Count} quota counters; they are kept for the next flush.", EventName = "QuotaFlushFailed")]
-        public static partial void QuotaFlushFailed(ILogger logger, int count, Exception exception);
-
         [LoggerMessage(4, LogLevel.Debug, "Evicted {Evicted} idle rate-limit cells; {Remaining} remain.", EventName = "CellsEvicted")]
         public static partial void CellsEvicted(ILogger logger, int evicted, int remaining);
     }

@@ -32,10 +32,10 @@ internal sealed partial class RedisKeyRateLimiter(
     {
         var policy = request.Policy;
         // The lineage's local quota counts (read from the store once per process) travel with the call: see SharedQuotaSync.
-        var cell = await fallback.BeginSharedAsync(request, cancellationToken).ConfigureAwait(false);
+        var cell = await fallback.Ledger.BeginSharedAsync(request, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow().UtcTicks;
         var calendar = UtcCalendar.At(now);
-        var known = LocalKeyRateLimiter.SharedCounts(cell, calendar);
+        var known = QuotaLedger.SharedCounts(cell, calendar);
         RedisResult result;
         try
         {
@@ -70,27 +70,22 @@ internal sealed partial class RedisKeyRateLimiter(
         health.Succeeded();
         var values = (RedisResult[])result!;
         var decision = ToDecision(values, policy, now, calendar);
-        fallback.EndShared(cell, request.LineageId, calendar, known, decision.IsAllowed, (long)values[4], (long)values[5]);
+        fallback.Ledger.EndShared(cell, request.LineageId, calendar, known, decision.IsAllowed, (long)values[4], (long)values[5]);
         return decision;
     }
 
-    internal static RateLimitDecision ToDecision(RedisResult[] values, RateLimitPolicy policy, long now, UtcCalendar calendar)
-    {
-        var refusal = (RateLimitRefusal)(long)values[0];
-        var remaining = (long)values[1];
-        var resetAfter = (long)values[2];
-        var retry = (long)values[3];
-        var day = (long)values[4];
-        var month = (long)values[5];
-        return new RateLimitDecision(
-            refusal,
+    /// <summary>The script's reply (see <see cref="RedisRateLimitScript"/>) reported as the local limiter reports its own decisions.</summary>
+    internal static RateLimitDecision ToDecision(RedisResult[] values, RateLimitPolicy policy, long now, UtcCalendar calendar) =>
+        RateLimitDecider.Report(
+            refusal: (RateLimitRefusal)(long)values[0],
             policy,
-            Remaining: remaining,
-            ResetAfter: TimeSpan.FromTicks(resetAfter),
-            RetryAfter: TimeSpan.FromTicks(retry),
-            Daily: policy.Daily is { } d ? new QuotaStatus(d, Math.Max(0, d - day), TimeSpan.FromTicks(calendar.DayEnd - now), UtcCalendar.DayWindow) : null,
-            Monthly: policy.Monthly is { } m ? new QuotaStatus(m, Math.Max(0, m - month), TimeSpan.FromTicks(calendar.MonthEnd - now), calendar.MonthWindow) : null);
-    }
+            remaining: (long)values[1],
+            resetAfterTicks: (long)values[2],
+            retryAfterTicks: (long)values[3],
+            daySpent: (long)values[4],
+            monthSpent: (long)values[5],
+            calendar,
+            now);
 
     private static RateLimitDecision Unavailable(RateLimitPolicy policy) =>
         new(RateLimitRefusal.BackendUnavailable, policy, 0, TimeSpan.Zero, TimeSpan.FromSeconds(1), null, null);

@@ -5,7 +5,7 @@ namespace ApiGateway.Gateway.RateLimiting;
 /// <summary>
 /// The UTC day and month containing an instant, as the quota counters see them: period ids (days and months since
 /// year 1), their bounds in ticks, and the period names of the <c>quota_usage</c> table (<c>d:2026-11-25</c>, <c>m:2026-11</c>).
-/// Immutable: the limiter caches today's and swaps it when the clock leaves the day.
+/// Immutable: <see cref="CalendarCache"/> keeps today's and swaps it when the clock leaves the day.
 /// </summary>
 internal sealed class UtcCalendar
 {

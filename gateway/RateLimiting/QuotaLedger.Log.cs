@@ -1,0 +1,17 @@
+namespace ApiGateway.Gateway.RateLimiting;
+
+internal sealed partial class QuotaLedger
+{
+    /// <summary>Logged through the limiter's logger (category and event ids as before the ledger was its own type).</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Could not read the spent quota of lineage {LineageId}; counting it from zero in this process.", EventName = "QuotaLoadFailed")]
+        public static partial void QuotaLoadFailed(ILogger logger, string lineageId, Exception exception);
+
+        [LoggerMessage(2, LogLevel.Debug, "Flushed {Count} quota counters.", EventName = "QuotaFlushed")]
+        public static partial void QuotaFlushed(ILogger logger, int count);
+
+        [LoggerMessage(3, LogLevel.Warning, "Could not write {Count} quota counters; they are kept for the next flush.", EventName = "QuotaFlushFailed")]
+        public static partial void QuotaFlushFailed(ILogger logger, int count, Exception exception);
+    }
+}
