@@ -36,23 +36,23 @@ public static class KeyStoreServiceCollectionExtensions
         if (string.Equals(provider, "sqlite", StringComparison.OrdinalIgnoreCase))
         {
             services.TryAddSingleton<SqliteDatabase>();
+            services.TryAddSingleton<IStoreDialect, SqliteDialect>();
             services.TryAddSingleton<IStoreMigrator, SqliteMigrator>();
-            services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
-            services.TryAddSingleton<IAdminCredentialStore, SqliteAdminCredentialStore>();
-            services.TryAddSingleton<IKeyChangeFeed, SqliteKeyChangeFeed>();
-            services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
         }
         else if (string.Equals(provider, "postgres", StringComparison.OrdinalIgnoreCase))
         {
             // One data source (connection pool) per process; each store call opens a connection from it.
             services.TryAddSingleton<PostgresDatabase>();
+            services.TryAddSingleton<IStoreDialect, PostgresDialect>();
             services.TryAddSingleton<IStoreMigrator, PostgresMigrator>();
-            services.TryAddSingleton<IKeyStore, PostgresKeyStore>();
-            services.TryAddSingleton<IAdminCredentialStore, PostgresAdminCredentialStore>();
-            services.TryAddSingleton<IKeyChangeFeed, PostgresKeyChangeFeed>();
-            services.TryAddSingleton<IUsageStore, PostgresUsageStore>();
         }
         // Options validation (at start) rejects any other provider name.
+
+        // One implementation of each store over the provider's dialect.
+        services.TryAddSingleton<IKeyStore, KeyStore>();
+        services.TryAddSingleton<IAdminCredentialStore, AdminCredentialStore>();
+        services.TryAddSingleton<IKeyChangeFeed, KeyChangeFeed>();
+        services.TryAddSingleton<IUsageStore, UsageStore>();
 
         services.AddHostedService<StoreMigrationService>();
         return services;

@@ -15,7 +15,7 @@ public sealed class BenchStore : IDisposable
     private BenchStore(DirectoryInfo dir, SqliteDatabase database, IKeyStore store, string plaintext, ApiKey key)
     {
         _dir = dir;
-        Usage = new SqliteUsageStore(database);
+        Usage = new UsageStore(new SqliteDialect(database));
         Store = store;
         Plaintext = plaintext;
         Key = key;
@@ -34,7 +34,7 @@ public sealed class BenchStore : IDisposable
         var dir = Directory.CreateTempSubdirectory("agw-bench-store-");
         var database = new SqliteDatabase(Options.Create(new KeyStoreOptions { ConnectionString = $"Data Source={Path.Combine(dir.FullName, "keys.db")}" }));
         new SqliteMigrator(database, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
-        var store = new SqliteKeyStore(database, TimeProvider.System);
+        var store = new KeyStore(new SqliteDialect(database), TimeProvider.System);
         var plaintext = BenchKeys.Format.Mint(KeyMode.Live);
         var key = new ApiKey
         {

@@ -48,16 +48,3 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
 
     public void Dispose() => _dataSource.Dispose();
 }
-
-/// <summary>The first key of the two-int advisory locks this store takes; the second is a hash of the locked name.</summary>
-public enum AdvisoryLock
-{
-    /// <summary>Schema migrations (name: <c>schema</c>).</summary>
-    Migrations = 0x4147_5701,
-    /// <summary>The per-owner active-key cap (name: the owner).</summary>
-    Owner = 0x4147_5702,
-    /// <summary>Creating the first admin credential (name: <c>bootstrap</c>).</summary>
-    AdminBootstrap = 0x4147_5703,
-    /// <summary>Revoking an admin credential, so the last-owner check sees every earlier revocation (name: <c>admin_credentials</c>).</summary>
-    AdminRevocation = 0x4147_5704,
-}

@@ -5,7 +5,6 @@ using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
-using ApiGateway.Keys.Storage.Sqlite;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -36,7 +35,7 @@ public sealed class InvalidKeyFloodTests(ITestOutputHelper output)
             .UseSetting("RateLimits:Tiers:unlimited:Limit", "1000000")
             .UseSetting("RateLimits:Tiers:unlimited:PeriodSeconds", "1")
             .ConfigureServices(services => services.AddSingleton<IKeyStore>(sp =>
-                new GatedKeyStore(new SqliteKeyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>())))));
+                new GatedKeyStore(new KeyStore(sp.GetRequiredService<IStoreDialect>(), sp.GetRequiredService<TimeProvider>())))));
         var store = (GatedKeyStore)host.Services.GetRequiredService<IKeyStore>();
         var format = host.Services.GetRequiredService<KeyFormat>();
         var spec = new KeySpec("legit", "ws_main", ["contacts:read"], null, KeyMode.Live, null, null, null, null, [], []);

@@ -22,7 +22,7 @@ internal sealed class LimiterHarness : IAsyncDisposable
         Options = new TestOptionsMonitor<RateLimitsOptions>(options);
         var storeOptions = Microsoft.Extensions.Options.Options.Create(new KeyStoreOptions { ConnectionString = _database.ConnectionString });
         Database = new SqliteDatabase(storeOptions);
-        Store = new SqliteUsageStore(Database);
+        Store = new UsageStore(new SqliteDialect(Database));
         Limiter = Restart();
     }
 

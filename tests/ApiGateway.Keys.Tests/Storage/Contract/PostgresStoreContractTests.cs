@@ -58,6 +58,35 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
         Assert.Contains("agw_admin_AbCdEf", audit, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Migration4_CredentialsMadeBefore_ListBootstrapFirstThenByCreationAndNewOnesAfter()
+    {
+        SkipIfUnavailable();
+        var connectionString = await server.CreateDatabaseAsync(Ct);
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(Ct);
+            foreach (var (_, _, sql) in PostgresMigrator.Scripts.Take(3))
+            {
+                await ExecuteAsync(connection, sql);
+            }
+            await ExecuteAsync(connection, """
+                CREATE TABLE schema_version (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL);
+                INSERT INTO schema_version VALUES (1, '0001', 0), (2, '0002', 0), (3, '0003', 0);
+                INSERT INTO admin_credentials (id, hash, prefix, name, role, created_at, created_by) VALUES
+                  ('adm_a', '\x01', 'adm_a', 'same ms as bootstrap, smaller id', 'admin', 5, 'adm_z'),
+                  ('adm_z', '\x02', 'adm_z', 'bootstrap', 'owner', 5, NULL),
+                  ('adm_m', '\x03', 'adm_m', 'later', 'owner', 9, 'adm_z');
+                """);
+        }
+        var store = StoreHarness.Create(Provider, connectionString, Clock);
+        await using var _ = store;
+        await store.Migrator.MigrateAsync(Ct);
+        var added = await store.Issuer.CreateAdminAsync("after migration", AdminRole.Admin, Operator, Ct);
+
+        Assert.Equal(["adm_z", "adm_a", "adm_m", added.Credential.Id], (await store.Admins.ListAsync(Ct)).Select(c => c.Id));
+    }
+
     private static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);

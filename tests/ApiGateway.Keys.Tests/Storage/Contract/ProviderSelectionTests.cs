@@ -11,18 +11,19 @@ namespace ApiGateway.Keys.Tests.Storage.Contract;
 public sealed class ProviderSelectionTests
 {
     [Theory]
-    [InlineData(null, "Data Source=keys.db", typeof(SqliteKeyStore), typeof(SqliteMigrator))]
-    [InlineData("sqlite", "Data Source=keys.db", typeof(SqliteKeyStore), typeof(SqliteMigrator))]
-    [InlineData("postgres", "Host=db.internal;Database=apigw;Username=apigw", typeof(PostgresKeyStore), typeof(PostgresMigrator))]
-    public void AddKeyStore_Provider_RegistersThatProvidersStores(string? provider, string connectionString, Type keyStore, Type migrator)
+    [InlineData(null, "Data Source=keys.db", typeof(SqliteDialect), typeof(SqliteMigrator))]
+    [InlineData("sqlite", "Data Source=keys.db", typeof(SqliteDialect), typeof(SqliteMigrator))]
+    [InlineData("postgres", "Host=db.internal;Database=apigw;Username=apigw", typeof(PostgresDialect), typeof(PostgresMigrator))]
+    public void AddKeyStore_Provider_RegistersThatProvidersDialectUnderEveryStore(string? provider, string connectionString, Type dialect, Type migrator)
     {
         using var services = Build(provider, connectionString);
 
-        Assert.IsType(keyStore, services.GetRequiredService<IKeyStore>());
+        Assert.IsType(dialect, services.GetRequiredService<IStoreDialect>());
         Assert.IsType(migrator, services.GetRequiredService<IStoreMigrator>());
-        Assert.Contains(provider ?? "sqlite", services.GetRequiredService<IKeyChangeFeed>().GetType().Name, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(provider ?? "sqlite", services.GetRequiredService<IUsageStore>().GetType().Name, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(provider ?? "sqlite", services.GetRequiredService<IAdminCredentialStore>().GetType().Name, StringComparison.OrdinalIgnoreCase);
+        Assert.IsType<KeyStore>(services.GetRequiredService<IKeyStore>());
+        Assert.IsType<KeyChangeFeed>(services.GetRequiredService<IKeyChangeFeed>());
+        Assert.IsType<UsageStore>(services.GetRequiredService<IUsageStore>());
+        Assert.IsType<AdminCredentialStore>(services.GetRequiredService<IAdminCredentialStore>());
     }
 
     [Fact]

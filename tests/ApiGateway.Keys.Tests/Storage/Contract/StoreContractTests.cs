@@ -570,6 +570,21 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdminList_ManyMadeWithinOneMillisecond_BootstrapOwnerFirstThenCreationOrder()
+    {
+        var store = await OpenAsync();
+        var bootstrap = await store.Issuer.BootstrapAsync(null, Ct);
+        var created = new List<string> { bootstrap!.Credential.Id };
+        for (var i = 0; i < 20; i++)
+        {
+            created.Add((await store.Issuer.CreateAdminAsync($"c{i}", i % 2 == 0 ? AdminRole.Admin : AdminRole.Owner, Operator, Ct)).Credential.Id);
+        }
+
+        // The clock never moved: every created_at is equal, and ids are random, so only the creation order can decide.
+        Assert.Equal(created, (await store.Admins.ListAsync(Ct)).Select(c => c.Id));
+    }
+
+    [Fact]
     public async Task AdminRevoke_LastActiveOwner_IsRefusedByTheStore()
     {
         var store = await OpenAsync();

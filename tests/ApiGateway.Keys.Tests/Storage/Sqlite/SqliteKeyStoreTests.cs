@@ -371,7 +371,7 @@ public sealed class SqliteKeyStoreTests
     {
         using var store = await TestStore.CreateAsync(maxActivePerOwner: 10);
         // A second database object on the same file stands in for a second admin-API process.
-        var other = new SqliteKeyStore(TestStore.Open(store.File.ConnectionString), store.Clock);
+        var other = new KeyStore(new SqliteDialect(TestStore.Open(store.File.ConnectionString)), store.Clock);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var attempts = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
         {

@@ -19,10 +19,11 @@ internal sealed class TestStore : IDisposable
     {
         File = file;
         Database = Open(file.ConnectionString);
-        Keys = new SqliteKeyStore(Database, Clock);
-        Admins = new SqliteAdminCredentialStore(Database, Clock);
-        Usage = new SqliteUsageStore(Database);
-        Changes = new SqliteKeyChangeFeed(Database);
+        var dialect = new SqliteDialect(Database);
+        Keys = new KeyStore(dialect, Clock);
+        Admins = new AdminCredentialStore(dialect, Clock);
+        Usage = new UsageStore(dialect);
+        Changes = new KeyChangeFeed(dialect);
         Format = new KeyFormat("agw");
         Hasher = new KeyHasher(pepper);
         Options = new KeysOptions { MaxActivePerOwner = maxActivePerOwner, Pepper = pepper };
@@ -32,10 +33,10 @@ internal sealed class TestStore : IDisposable
     public TempDatabase File { get; }
     public FakeTimeProvider Clock { get; } = new(Start);
     public SqliteDatabase Database { get; }
-    public SqliteKeyStore Keys { get; }
-    public SqliteAdminCredentialStore Admins { get; }
-    public SqliteUsageStore Usage { get; }
-    public SqliteKeyChangeFeed Changes { get; }
+    public KeyStore Keys { get; }
+    public AdminCredentialStore Admins { get; }
+    public UsageStore Usage { get; }
+    public KeyChangeFeed Changes { get; }
     public KeyFormat Format { get; }
     public KeyHasher Hasher { get; }
     public KeysOptions Options { get; }

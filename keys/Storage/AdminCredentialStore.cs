@@ -1,15 +1,16 @@
-using System.Data;
+using System.Data.Common;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using Dapper;
 
-namespace ApiGateway.Keys.Storage.Postgres;
+namespace ApiGateway.Keys.Storage;
 
-public sealed class PostgresAdminCredentialStore(PostgresDatabase database, TimeProvider time) : IAdminCredentialStore
+/// <summary><see cref="IAdminCredentialStore"/> on either engine; the engines' differences are <see cref="IStoreDialect"/>.</summary>
+public sealed class AdminCredentialStore(IStoreDialect dialect, TimeProvider time) : IAdminCredentialStore
 {
     public async Task<AdminCredential?> FindActiveByHashAsync(KeyHash hash, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AdminRow>(new CommandDefinition(
             "SELECT " + AdminRow.Columns + " FROM admin_credentials WHERE hash = @hash AND revoked_at IS NULL",
             new { hash = hash.ToArray() }, cancellationToken: cancellationToken));
@@ -20,8 +21,8 @@ public sealed class PostgresAdminCredentialStore(PostgresDatabase database, Time
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(actor);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
         await InsertAsync(connection, transaction, credential, hash, cancellationToken);
         await AuditAsync(connection, transaction, actor, AuditActions.AdminCreated, credential, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -31,13 +32,13 @@ public sealed class PostgresAdminCredentialStore(PostgresDatabase database, Time
     public async Task<bool> TryBootstrapAsync(AdminCredential credential, KeyHash hash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        // The advisory lock makes "none exists yet" and the insert one step, even when several processes start together.
-        await PostgresDatabase.LockAsync(connection, transaction, AdvisoryLock.AdminBootstrap, "bootstrap", cancellationToken);
-        var existing = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM admin_credentials)", transaction: transaction, cancellationToken: cancellationToken));
-        if (existing)
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        // The lock makes "none exists yet" and the insert one step, even when several processes start together.
+        await dialect.LockAsync(connection, transaction, AdvisoryLock.AdminBootstrap, "bootstrap", cancellationToken);
+        var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM admin_credentials", transaction: transaction, cancellationToken: cancellationToken));
+        if (existing > 0)
         {
             return false;
         }
@@ -47,25 +48,26 @@ public sealed class PostgresAdminCredentialStore(PostgresDatabase database, Time
         return true;
     }
 
+    /// <summary>In creation order (<c>seq</c>), so the bootstrap owner, always the first credential made, lists first.</summary>
     public async Task<IReadOnlyList<AdminCredential>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<AdminRow>(new CommandDefinition(
-            "SELECT " + AdminRow.Columns + " FROM admin_credentials ORDER BY created_at, id", cancellationToken: cancellationToken));
+            "SELECT " + AdminRow.Columns + " FROM admin_credentials ORDER BY seq", cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToCredential())];
     }
 
     public async Task<RevokeAdminOutcome> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
         // Row locks alone would let two owners revoke each other at once (each locks only its own target and still
         // counts the other as active). Every revocation takes one lock first, so the last-owner check and the update
-        // are one step; read committed then shows each holder what the previous holder committed.
-        await PostgresDatabase.LockAsync(connection, transaction, AdvisoryLock.AdminRevocation, "admin_credentials", cancellationToken);
+        // are one step; each holder then sees what the previous holder committed.
+        await dialect.LockAsync(connection, transaction, AdvisoryLock.AdminRevocation, "admin_credentials", cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AdminRow>(new CommandDefinition(
-            "SELECT " + AdminRow.Columns + " FROM admin_credentials WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
+            "SELECT " + AdminRow.Columns + " FROM admin_credentials WHERE id = @id" + dialect.RowLock, new { id }, transaction, cancellationToken: cancellationToken));
         if (row is null)
         {
             return new RevokeAdminOutcome(RevokeAdminStatus.NotFound, null);
@@ -88,9 +90,9 @@ public sealed class PostgresAdminCredentialStore(PostgresDatabase database, Time
         return new RevokeAdminOutcome(RevokeAdminStatus.Revoked, credential);
     }
 
-    private static Task<int> InsertAsync(IDbConnection connection, IDbTransaction transaction, AdminCredential credential, KeyHash hash, CancellationToken cancellationToken) =>
+    private static Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, AdminCredential credential, KeyHash hash, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(AdminRow.Insert, AdminRow.Parameters(credential, hash.ToArray()), transaction, cancellationToken: cancellationToken));
 
-    private Task AuditAsync(IDbConnection connection, IDbTransaction transaction, Actor actor, string action, AdminCredential credential, CancellationToken cancellationToken) =>
+    private Task AuditAsync(DbConnection connection, DbTransaction transaction, Actor actor, string action, AdminCredential credential, CancellationToken cancellationToken) =>
         AuditRow.AppendAsync(connection, transaction, time.GetUtcNow(), actor, action, keyId: null, keyName: null, AdminRow.AuditDetails(credential), cancellationToken);
 }

@@ -1,17 +1,17 @@
-using System.Data;
+using System.Data.Common;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using Dapper;
 
-namespace ApiGateway.Keys.Storage.Postgres;
+namespace ApiGateway.Keys.Storage;
 
 /// <summary>
-/// <see cref="IKeyStore"/> on Postgres, with the SQLite store's semantics. Where SQLite takes the database write lock
-/// (<c>BEGIN IMMEDIATE</c>), this takes only what the step needs: a per-owner advisory lock around the cap check and
-/// insert, <c>SELECT … FOR UPDATE</c> around read-modify-write of one key, and the change-feed lock (see
-/// <see cref="AppendChangeAsync"/>) so feed order is commit order.
+/// <see cref="IKeyStore"/> on either engine. Each mutation is one write transaction that reads the key under the
+/// dialect's row lock, checks <see cref="KeyWriteRules"/> on that read, and writes the key, its audit event and its
+/// change-feed row; the per-owner cap is counted under the owner's lock. What the engines do differently is
+/// <see cref="IStoreDialect"/>.
 /// </summary>
-public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider time) : IKeyStore
+public sealed class KeyStore(IStoreDialect dialect, TimeProvider time) : IKeyStore
 {
     private const string SelectById = "SELECT " + KeyRow.Columns + " FROM api_keys WHERE id = @id";
 
@@ -19,14 +19,11 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(actor);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        if (key.Key.Owner is { } owner)
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        if (key.Key.Owner is { } owner && await CountActiveUnderOwnerLockAsync(connection, transaction, owner, cancellationToken) >= maxActivePerOwner)
         {
-            if (await CountActiveUnderOwnerLockAsync(connection, transaction, owner, cancellationToken) >= maxActivePerOwner)
-            {
-                return new CreateKeyOutcome(CreateKeyStatus.OwnerLimitReached, null);
-            }
+            return new CreateKeyOutcome(CreateKeyStatus.OwnerLimitReached, null);
         }
         await InsertAsync(connection, transaction, key, cancellationToken);
         await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyCreated, key.Key, KeyAuditDetails.Created(key.Key), cancellationToken);
@@ -36,14 +33,14 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
 
     public async Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(SelectById, new { id }, cancellationToken: cancellationToken));
         return row?.ToApiKey();
     }
 
     public async Task<ApiKey?> FindByHashAsync(KeyHash hash, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(
             "SELECT " + KeyRow.Columns + " FROM api_keys WHERE hash = @hash", new { hash = hash.ToArray() }, cancellationToken: cancellationToken));
         return row?.ToApiKey();
@@ -53,9 +50,9 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(query);
         var parameters = KeyRow.ListParameters(query, time.GetUtcNow());
-        await using var connection = await database.OpenAsync(cancellationToken);
-        // One snapshot for the count and the page, as SQLite's single read gives.
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        // One snapshot for the count and the page: a key created between them is in both or in neither.
+        await using var transaction = await dialect.BeginSnapshotAsync(connection, cancellationToken);
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COUNT(*) FROM api_keys" + KeyRow.ListWhere(query), parameters, transaction, cancellationToken: cancellationToken));
         var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(KeyRow.ListPage(query), parameters, transaction, cancellationToken: cancellationToken));
@@ -67,8 +64,8 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(actor);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
         // The row lock orders this after a concurrent revoke or rotate of the key, so the rules see their result.
         var current = await GetForUpdateAsync(connection, transaction, id, cancellationToken);
         if (current is null)
@@ -82,6 +79,7 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
         }
         var updated = update.ApplyTo(current);
         await connection.ExecuteAsync(new CommandDefinition(KeyRow.UpdateMutable, KeyRow.Parameters(updated, hash: null), transaction, cancellationToken: cancellationToken));
+        // Gateways drop cached copies from the change feed: without this row a PATCH would wait for the cache TTL.
         await AppendChangeAsync(connection, transaction, id, cancellationToken);
         await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyUpdated, updated, KeyAuditDetails.Updated(current, updated, update), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -91,8 +89,8 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
     public async Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
         var current = await GetForUpdateAsync(connection, transaction, id, cancellationToken);
         if (current is null)
         {
@@ -104,7 +102,7 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
             return current;
         }
         var revoked = current with { RevokedAt = now };
-        await SetEndAsync(connection, transaction, id, revokedAt: now, expiresAt: current.ExpiresAt, cancellationToken);
+        await SetEndAsync(connection, transaction, revoked, cancellationToken);
         await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyRevoked, revoked, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return revoked;
@@ -114,8 +112,8 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(successor);
         ArgumentNullException.ThrowIfNull(actor);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
         // The row lock makes "still active and not yet rotated" and the rotation one step: a second rotate waits, then sees rotated_to.
         var current = await GetForUpdateAsync(connection, transaction, id, cancellationToken);
         if (current is null)
@@ -139,8 +137,7 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
         var predecessor = oldKeyEndsAt is null
             ? current with { RevokedAt = now, RotatedTo = next.Id }
             : current with { ExpiresAt = current.ExpiresAt is { } e && e < oldKeyEndsAt ? e : oldKeyEndsAt, RotatedTo = next.Id };
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE api_keys SET rotated_to = @to WHERE id = @id", new { to = next.Id, id }, transaction, cancellationToken: cancellationToken));
-        await SetEndAsync(connection, transaction, id, predecessor.RevokedAt, predecessor.ExpiresAt, cancellationToken);
+        await SetEndAsync(connection, transaction, predecessor, cancellationToken);
         await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyRotated, predecessor, KeyAuditDetails.Rotated(next, oldKeyEndsAt), cancellationToken);
         await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyCreated, next, KeyAuditDetails.Created(next), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -151,8 +148,8 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(query);
         var parameters = AuditRow.ListParameters(query);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginSnapshotAsync(connection, cancellationToken);
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COUNT(*) FROM audit_events" + AuditRow.ListFilter, parameters, transaction, cancellationToken: cancellationToken));
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(AuditRow.ListPage(query), parameters, transaction, cancellationToken: cancellationToken));
@@ -160,10 +157,10 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
         return AuditRow.ToPage([.. rows], total, query.Limit);
     }
 
-    private Task AppendAuditAsync(IDbConnection connection, IDbTransaction transaction, Actor actor, string action, ApiKey key, string? details, CancellationToken cancellationToken) =>
+    private Task AppendAuditAsync(DbConnection connection, DbTransaction transaction, Actor actor, string action, ApiKey key, string? details, CancellationToken cancellationToken) =>
         AuditRow.AppendAsync(connection, transaction, time.GetUtcNow(), actor, action, key.Id, key.Name, details, cancellationToken);
 
-    private async Task InsertAsync(IDbConnection connection, IDbTransaction transaction, NewKey key, CancellationToken cancellationToken)
+    private async Task InsertAsync(DbConnection connection, DbTransaction transaction, NewKey key, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO key_lineages (id, created_at) VALUES (@LineageId, @CreatedAt) ON CONFLICT (id) DO NOTHING",
@@ -172,42 +169,38 @@ public sealed class PostgresKeyStore(PostgresDatabase database, TimeProvider tim
         await AppendChangeAsync(connection, transaction, key.Key.Id, cancellationToken);
     }
 
-    private async Task SetEndAsync(IDbConnection connection, IDbTransaction transaction, string id, DateTimeOffset? revokedAt, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    /// <summary>Writes how <paramref name="key"/> ends (revoked, expiry, successor) and feeds the change.</summary>
+    private async Task SetEndAsync(DbConnection connection, DbTransaction transaction, ApiKey key, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_keys SET revoked_at = @revokedAt, expires_at = @expiresAt WHERE id = @id",
-            new { id, revokedAt = UnixMs.From(revokedAt), expiresAt = UnixMs.From(expiresAt) }, transaction, cancellationToken: cancellationToken));
-        await AppendChangeAsync(connection, transaction, id, cancellationToken);
+            "UPDATE api_keys SET revoked_at = @revokedAt, expires_at = @expiresAt, rotated_to = @rotatedTo WHERE id = @id",
+            new { id = key.Id, revokedAt = UnixMs.From(key.RevokedAt), expiresAt = UnixMs.From(key.ExpiresAt), rotatedTo = key.RotatedTo },
+            transaction, cancellationToken: cancellationToken));
+        await AppendChangeAsync(connection, transaction, key.Id, cancellationToken);
     }
 
-    /// <summary>
-    /// Appends to the change feed under an exclusive table lock held until commit (readers are not blocked). An identity
-    /// value is taken at insert, not at commit: without the lock, seq 6 could commit before seq 5 and a gateway that
-    /// already read past 6 would never see 5. With it, writers take their sequence numbers in commit order.
-    /// </summary>
-    private async Task AppendChangeAsync(IDbConnection connection, IDbTransaction transaction, string keyId, CancellationToken cancellationToken)
+    private async Task AppendChangeAsync(DbConnection connection, DbTransaction transaction, string keyId, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition("LOCK TABLE key_changes IN EXCLUSIVE MODE", transaction: transaction, cancellationToken: cancellationToken));
+        await dialect.LockChangeFeedAsync(connection, transaction, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO key_changes (key_id, at) VALUES (@keyId, @at)",
             new { keyId, at = UnixMs.From(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>
-    /// Takes the owner's lock (held to commit), then counts the owner's active keys. Read committed takes a fresh snapshot
-    /// per statement, so the count sees every key a previous holder committed: check and insert are one step per owner,
-    /// for mints and rotations with grace alike.
+    /// Takes the owner's lock (held to commit), then counts the owner's active keys: the count sees every key a previous
+    /// holder committed, so check and insert are one step per owner, for mints and rotations with grace alike.
     /// </summary>
-    private async Task<long> CountActiveUnderOwnerLockAsync(IDbConnection connection, IDbTransaction transaction, string owner, CancellationToken cancellationToken)
+    private async Task<long> CountActiveUnderOwnerLockAsync(DbConnection connection, DbTransaction transaction, string owner, CancellationToken cancellationToken)
     {
-        await PostgresDatabase.LockAsync(connection, transaction, AdvisoryLock.Owner, owner, cancellationToken);
+        await dialect.LockAsync(connection, transaction, AdvisoryLock.Owner, owner, cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             KeyRow.CountActiveByOwner, new { owner, now = UnixMs.From(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken));
     }
 
-    private static async Task<ApiKey?> GetForUpdateAsync(IDbConnection connection, IDbTransaction transaction, string id, CancellationToken cancellationToken)
+    private async Task<ApiKey?> GetForUpdateAsync(DbConnection connection, DbTransaction transaction, string id, CancellationToken cancellationToken)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(SelectById + " FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(SelectById + dialect.RowLock, new { id }, transaction, cancellationToken: cancellationToken));
         return row?.ToApiKey();
     }
 }
