@@ -20,7 +20,7 @@ PATH_UNDER_TEST=/bench/items/42
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 PORT_UPSTREAM=18101 PORT_YARP=18102 PORT_GATEWAY=18103 PORT_NGINX=18104 PORT_GATEWAY_NOLIMIT=18105 PORT_GATEWAY_TOKEN=18106
-INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105 INTERNAL_GATEWAY_TOKEN=19106
+INTERNAL_YARP=19102 INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105 INTERNAL_GATEWAY_TOKEN=19106
 IDENTITY_TOKEN=${IDENTITY_TOKEN:-0}
 
 # The gateway's switch to turn rate limiting off (isolates the limiter's cost). Empty: no such switch, no row.
@@ -108,7 +108,8 @@ gateway_env=(
   "${BENCH_TIER_SETTINGS[@]}"
 )
 start_dotnet upstream Bench.Upstream.dll "Urls=http://127.0.0.1:$PORT_UPSTREAM"
-start_dotnet bare-yarp Bench.BareYarp.dll "Urls=http://127.0.0.1:$PORT_YARP" "Gateway__RoutesFile=$WORK/routes.json"
+start_dotnet bare-yarp Bench.BareYarp.dll "Urls=http://127.0.0.1:$PORT_YARP" "Gateway__RoutesFile=$WORK/routes.json" \
+  "Bench__MetricsUrl=http://127.0.0.1:$INTERNAL_YARP"
 start_dotnet gateway ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY" \
   "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY" "${gateway_env[@]}"
 nginx -t -q -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" || die "nginx config rejected"
@@ -120,7 +121,7 @@ TARGET_NAMES=(upstream bare-yarp gateway nginx)
 declare -A TARGET_PORT=([upstream]=$PORT_UPSTREAM [bare-yarp]=$PORT_YARP [gateway]=$PORT_GATEWAY [nginx]=$PORT_NGINX)
 declare -A TARGET_PID=([upstream]=$PID_upstream [bare-yarp]=$PID_bare_yarp [gateway]=$PID_gateway [nginx]=$PID_nginx)
 # Targets with a Prometheus endpoint: their managed allocation per request comes from dotnet_gc_allocated_bytes_total.
-declare -A TARGET_INTERNAL=([gateway]=$INTERNAL_GATEWAY)
+declare -A TARGET_INTERNAL=([bare-yarp]=$INTERNAL_YARP [gateway]=$INTERNAL_GATEWAY)
 declare -A TARGET_LABEL=(
   [upstream]="upstream direct (no proxy)"
   [bare-yarp]="bare YARP (no checks)"
@@ -215,6 +216,7 @@ done
 col() { awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t { print $c }' "$RAW" | median; }
 sum() { awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t { s += $c } END { print s + 0 }' "$RAW"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+target_row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3"; }
 
 declare -A RPS P50 P99 CPU RSS ALLOC
 for t in "${TARGET_NAMES[@]}"; do
@@ -244,11 +246,28 @@ REPORT="$BENCH_DIR/results/$STAMP-e2e.md"
   echo
   echo "CPU us/req: user+system CPU of the target's process(es) (/proc/PID/stat; nginx: master + workers) over a run,"
   echo "divided by the requests wrk completed; for the upstream row it is the upstream's own cost. RSS: VmRSS after the run."
-  echo "alloc B/req: managed bytes the gateway allocated per request (its dotnet_gc_allocated_bytes_total over the run)."
+  echo "alloc B/req: managed bytes the process allocated per request (its dotnet_gc_allocated_bytes_total over the run; bare YARP"
+  echo "answers it on a port of its own, Bench:MetricsUrl)."
   if [ -n "${RPS[gateway]:-}" ] && [ -n "${RPS[$base]:-}" ]; then
     echo
-    echo "Targets (issue 7): gateway >= 0.95x bare YARP rps: $(ratio "${RPS[gateway]}" "${RPS[$base]}");" \
-      "p99 <= 1.1x: $(ratio "${P99[gateway]}" "${P99[$base]}"); proxy CPU <= 80 us/req: ${CPU[gateway]} us."
+    echo "### Targets (issue 16): the gateway with every check against bare YARP, same run"
+    echo
+    echo "| target | measured | met? |"
+    echo "|---|---|---|"
+    target_row "throughput >= 0.95x bare YARP" "$(ratio "${RPS[gateway]}" "${RPS[$base]}") (${RPS[gateway]} vs ${RPS[$base]} rps)" \
+      "$(awk -v a="${RPS[gateway]}" -v b="${RPS[$base]}" 'BEGIN { print (b > 0 && a >= 0.95 * b) ? "met" : "missed" }')"
+    target_row "CPU per request <= 1.1x bare YARP" "$(ratio "${CPU[gateway]}" "${CPU[$base]}") (${CPU[gateway]} vs ${CPU[$base]} us)" \
+      "$(awk -v a="${CPU[gateway]}" -v b="${CPU[$base]}" 'BEGIN { print (b > 0 && a <= 1.1 * b) ? "met" : "missed" }')"
+    target_row "p99 <= 1.1x bare YARP" "$(ratio "${P99[gateway]}" "${P99[$base]}") ($(awk -v v="${P99[gateway]}" 'BEGIN { print v / 1000 }') vs $(awk -v v="${P99[$base]}" 'BEGIN { print v / 1000 }') ms)" \
+      "$(awk -v a="${P99[gateway]}" -v b="${P99[$base]}" 'BEGIN { print (b > 0 && a <= 1.1 * b) ? "met" : "missed" }')"
+    if [ "${ALLOC[gateway]:-nan}" != nan ] && [ "${ALLOC[$base]:-nan}" != nan ]; then
+      target_row "managed allocation <= bare YARP + 1 KB per request" "${ALLOC[gateway]} vs ${ALLOC[$base]} B (+$(awk -v a="${ALLOC[gateway]}" -v b="${ALLOC[$base]}" 'BEGIN { printf "%.0f", a - b }') B)" \
+        "$(awk -v a="${ALLOC[gateway]}" -v b="${ALLOC[$base]}" 'BEGIN { print (a <= b + 1024) ? "met" : "missed" }')"
+    else
+      target_row "managed allocation <= bare YARP + 1 KB per request" "not measured (a target without /metrics)" "not shown"
+    fi
+    target_row "non-2xx responses and socket errors" "$(awk -F'\t' 'NR > 1 { s += $8 + $9 } END { print s + 0 }' "$RAW")" \
+      "$(awk -F'\t' 'NR > 1 { s += $8 + $9 } END { print (s == 0) ? "met" : "missed: run invalid" }' "$RAW")"
   fi
   if [ -n "${RPS[gateway-token]:-}" ] && [ -n "${RPS[gateway]:-}" ]; then
     echo

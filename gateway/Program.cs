@@ -1,3 +1,4 @@
+using ApiGateway.Gateway.Access;
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Health;
 using ApiGateway.Gateway.Hosting;
@@ -11,8 +12,8 @@ using ApiGateway.Gateway.WebSockets;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayHosting();          // Hosting/: options, public URLs + Gateway:InternalUrl, listener separation
-builder.AddApiKeyAuthentication();    // Authentication/: key store, cache, change-feed poller, Bearer key scheme
-builder.AddRouteScopes();             // Scopes/: deny-by-default policy, IP/workspace/mode/scope checks, route validation
+builder.AddApiKeyAuthentication();    // Authentication/: key store, cache, change-feed poller, Bearer key verifier
+builder.AddRouteScopes();             // Scopes/: IP/workspace/mode/scope checks, route validation
 builder.AddGatewayProxy();            // Proxy/ + Transforms/: YARP from the routes file, identity headers, circuit breakers
 builder.AddIdentityTokens();          // IdentityToken/: X-Api-Key-Token (ES256 JWT) for backends, signing keys, JWKS
 builder.AddRequestBodyLimits();       // RequestBodies/: Gateway:MaxRequestBodySize, route limits (applied on reload too)
@@ -28,11 +29,8 @@ app.UseRouting();
 app.UseUnmatchedRoutesNotFound();     // no route matched: 404 problem, never forwarded, no key needed
 app.UseQueryStringKeysRefused();      // ?api_key=… and friends: 400 on every route, public ones included
 app.UseUpgradesRefused();             // upgrades only as WebSockets on "WebSockets": "true" routes, else 400 (docs/gateway.md "Protocols")
-app.UseForwarderErrorLogging();       // one line per failed forward (Debug if the client caused it, else Warning), no stack
 app.UseRequestBodyLimits();           // the route's body limit; a declared length over it: 413 before any key lookup or upstream
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseKeyRateLimits();               // after scope checks, before forwarding: 429 + RateLimit headers
+app.UseKeyAccess();                   // Access/: key → route access (IP, workspace, mode, scope) → limits (429 + RateLimit headers)
 
 var internalEndpoints = app.MapInternalEndpoints(); // /healthz, /readyz (internal port only)
 internalEndpoints.MapGatewayMetrics();             // /metrics, internal port only

@@ -1,5 +1,4 @@
 using ApiGateway.Keys;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +6,7 @@ namespace ApiGateway.Gateway.Authentication;
 
 internal static class ApiKeyAuthenticationExtensions
 {
-    /// <summary>The key store (shared library), its cache and change-feed poller, and the Bearer key scheme.</summary>
+    /// <summary>The key store (shared library), its cache and change-feed poller, and the Bearer key verifier.</summary>
     public static WebApplicationBuilder AddApiKeyAuthentication(this WebApplicationBuilder builder)
     {
         builder.Services.AddKeyStore(builder.Configuration);
@@ -20,10 +19,8 @@ internal static class ApiKeyAuthenticationExtensions
         builder.Services.TryAddSingleton<KeyChangeSignal>();
         builder.Services.AddSingleton<KeyChangePoller>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyChangePoller>());
-        // AuthenticationHandler logs each challenge at Information: never per request on the hot path.
-        builder.Logging.AddFilter(typeof(ApiKeyHandler).FullName, LogLevel.Warning);
-        builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyDefaults.Scheme, configureOptions: null);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<KeyVerifier>();
         return builder;
     }
 }

@@ -5,7 +5,7 @@ namespace ApiGateway.Gateway.Authentication;
 /// <summary>
 /// What the gateway learned about one request, shared by the stages that follow authentication: the rate limiter
 /// reads the key, and the telemetry middleware (outermost) reads everything after the response to label metrics
-/// and record usage. Set in <c>HttpContext.Features</c>; absent on requests that never reached authentication.
+/// and record usage. Set in <c>HttpContext.Features</c>; absent on requests that never reached the key access step.
 /// </summary>
 internal sealed class ApiKeyRequestFeature
 {
@@ -26,6 +26,18 @@ internal sealed class ApiKeyRequestFeature
 
     /// <summary>The cache entry behind <see cref="Key"/> (parsed allow-list), for the route access checks.</summary>
     internal CachedKey? CachedKey { get; set; }
+
+    /// <summary>
+    /// The client's address, resolved once by the key access step (<see cref="ClientIpResolver"/>: behind a trusted proxy,
+    /// the forwarded one; null when a forwarded chain does not parse). Read by the allow-list check and WebSocket tunnels.
+    /// </summary>
+    public System.Net.IPAddress? ClientIp { get; set; }
+
+    /// <summary>The <c>RateLimit-Policy</c> value the limiter decided, written as the response starts.</summary>
+    public string? RateLimitPolicyHeader { get; set; }
+
+    /// <summary>The <c>RateLimit</c> value the limiter decided, written as the response starts.</summary>
+    public string? RateLimitHeader { get; set; }
 
     /// <summary>The request's feature, created on first use.</summary>
     public static ApiKeyRequestFeature For(Microsoft.AspNetCore.Http.HttpContext context)

@@ -1,14 +1,12 @@
 using System.Net;
-using System.Security.Claims;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
-using Microsoft.AspNetCore.Authentication;
 
 namespace ApiGateway.Gateway.Authentication;
 
 /// <summary>
-/// A key as the gateway caches it: the record plus everything derived from it once (parsed allow-list, the
-/// authentication ticket), so a cache hit allocates nothing. Immutable; a change replaces the entry.
+/// A key as the gateway caches it: the record plus everything derived from it once (the parsed IP allow-list), so a
+/// cache hit allocates nothing. Immutable; a change replaces the entry.
 /// </summary>
 internal sealed class CachedKey
 {
@@ -28,8 +26,6 @@ internal sealed class CachedKey
         AllowedNetworks = networks;
         // An allow-list whose entries are all unusable must still restrict, not silently allow everything.
         RestrictsIps = key.AllowedIps.Count > 0;
-        var identity = new ClaimsIdentity([new Claim(ApiKeyDefaults.KeyIdClaim, key.Id)], ApiKeyDefaults.Scheme);
-        Success = AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiKeyDefaults.Scheme));
     }
 
     public ApiKey Key { get; }
@@ -42,6 +38,4 @@ internal sealed class CachedKey
     public IReadOnlyList<IPNetwork> AllowedNetworks { get; }
 
     public bool RestrictsIps { get; }
-
-    public AuthenticateResult Success { get; }
 }

@@ -11,26 +11,22 @@ namespace ApiGateway.Gateway.Proxy;
 /// </summary>
 internal static partial class ForwarderErrorLogging
 {
-    public static IApplicationBuilder UseForwarderErrorLogging(this IApplicationBuilder app)
+    /// <summary>The logger category of these lines (kept from when this was a middleware of its own).</summary>
+    public static ILogger CreateLogger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(ForwarderErrorLogging).FullName!);
+
+    /// <summary>Logs <paramref name="failure"/> once; called by the proxy step that awaits every forward (<see cref="UpstreamFaultsMiddleware"/>).</summary>
+    public static void Report(ILogger logger, HttpContext context, IForwarderErrorFeature failure)
     {
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ForwarderErrorLogging).FullName!);
-        return app.Use(async (context, next) =>
+        var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? "none";
+        var reason = Reason(failure.Exception);
+        if (IsClientCaused(failure.Error))
         {
-            await next(context);
-            if (context.GetForwarderErrorFeature() is { } failure)
-            {
-                var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? "none";
-                var reason = Reason(failure.Exception);
-                if (IsClientCaused(failure.Error))
-                {
-                    Log.ClientCaused(logger, route, failure.Error, reason);
-                }
-                else
-                {
-                    Log.UpstreamCaused(logger, route, failure.Error, reason);
-                }
-            }
-        });
+            Log.ClientCaused(logger, route, failure.Error, reason);
+        }
+        else
+        {
+            Log.UpstreamCaused(logger, route, failure.Error, reason);
+        }
     }
 
     public static bool IsClientCaused(ForwarderError error) => error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled

@@ -3,8 +3,6 @@ using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Gateway.Transforms;
 using ApiGateway.Gateway.WebSockets;
-using ApiGateway.Keys.Scopes;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Configuration.ClusterValidators;
@@ -67,11 +65,12 @@ internal static class GatewayProxyExtensions
         });
 
     /// <summary>
-    /// Maps the proxy routes, attaching each route's parsed scope policy as endpoint metadata (public routes allow
-    /// anonymous). An invalid routes file at start is logged route by route, then stops the process.
+    /// Maps the proxy routes, attaching each route's parsed scope policy as endpoint metadata (the key access step
+    /// reads it; public routes need no key). An invalid routes file at start is logged route by route, then stops the process.
     /// </summary>
     public static WebApplication MapGatewayProxy(this WebApplication app)
     {
+        var routes = app.Services.GetRequiredService<RouteAccessTable>();
         try
         {
             app.MapReverseProxy(proxy =>
@@ -85,13 +84,8 @@ internal static class GatewayProxyExtensions
             })
             .ConfigureEndpoints((endpoint, route) =>
             {
-                var policy = RouteScopePolicy.Parse(route.Metadata, out _);
-                var access = new RouteAccess(route.RouteId, policy, RouteWebSockets.Allowed(route.Metadata));
+                var access = routes.For(route);
                 endpoint.Add(b => b.Metadata.Add(access));
-                if (policy.IsPublic)
-                {
-                    endpoint.Add(b => b.Metadata.Add(new AllowAnonymousAttribute()));
-                }
             });
         }
         catch (InvalidOperationException ex)

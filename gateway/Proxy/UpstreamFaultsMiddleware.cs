@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Problems;
+using ApiGateway.Gateway.RequestBodies;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -7,7 +8,8 @@ namespace ApiGateway.Gateway.Proxy;
 /// <summary>
 /// Proxy-pipeline step around the forwarder: admits the request through the cluster's circuit breaker (open circuit:
 /// fast 503 "Upstream unavailable"), and turns YARP's bodiless forwarding errors into problems: connection failures
-/// 502, timeouts 504, no healthy destination 503. While the circuit is closed the admission is one synchronous state
+/// 502, timeouts 504, no healthy destination 503, a body cut at the route's limit 413; each failed forward is logged
+/// once here. While the circuit is closed the admission is one synchronous state
 /// read; the forward's start is judged by <see cref="UpstreamHealth"/> when <see cref="UpstreamStartTransformProvider"/>
 /// sees it, so the breaker never waits for a response body, a stream or a WebSocket to end.
 /// </summary>
@@ -16,14 +18,15 @@ internal static partial class UpstreamFaultsMiddleware
     public static IApplicationBuilder UseUpstreamFaults(this IApplicationBuilder proxy)
     {
         var breakers = proxy.ApplicationServices.GetRequiredService<UpstreamCircuitBreakers>();
-        var logger = proxy.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UpstreamFaultsMiddleware).FullName!);
+        var loggers = proxy.ApplicationServices.GetRequiredService<ILoggerFactory>();
+        var logs = new Logs(loggers.CreateLogger(typeof(UpstreamFaultsMiddleware).FullName!), ForwarderErrorLogging.CreateLogger(loggers));
         return proxy.Use((context, next) =>
         {
             var clusterId = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
             var breaker = breakers.For(clusterId);
             return breaker.IsClosed
-                ? ForwardAsync(context, next(context), clusterId, logger)
-                : ForwardAsTrialAsync(context, next, breaker, clusterId, logger);
+                ? ForwardAsync(context, next(context), clusterId, logs)
+                : ForwardAsTrialAsync(context, next, breaker, clusterId, logs);
         });
     }
 
@@ -42,7 +45,7 @@ internal static partial class UpstreamFaultsMiddleware
         }
     }
 
-    private static async Task ForwardAsTrialAsync(HttpContext context, RequestDelegate next, ClusterBreaker breaker, string clusterId, ILogger logger)
+    private static async Task ForwardAsTrialAsync(HttpContext context, RequestDelegate next, ClusterBreaker breaker, string clusterId, Logs logs)
     {
         var trial = new TrialStart();
         context.Features.Set(trial);
@@ -50,11 +53,11 @@ internal static partial class UpstreamFaultsMiddleware
         if (forward is null)
         {
             context.Features.Set<TrialStart?>(null);
-            Log.CircuitOpen(logger, clusterId);
+            Log.CircuitOpen(logs.Faults, clusterId);
             await GatewayProblems.WriteAsync(context, GatewayProblems.UpstreamUnavailable);
             return;
         }
-        await ForwardAsync(context, forward, clusterId, logger);
+        await ForwardAsync(context, forward, clusterId, logs);
     }
 
     private static async Task RunAsync(HttpContext context, RequestDelegate next, TrialStart trial)
@@ -70,25 +73,43 @@ internal static partial class UpstreamFaultsMiddleware
         }
     }
 
-    private static async Task ForwardAsync(HttpContext context, Task forward, string clusterId, ILogger logger)
+    /// <summary>
+    /// The only frame that awaits a forward: everything that must look at how it ended happens here, so a request pays
+    /// for one state machine, not one per concern. A failed forward is logged once (<see cref="ForwarderErrorLogging"/>)
+    /// and, if nothing was sent yet, answered with its problem; a body Kestrel cut at the route's limit is the 413 of
+    /// <see cref="RequestBodyLimitMiddleware"/>, not a 502.
+    /// </summary>
+    private static async Task ForwardAsync(HttpContext context, Task forward, string clusterId, Logs logs)
     {
         await forward;
-        if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
+        if (context.GetForwarderErrorFeature() is not { } error)
         {
-            var problem = error.Error switch
+            return;
+        }
+        ForwarderErrorLogging.Report(logs.Forwarder, context, error);
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+        var problem = error.Error switch
+        {
+            _ when RequestBodyLimitMiddleware.IsBodyTooLarge(error.Exception) => GatewayProblems.RequestBodyTooLarge,
+            ForwarderError.RequestTimedOut => GatewayProblems.UpstreamTimeout,
+            ForwarderError.NoAvailableDestinations => GatewayProblems.UpstreamUnavailable,
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient => null,
+            _ => GatewayProblems.BadGateway,
+        };
+        if (problem is not null)
+        {
+            if (!ReferenceEquals(problem, GatewayProblems.RequestBodyTooLarge))
             {
-                ForwarderError.RequestTimedOut => GatewayProblems.UpstreamTimeout,
-                ForwarderError.NoAvailableDestinations => GatewayProblems.UpstreamUnavailable,
-                ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient => null,
-                _ => GatewayProblems.BadGateway,
-            };
-            if (problem is not null)
-            {
-                Log.ForwardFailed(logger, clusterId, error.Error);
-                await GatewayProblems.WriteAsync(context, problem);
+                Log.ForwardFailed(logs.Faults, clusterId, error.Error);
             }
+            await GatewayProblems.WriteAsync(context, problem);
         }
     }
+
+    private sealed record Logs(ILogger Faults, ILogger Forwarder);
 
     /// <summary>Set on a request admitted as the half-open trial: its start ends the trial.</summary>
     private sealed class TrialStart

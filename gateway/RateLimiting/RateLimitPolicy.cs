@@ -55,6 +55,26 @@ internal sealed class RateLimitPolicy
     /// <summary><c>RateLimit-Policy</c> without the monthly item, whose window depends on the month.</summary>
     public string PolicyHeader { get; }
 
+    /// <summary>
+    /// <c>RateLimit-Policy</c> with the monthly item, whose window is the current month's length: built once per month
+    /// length seen (a policy meets at most four), not per request.
+    /// </summary>
+    public string PolicyHeaderWithMonthly(long monthlyLimit, long windowSeconds)
+    {
+        var cached = _withMonthly;
+        if (cached is not null && cached.Limit == monthlyLimit && cached.WindowSeconds == windowSeconds)
+        {
+            return cached.Value;
+        }
+        var value = string.Create(CultureInfo.InvariantCulture, $"{PolicyHeader}, \"{MonthlyName}\";q={monthlyLimit};w={windowSeconds}");
+        _withMonthly = new MonthlyPolicyHeader(monthlyLimit, windowSeconds, value);
+        return value;
+    }
+
+    private volatile MonthlyPolicyHeader? _withMonthly;
+
+    private sealed record MonthlyPolicyHeader(long Limit, long WindowSeconds, string Value);
+
     /// <summary>Names that become sf-strings in the headers: kept to a safe alphabet.</summary>
     public static bool IsValidName(string name) =>
         name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');

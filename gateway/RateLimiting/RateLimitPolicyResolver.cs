@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ApiGateway.Keys.Model;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,7 @@ namespace ApiGateway.Gateway.RateLimiting;
 internal sealed class RateLimitPolicyResolver : IDisposable
 {
     private readonly IDisposable? _subscription;
+    private readonly ConditionalWeakTable<ApiKey, KeyPolicy> _keyPolicies = new();
     private volatile Tiers _tiers;
 
     public RateLimitPolicyResolver(IOptionsMonitor<RateLimitsOptions> options)
@@ -30,16 +32,27 @@ internal sealed class RateLimitPolicyResolver : IDisposable
         {
             return tier;
         }
-        return new RateLimitPolicy(
+        // A key of its own limits gets its policy built once per key record and tier set, not per request: a changed
+        // key arrives as a new ApiKey instance from the key cache, a reload of the tiers as a new Tiers.
+        if (_keyPolicies.TryGetValue(key, out var cached) && ReferenceEquals(cached.Tiers, tiers))
+        {
+            return cached.Policy;
+        }
+        var policy = new RateLimitPolicy(
             key.RateLimit is null ? tier.Name : RateLimitPolicy.KeyOverrideName,
             key.RateLimit?.Limit ?? tier.Limit,
             key.RateLimit?.PeriodSeconds ?? tier.PeriodSeconds,
             key.Quota?.Daily ?? tier.Daily,
             key.Quota?.Monthly ?? tier.Monthly,
             tier.FailClosed);
+        _keyPolicies.AddOrUpdate(key, new KeyPolicy(tiers, policy));
+        return policy;
     }
 
     public void Dispose() => _subscription?.Dispose();
+
+    /// <summary>A key's own policy, valid while <see cref="Tiers"/> is the current tier set.</summary>
+    private sealed record KeyPolicy(Tiers Tiers, RateLimitPolicy Policy);
 
     private sealed class Tiers
     {

@@ -6,8 +6,8 @@ namespace ApiGateway.Gateway.RateLimiting;
 internal static class RateLimitingExtensions
 {
     /// <summary>
-    /// Registers the <c>RateLimits</c> options (validated at start), the policy resolver, and the in-process limiter with
-    /// its flush/eviction loop. A shared limiter (Redis) registers its <see cref="IKeyRateLimiter"/> before this call.
+    /// Registers the <c>RateLimits</c> options (validated at start), the policy resolver, the in-process limiter with
+    /// its flush/eviction loop, and the admission step the key access step calls. A shared limiter (Redis) registers its <see cref="IKeyRateLimiter"/> before this call.
     /// Needs an <c>IUsageStore</c> (<c>AddKeyStore</c>) for quota persistence.
     /// </summary>
     public static WebApplicationBuilder AddKeyRateLimits(this WebApplicationBuilder builder)
@@ -26,10 +26,7 @@ internal static class RateLimitingExtensions
         services.TryAddSingleton<LocalKeyRateLimiter>();
         services.TryAddSingleton<IKeyRateLimiter>(sp => sp.GetRequiredService<LocalKeyRateLimiter>());
         services.AddHostedService<RateLimitMaintenanceService>();
+        services.TryAddSingleton<RateLimitAdmission>();
         return builder;
     }
-
-    /// <summary>Admits requests against their key's limits; place after <c>UseAuthorization</c>.</summary>
-    public static IApplicationBuilder UseKeyRateLimits(this IApplicationBuilder app) =>
-        app.UseMiddleware<KeyRateLimitingMiddleware>();
 }

@@ -10,8 +10,9 @@ namespace ApiGateway.Gateway.RequestBodies;
 /// Applies a proxy route's body limit (its YARP <c>MaxRequestBodySize</c>, else <c>Gateway:MaxRequestBodySize</c>)
 /// before anything reads the body: a declared <c>Content-Length</c> over it is a 413 problem at once, before any key
 /// lookup or upstream connection; a body without a declared length is cut by Kestrel where it crosses the limit, and
-/// that becomes a 413 problem too when the response has not started. One Debug line each (the cut body's from
-/// <c>ForwarderErrorLogging</c>), never a stack trace.
+/// the proxy step that awaits the forward (<c>UpstreamFaultsMiddleware</c>) answers that with a 413 problem too when
+/// the response has not started. One Debug line each (the cut body's from <c>ForwarderErrorLogging</c>), never a stack
+/// trace. Synchronous: it adds no state machine to a request.
 /// </summary>
 internal sealed partial class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<RequestBodyOptions> options, ILogger<RequestBodyLimitMiddleware> logger)
 {
@@ -42,21 +43,11 @@ internal sealed partial class RequestBodyLimitMiddleware(RequestDelegate next, I
             }
             return GatewayProblems.WriteAsync(context, GatewayProblems.RequestBodyTooLarge);
         }
-        return limit is null ? next(context) : ForwardAsync(context);
-    }
-
-    /// <summary>The cut body is logged once by <c>ForwarderErrorLogging</c> (a RequestBodyClient error); this only answers it.</summary>
-    private async Task ForwardAsync(HttpContext context)
-    {
-        await next(context);
-        if (!context.Response.HasStarted && context.GetForwarderErrorFeature()?.Exception is { } error && IsBodyTooLarge(error))
-        {
-            await GatewayProblems.WriteAsync(context, GatewayProblems.RequestBodyTooLarge);
-        }
+        return next(context);
     }
 
     /// <summary>Kestrel's 413 as YARP saw it while copying the body (possibly wrapped by the HTTP client).</summary>
-    private static bool IsBodyTooLarge(Exception error)
+    public static bool IsBodyTooLarge(Exception? error)
     {
         for (Exception? e = error; e is not null; e = e.InnerException)
         {

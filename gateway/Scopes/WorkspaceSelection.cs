@@ -24,8 +24,9 @@ internal static class WorkspaceSelection
     {
         workspaceId = key.WorkspaceId;
         string? selected = null;
+        // No query string: skip Request.Query, whose parser (a feature object per request) would find nothing anyway.
         if (!Collect(request.Headers[headerName], ref selected, splitCommas: true)
-            || !Collect(request.Query[QueryParameter], ref selected, splitCommas: false))
+            || (request.QueryString.HasValue && !Collect(request.Query[QueryParameter], ref selected, splitCommas: false)))
         {
             return WorkspaceSelectionStatus.Ambiguous;
         }

@@ -2,8 +2,8 @@ using System.Collections.Frozen;
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.Proxy;
+using ApiGateway.Gateway.Scopes;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Scopes;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -18,7 +18,7 @@ namespace ApiGateway.Gateway.Transforms;
 /// key-protected routes, sets the identity of the verified key: workspace (configured header), key id, mode and
 /// owner (only when the key has one).
 /// </summary>
-internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> options, ClientIpResolver clientIps) : ITransformProvider
+internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> options, ClientIpResolver clientIps, RouteAccessTable routes) : ITransformProvider
 {
     public const string KeyIdHeader = "X-Api-Key-Id";
     public const string KeyModeHeader = "X-Api-Key-Mode";
@@ -50,8 +50,8 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
     public void Apply(TransformBuilderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        // Parsed once per route build; validation has already refused bad metadata.
-        var isPublic = RouteScopePolicy.Parse(context.Route.Metadata, out _).IsPublic;
+        // Parsed once per route build (shared with validation and the endpoint); validation has refused bad metadata.
+        var isPublic = routes.For(context.Route).Policy.IsPublic;
         var workspaceHeader = _workspaceHeader;
         // Before the route's own transforms, so that nothing a route sets is stripped.
         context.RequestTransforms.Insert(0, new RequestFuncTransform(StripClientOverrides));
@@ -87,6 +87,9 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
 
     private static readonly FrozenSet<string> MethodParameterNames = FrozenSet.Create(MethodParameter);
 
+    [ThreadStatic]
+    private static List<string>? t_stripped;
+
     private ValueTask StripClientOverrides(RequestTransformContext transform)
     {
         var request = transform.HttpContext.Request;
@@ -101,22 +104,22 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
 
         var trusted = clientIps.IsTrustedProxy(transform.HttpContext);
         var headers = transform.ProxyRequest.Headers;
-        List<string>? stripped = null;
-        // The non-validated view enumerates without allocating; removal waits until the enumeration is over.
+        // The non-validated view enumerates without allocating; removal waits until the enumeration is over. Every
+        // keyed request carries at least Authorization to strip, so the list is the thread's own, reused: this
+        // transform never awaits, so no other request can use it in between.
+        var stripped = t_stripped ??= new List<string>(4);
         foreach (var header in headers.NonValidated)
         {
             if (_filter.Strips(header.Key, trusted))
             {
-                (stripped ??= []).Add(header.Key);
+                stripped.Add(header.Key);
             }
         }
-        if (stripped is not null)
+        foreach (var name in stripped)
         {
-            foreach (var name in stripped)
-            {
-                headers.Remove(name);
-            }
+            headers.Remove(name);
         }
+        stripped.Clear();
         return ValueTask.CompletedTask;
     }
 

@@ -1,6 +1,6 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.IdentityToken;
-using ApiGateway.Keys.Scopes;
+using ApiGateway.Gateway.Scopes;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -12,7 +12,7 @@ namespace ApiGateway.Gateway.Transforms;
 /// of the verified key, for the cluster the request is actually forwarded to (a test key's <c>TestCluster</c>
 /// included). Runs after <see cref="IdentityHeadersTransformProvider"/>, which removed any client copy.
 /// </summary>
-internal sealed class IdentityTokenTransformProvider(IdentityTokenIssuer issuer) : ITransformProvider
+internal sealed class IdentityTokenTransformProvider(IdentityTokenIssuer issuer, RouteAccessTable routes) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -25,7 +25,7 @@ internal sealed class IdentityTokenTransformProvider(IdentityTokenIssuer issuer)
     public void Apply(TransformBuilderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (RouteScopePolicy.Parse(context.Route.Metadata, out _).IsPublic)
+        if (routes.For(context.Route).Policy.IsPublic)
         {
             return;
         }

@@ -47,7 +47,6 @@ internal static class WebSocketsMiddleware
     public static IApplicationBuilder UseWebSocketTunnels(this IApplicationBuilder proxy)
     {
         var tunnels = proxy.ApplicationServices.GetRequiredService<OpenTunnels>();
-        var clientIps = proxy.ApplicationServices.GetRequiredService<ClientIpResolver>();
         return proxy.Use((context, next) =>
         {
             if (context.Features.Get<ApiKeyRequestFeature>() is not { CachedKey: { } entry } feature
@@ -57,7 +56,7 @@ internal static class WebSocketsMiddleware
                 return next(context);
             }
             return TrackAsync(context, next, tunnels.Open(context, entry, access,
-                entry.RestrictsIps ? clientIps.Resolve(context) : null, feature.WorkspaceId ?? entry.Key.WorkspaceId));
+                entry.RestrictsIps ? feature.ClientIp : null, feature.WorkspaceId ?? entry.Key.WorkspaceId));
         });
     }
 

@@ -23,7 +23,7 @@ public class IdentityHeadersBenchmarks : IDisposable
     public void Setup()
     {
         var options = Options.Create(new GatewayOptions());
-        var provider = new Gateway.Transforms.IdentityHeadersTransformProvider(options, new ClientIpResolver(options));
+        var provider = new Gateway.Transforms.IdentityHeadersTransformProvider(options, new ClientIpResolver(options), new Gateway.Scopes.RouteAccessTable());
         var builder = new TransformBuilderContext
         {
             Route = new RouteConfig { RouteId = "bench", Metadata = new Dictionary<string, string> { ["Resource"] = "bench" } },

@@ -70,4 +70,33 @@ public sealed class RateLimitPolicyResolverTests
         Assert.Equal("gold", resolver.Resolve(RateLimitTestData.Key()).Name);
         Assert.Equal(7, resolver.Resolve(RateLimitTestData.Key(tier: "gold")).Limit);
     }
+
+    [Fact]
+    public void Resolve_KeyWithOwnLimits_BuildsItsPolicyOncePerKeyRecord()
+    {
+        using var resolver = new RateLimitPolicyResolver(_options);
+        var key = RateLimitTestData.Key(tier: "pro", rateLimit: new RateLimitOverride(5, 10), quota: new QuotaOverride(50, null));
+
+        var first = resolver.Resolve(key);
+
+        Assert.Same(first, resolver.Resolve(key));
+        // A changed key reaches the resolver as a new record: its own policy, never the old one.
+        var changed = resolver.Resolve(key with { RateLimit = new RateLimitOverride(6, 10) });
+        Assert.NotSame(first, changed);
+        Assert.Equal(6, changed.Limit);
+    }
+
+    [Fact]
+    public void Resolve_KeyWithOwnQuotaAfterTierReload_TakesTheNewTierValues()
+    {
+        using var resolver = new RateLimitPolicyResolver(_options);
+        var key = RateLimitTestData.Key(tier: "pro", quota: new QuotaOverride(50, null));
+        var before = resolver.Resolve(key);
+
+        _options.Set(RateLimitTestData.Options(o => o.Tiers["pro"] = new TierOptions { Limit = 3, PeriodSeconds = 1 }));
+        var after = resolver.Resolve(key);
+
+        Assert.Equal((1000, 60), (before.Limit, before.PeriodSeconds));
+        Assert.Equal((3, 1, 50L), (after.Limit, after.PeriodSeconds, after.Daily));
+    }
 }

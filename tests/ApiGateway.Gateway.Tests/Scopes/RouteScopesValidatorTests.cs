@@ -29,7 +29,7 @@ public sealed class RouteScopesValidatorTests
     private static async Task<List<Exception>> ValidateAsync(Dictionary<string, string> metadata)
     {
         var errors = new List<Exception>();
-        await new RouteScopesValidator().ValidateAsync(new RouteConfig { RouteId = "ws", ClusterId = "c", Metadata = metadata }, errors);
+        await new RouteScopesValidator(new RouteAccessTable()).ValidateAsync(new RouteConfig { RouteId = "ws", ClusterId = "c", Metadata = metadata }, errors);
         return errors;
     }
 }

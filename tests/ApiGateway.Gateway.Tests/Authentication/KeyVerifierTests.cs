@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ApiGateway.Gateway.Tests.Authentication;
 
 /// <summary>The authentication rows of the contract's error table, end to end through the gateway.</summary>
-public sealed class ApiKeyHandlerTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
 {
     private const string Challenge = "Bearer realm=\"api\"";
     private const string InvalidToken = "Bearer realm=\"api\", error=\"invalid_token\"";

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 namespace ApiGateway.Gateway.Tests.Scopes;
 
 /// <summary>Scopes per method, wildcards, IP allow-lists, workspace selection and live-only routes.</summary>
-public sealed class RouteAccessHandlerTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public sealed class RouteAccessCheckTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -9,47 +9,19 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ApiGateway.Gateway.Tests.RateLimiting;
 
-public sealed class KeyRateLimitingMiddlewareTests
+public sealed class RateLimitAdmissionTests
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
 
     [Fact]
-    public async Task InvokeAsync_NoAuthenticatedKey_PassesThroughWithoutHeaders()
-    {
-        await using var h = await LimiterHarness.CreateAsync();
-        var (middleware, calls) = Create(h);
-        var context = NewContext(key: null);
-
-        await middleware.InvokeAsync(context);
-        await FireOnStartingAsync(context);
-
-        Assert.Equal(1, calls());
-        Assert.False(context.Response.Headers.ContainsKey("RateLimit"));
-        Assert.Equal(0, h.Limiter.Count);
-    }
-
-    [Fact]
-    public async Task InvokeAsync_AuthorizationFailed_SpendsNothing()
-    {
-        await using var h = await LimiterHarness.CreateAsync();
-        var (middleware, _) = Create(h);
-        var context = NewContext(RateLimitTestData.Key());
-        context.Features.Get<ApiKeyRequestFeature>()!.FailureReason = "insufficient_scope";
-
-        await middleware.InvokeAsync(context);
-
-        Assert.Equal(0, h.Limiter.Count);
-    }
-
-    [Fact]
-    public async Task InvokeAsync_Allowed_CallsNextAndSetsHeaders()
+    public async Task AdmitAsync_Allowed_CallsNextAndSetsHeaders()
     {
         await using var h = await LimiterHarness.CreateAsync(new DateTimeOffset(2026, 3, 10, 23, 0, 0, TimeSpan.Zero));
-        var (middleware, calls) = Create(h);
+        var (admit, calls) = Create(h);
         var key = RateLimitTestData.Key(tier: "free");
         var context = NewContext(key);
 
-        await middleware.InvokeAsync(context);
+        await Admit(admit, context);
         await FireOnStartingAsync(context);
 
         Assert.Equal(1, calls());
@@ -59,17 +31,17 @@ public sealed class KeyRateLimitingMiddlewareTests
     }
 
     [Fact]
-    public async Task InvokeAsync_RateSpent_Returns429ProblemWithRetryAfterAndHeaders()
+    public async Task AdmitAsync_RateSpent_Returns429ProblemWithRetryAfterAndHeaders()
     {
         await using var h = await LimiterHarness.CreateAsync();
-        var (middleware, calls) = Create(h);
+        var (admit, calls) = Create(h);
         var key = RateLimitTestData.Key(rateLimit: new RateLimitOverride(2, 60));
-        await middleware.InvokeAsync(NewContext(key));
-        await middleware.InvokeAsync(NewContext(key));
+        await Admit(admit, NewContext(key));
+        await Admit(admit, NewContext(key));
         h.Clock.Advance(TimeSpan.FromSeconds(10));
         var context = NewContext(key);
 
-        await middleware.InvokeAsync(context);
+        await Admit(admit, context);
         await FireOnStartingAsync(context);
 
         Assert.Equal(2, calls());
@@ -85,15 +57,15 @@ public sealed class KeyRateLimitingMiddlewareTests
     }
 
     [Fact]
-    public async Task InvokeAsync_MonthlyQuotaSpent_RetryAfterRunsToNextMonth()
+    public async Task AdmitAsync_MonthlyQuotaSpent_RetryAfterRunsToNextMonth()
     {
         await using var h = await LimiterHarness.CreateAsync(new DateTimeOffset(2026, 4, 30, 18, 0, 0, TimeSpan.Zero));
-        var (middleware, _) = Create(h);
+        var (admit, _) = Create(h);
         var key = RateLimitTestData.Key(tier: "enterprise", quota: new QuotaOverride(null, 1));
-        await middleware.InvokeAsync(NewContext(key));
+        await Admit(admit, NewContext(key));
         var context = NewContext(key);
 
-        await middleware.InvokeAsync(context);
+        await Admit(admit, context);
         await FireOnStartingAsync(context);
 
         Assert.Equal(429, context.Response.StatusCode);
@@ -104,46 +76,45 @@ public sealed class KeyRateLimitingMiddlewareTests
     }
 
     [Fact]
-    public async Task InvokeAsync_LineageAlreadyLoaded_CompletesSynchronously()
+    public async Task AdmitAsync_LineageAlreadyLoaded_CompletesSynchronously()
     {
         await using var h = await LimiterHarness.CreateAsync();
-        var (middleware, calls) = Create(h);
+        var (admit, calls) = Create(h);
         var key = RateLimitTestData.Key();
-        await middleware.InvokeAsync(NewContext(key));
+        await Admit(admit, NewContext(key));
 
-        var pending = middleware.InvokeAsync(NewContext(key));
+        var pending = Admit(admit, NewContext(key));
 
         Assert.True(pending.IsCompletedSuccessfully);
         Assert.Equal(2, calls());
     }
 
     [Fact]
-    public async Task InvokeAsync_FirstUseAfterRestart_WaitsForStoredQuota()
+    public async Task AdmitAsync_FirstUseAfterRestart_WaitsForStoredQuota()
     {
         await using var h = await LimiterHarness.CreateAsync();
-        var (middleware, calls) = Create(h);
+        var (admit, calls) = Create(h);
         var key = RateLimitTestData.Key(quota: new QuotaOverride(3, null));
         await h.Store.AddQuotaUsageAsync([new QuotaIncrement(key.LineageId, "d:2026-03-10", 3)], TestContext.Current.CancellationToken);
         var context = NewContext(key);
 
-        await middleware.InvokeAsync(context);
+        await Admit(admit, context);
 
         Assert.Equal(0, calls());
         Assert.Equal(429, context.Response.StatusCode);
     }
 
     [Fact]
-    public async Task InvokeAsync_SharedLimiterUnavailableAndTierFailsClosed_Returns503WithoutRateLimitHeaders()
+    public async Task AdmitAsync_SharedLimiterUnavailableAndTierFailsClosed_Returns503WithoutRateLimitHeaders()
     {
         await using var h = await LimiterHarness.CreateAsync();
         var calls = 0;
         var unavailable = new FixedLimiter(new RateLimitDecision(
             RateLimitRefusal.BackendUnavailable, new RateLimitPolicy("strict", 10, 60, null, null, failClosed: true), 0, TimeSpan.Zero, TimeSpan.FromSeconds(1), null, null));
-        var middleware = new KeyRateLimitingMiddleware(
-            _ => { calls++; return Task.CompletedTask; }, unavailable, new RateLimitPolicyResolver(h.Options), NullLogger<KeyRateLimitingMiddleware>.Instance);
+        var admission = new RateLimitAdmission(unavailable, new RateLimitPolicyResolver(h.Options), NullLogger<RateLimitAdmission>.Instance);
         var context = NewContext(RateLimitTestData.Key());
 
-        await middleware.InvokeAsync(context);
+        await Admit(admission, context, _ => { calls++; return Task.CompletedTask; });
         await FireOnStartingAsync(context);
 
         Assert.Equal(0, calls);
@@ -160,15 +131,21 @@ public sealed class KeyRateLimitingMiddlewareTests
         public ValueTask<RateLimitDecision> AcquireAsync(RateLimitRequest request, CancellationToken cancellationToken) => ValueTask.FromResult(decision);
     }
 
-    private static (KeyRateLimitingMiddleware Middleware, Func<int> Calls) Create(LimiterHarness h)
+    private static (Func<HttpContext, Task> Admit, Func<int> Calls) Create(LimiterHarness h)
     {
         var calls = 0;
-        var middleware = new KeyRateLimitingMiddleware(
-            _ => { Interlocked.Increment(ref calls); return Task.CompletedTask; },
-            h.Limiter,
-            new RateLimitPolicyResolver(h.Options),
-            NullLogger<KeyRateLimitingMiddleware>.Instance);
-        return (middleware, () => Volatile.Read(ref calls));
+        var admission = new RateLimitAdmission(h.Limiter, new RateLimitPolicyResolver(h.Options), NullLogger<RateLimitAdmission>.Instance);
+        RequestDelegate next = _ => { Interlocked.Increment(ref calls); return Task.CompletedTask; };
+        return (context => Admit(admission, context, next), () => Volatile.Read(ref calls));
+    }
+
+    private static Task Admit(Func<HttpContext, Task> admit, HttpContext context) => admit(context);
+
+    /// <summary>What the key access step does once a key passed its access checks.</summary>
+    private static Task Admit(RateLimitAdmission admission, HttpContext context, RequestDelegate next)
+    {
+        var feature = context.Features.Get<ApiKeyRequestFeature>()!;
+        return admission.AdmitAsync(context, feature, feature.Key!, next);
     }
 
     private DefaultHttpContext NewContext(ApiKey? key)
