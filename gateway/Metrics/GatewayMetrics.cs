@@ -29,6 +29,9 @@ internal sealed class GatewayMetrics
     {
         _keyIds = keyIds;
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        // prometheus-net's default attaches an exemplar (trace and span id as new hex strings) to every observation
+        // made under an Activity: two per request, for a feature only the OpenMetrics format shows and nothing here reads.
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         _requests = factory.CreateCounter("gateway_requests_total", "Requests seen by the gateway, refused ones included, by key, route and status class.",
             new CounterConfiguration { LabelNames = ["key_id", "route", "status"] });
         var authFailures = factory.CreateCounter("gateway_auth_failures_total", "Requests refused by authentication or authorization, by reason.",
