@@ -31,6 +31,8 @@ public static class KeyStoreServiceCollectionExtensions
         services.TryAddSingleton(sp => new KeyFormat(sp.GetRequiredService<IOptions<KeysOptions>>().Value.Prefix));
         services.TryAddSingleton(sp => new KeyHasher(sp.GetRequiredService<IOptions<KeysOptions>>().Value.Pepper));
         services.TryAddSingleton<KeyIssuer>();
+        services.TryAddSingleton(sp => new KeyCredentials(sp.GetRequiredService<KeyFormat>(), sp.GetRequiredService<KeyHasher>(),
+            ImportedKeyPattern.From(sp.GetRequiredService<IOptions<KeysOptions>>().Value.ImportedKeyPattern)));
 
         var provider = configuration[$"{KeyStoreOptions.SectionName}:Provider"] ?? "sqlite";
         if (string.Equals(provider, "sqlite", StringComparison.OrdinalIgnoreCase))

@@ -18,11 +18,21 @@ public sealed class KeysOptions : IValidatableObject
     [Range(1, 100_000)]
     public int MaxActivePerOwner { get; set; } = 10;
 
+    /// <summary>
+    /// A .NET regex (whole token) for keys imported from another system; a token that matches is looked up by its SHA-256.
+    /// Unset: only our own format is accepted.
+    /// </summary>
+    public string? ImportedKeyPattern { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!KeyFormat.IsValidProductPrefix(Prefix))
         {
             yield return new ValidationResult("Keys:Prefix must be 1-20 characters of a-z and 0-9.", [nameof(Prefix)]);
+        }
+        if (Format.ImportedKeyPattern.Check(ImportedKeyPattern) is { } error)
+        {
+            yield return new ValidationResult($"Keys:ImportedKeyPattern is not a valid .NET regular expression: {error}", [nameof(ImportedKeyPattern)]);
         }
     }
 }

@@ -62,6 +62,7 @@ internal static class ConsoleFormat
     {
         KeyStatus.Active => "Active",
         KeyStatus.Expired => "Expired",
+        KeyStatus.Disabled => "Disabled",
         _ => "Revoked",
     };
 }

@@ -62,7 +62,7 @@ internal static class KeysEndpoints
             }
             else
             {
-                errors.Add("status", "status must be 'active', 'expired' or 'revoked'.");
+                errors.Add("status", "status must be 'active', 'disabled', 'expired' or 'revoked'.");
             }
         }
         var (limit, offset) = PageQuery.Validate(query.Limit, query.Offset, errors);

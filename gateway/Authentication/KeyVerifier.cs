@@ -15,6 +15,7 @@ internal readonly record struct KeyVerification(CachedKey? Entry, GatewayProblem
     public static readonly KeyVerification Malformed = new(null, GatewayProblems.MalformedKey);
     public static readonly KeyVerification Invalid = new(null, GatewayProblems.InvalidKey);
     public static readonly KeyVerification Expired = new(null, GatewayProblems.ExpiredKey);
+    public static readonly KeyVerification Disabled = new(null, GatewayProblems.DisabledKey);
     public static readonly KeyVerification StoreUnavailable = new(null, GatewayProblems.KeyStoreUnavailable);
 }
 
@@ -22,10 +23,10 @@ internal readonly record struct KeyVerification(CachedKey? Entry, GatewayProblem
 /// Verifies <c>Authorization: Bearer &lt;key&gt;</c> in the contract's order (a key in the query string was already
 /// refused by the edge filters): header parsing, format and checksum (no store touched), lookup through
 /// <see cref="KeyCache"/> (budgeted per client IP: a spent budget is a 429 without a store query), then status and
-/// expiry. Route-dependent checks (IP, workspace, mode, scope) are not its business: it never reads route metadata.
+/// expiry (then disabled). Route-dependent checks (IP, workspace, mode, scope) are not its business: it never reads route metadata.
 /// Completes synchronously, with no allocation, for a cached key.
 /// </summary>
-internal sealed class KeyVerifier(KeyFormat format, KeyHasher hasher, KeyCache cache, TimeProvider time)
+internal sealed class KeyVerifier(KeyCredentials credentials, KeyCache cache, TimeProvider time)
 {
     /// <param name="request">The request whose credential is verified.</param>
     /// <param name="client">The client address the failed-lookup budget is charged to (behind a trusted proxy, the forwarded one).</param>
@@ -39,11 +40,12 @@ internal sealed class KeyVerifier(KeyFormat format, KeyHasher hasher, KeyCache c
             case BearerToken.Outcome.Ambiguous:
                 return ValueTask.FromResult(KeyVerification.Malformed);
         }
-        if (!format.TryParse(token, out var mode) || mode is not (KeyMode.Live or KeyMode.Test))
+        // Our format (checksum) or Keys:ImportedKeyPattern; a token matching neither is refused here without a lookup.
+        if (!credentials.TryHash(token, out var hash))
         {
             return ValueTask.FromResult(KeyVerification.Malformed);
         }
-        var lookup = cache.LookupAsync(hasher.Hash(token), client, cancellationToken);
+        var lookup = cache.LookupAsync(hash, client, cancellationToken);
         return lookup.IsCompletedSuccessfully ? ValueTask.FromResult(Judge(lookup.Result)) : JudgeAsync(lookup);
     }
 
@@ -67,6 +69,7 @@ internal sealed class KeyVerifier(KeyFormat format, KeyHasher hasher, KeyCache c
             // Byte-identical to an unknown key.
             KeyStatus.Revoked => KeyVerification.Invalid,
             KeyStatus.Expired => KeyVerification.Expired,
+            KeyStatus.Disabled => KeyVerification.Disabled,
             _ => new KeyVerification(entry, null),
         };
     }

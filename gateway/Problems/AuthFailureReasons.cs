@@ -8,6 +8,8 @@ internal static class AuthFailureReasons
     public const string Malformed = "malformed";
     public const string Invalid = "invalid";
     public const string Expired = "expired";
+    /// <summary>The key was paused with <c>enabled: false</c> (a 403; the key is not revoked).</summary>
+    public const string Disabled = "disabled";
     public const string IpDenied = "ip_denied";
     public const string WorkspaceDenied = "workspace_denied";
     public const string ModeDenied = "mode_denied";
@@ -17,5 +19,5 @@ internal static class AuthFailureReasons
     public const string TooManyInvalidKeys = "too_many_invalid_keys";
 
     public static readonly IReadOnlyList<string> All =
-        [Missing, QueryKey, Malformed, Invalid, Expired, IpDenied, WorkspaceDenied, ModeDenied, InsufficientScope, StoreUnavailable, TooManyInvalidKeys];
+        [Missing, QueryKey, Malformed, Invalid, Expired, Disabled, IpDenied, WorkspaceDenied, ModeDenied, InsufficientScope, StoreUnavailable, TooManyInvalidKeys];
 }

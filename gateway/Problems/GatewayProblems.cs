@@ -36,6 +36,10 @@ internal static class GatewayProblems
     public static readonly GatewayProblem ExpiredKey = new(401, "expired-key", "API key has expired",
         "The API key has expired: ask for a new one.", InvalidToken, AuthFailureReasons.Expired);
 
+    /// <summary>A key paused with <c>enabled: false</c>: it exists and is the caller's, so saying so reveals nothing new.</summary>
+    public static readonly GatewayProblem DisabledKey = new(403, "disabled-key", "API key is disabled",
+        "The API key is disabled: ask its administrator to enable it again.", failureReason: AuthFailureReasons.Disabled);
+
     public static readonly GatewayProblem IpNotAllowed = new(403, "ip-not-allowed", "IP address not allowed for this key",
         "This key may not be used from the client's IP address.", failureReason: AuthFailureReasons.IpDenied);
 

@@ -31,10 +31,23 @@ public sealed record ApiKey
     public string? RotatedFrom { get; init; }
     public string? RotatedTo { get; init; }
     public DateTimeOffset? LastUsedAt { get; init; }
+    /// <summary>
+    /// When the key was paused with <c>enabled: false</c> (null while enabled). A disabled key is refused with a 403 but is
+    /// not revoked: it keeps its state and counts toward its owner's cap (docs/admin-api.md, "Disabled keys").
+    /// </summary>
+    public DateTimeOffset? DisabledAt { get; init; }
+    /// <summary>When the key was reported as leaked (null unless reported); the key is then revoked or only flagged.</summary>
+    public DateTimeOffset? LeakedAt { get; init; }
+    /// <summary>Who reported the leak (the report's <c>source</c>, or GitHub), when <see cref="LeakedAt"/> is set.</summary>
+    public string? LeakSource { get; init; }
 
+    public bool Enabled => DisabledAt is null;
+
+    /// <summary>Revoked and expired outrank disabled: a disabled key that then ends shows how it ended.</summary>
     public KeyStatus StatusAt(DateTimeOffset now) =>
         RevokedAt is not null && RevokedAt <= now ? KeyStatus.Revoked
         : ExpiresAt is not null && ExpiresAt <= now ? KeyStatus.Expired
+        : DisabledAt is not null ? KeyStatus.Disabled
         : KeyStatus.Active;
 
     /// <summary>Whether the key may act in <paramref name="workspaceId"/>: its primary workspace or one of its extras.</summary>
@@ -47,6 +60,8 @@ public enum KeyStatus
     Active,
     Expired,
     Revoked,
+    /// <summary>Paused (<c>enabled: false</c>): refused at the gateway with a 403 until re-enabled.</summary>
+    Disabled,
 }
 
 /// <summary>A per-key rate limit replacing the tier's: <c>limit</c> requests refilled over <c>periodSeconds</c>.</summary>

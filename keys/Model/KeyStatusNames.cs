@@ -7,6 +7,7 @@ public static class KeyStatusNames
         KeyStatus.Active => "active",
         KeyStatus.Expired => "expired",
         KeyStatus.Revoked => "revoked",
+        KeyStatus.Disabled => "disabled",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
@@ -17,6 +18,7 @@ public static class KeyStatusNames
             case "active": status = KeyStatus.Active; return true;
             case "expired": status = KeyStatus.Expired; return true;
             case "revoked": status = KeyStatus.Revoked; return true;
+            case "disabled": status = KeyStatus.Disabled; return true;
             default: status = default; return false;
         }
     }

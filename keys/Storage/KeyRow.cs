@@ -11,18 +11,19 @@ internal sealed class KeyRow
         "id AS Id, prefix AS Prefix, name AS Name, mode AS Mode, workspace_id AS WorkspaceId, workspaces AS Workspaces, " +
         "owner AS Owner, scopes AS Scopes, tier AS Tier, rate_limit AS RateLimit, quota AS Quota, allowed_ips AS AllowedIps, " +
         "lineage_id AS LineageId, created_at AS CreatedAt, created_by AS CreatedBy, expires_at AS ExpiresAt, " +
-        "revoked_at AS RevokedAt, rotated_from AS RotatedFrom, rotated_to AS RotatedTo, last_used_at AS LastUsedAt";
+        "revoked_at AS RevokedAt, rotated_from AS RotatedFrom, rotated_to AS RotatedTo, last_used_at AS LastUsedAt, " +
+        "disabled_at AS DisabledAt, leaked_at AS LeakedAt, leak_source AS LeakSource";
 
     public const string Insert =
         "INSERT INTO api_keys (id, hash, prefix, name, mode, workspace_id, workspaces, owner, scopes, tier, rate_limit, quota, " +
-        "allowed_ips, lineage_id, created_at, created_by, expires_at, revoked_at, rotated_from, rotated_to) VALUES " +
+        "allowed_ips, lineage_id, created_at, created_by, expires_at, revoked_at, rotated_from, rotated_to, disabled_at, leaked_at, leak_source) VALUES " +
         "(@Id, @Hash, @Prefix, @Name, @Mode, @WorkspaceId, @Workspaces, @Owner, @Scopes, @Tier, @RateLimit, @Quota, " +
-        "@AllowedIps, @LineageId, @CreatedAt, @CreatedBy, @ExpiresAt, @RevokedAt, @RotatedFrom, @RotatedTo)";
+        "@AllowedIps, @LineageId, @CreatedAt, @CreatedBy, @ExpiresAt, @RevokedAt, @RotatedFrom, @RotatedTo, @DisabledAt, @LeakedAt, @LeakSource)";
 
     /// <summary>The columns <c>PATCH</c> may change, set from <see cref="Parameters"/>.</summary>
     public const string UpdateMutable =
         "UPDATE api_keys SET name = @Name, scopes = @Scopes, tier = @Tier, rate_limit = @RateLimit, quota = @Quota, " +
-        "allowed_ips = @AllowedIps, expires_at = @ExpiresAt WHERE id = @Id";
+        "allowed_ips = @AllowedIps, expires_at = @ExpiresAt, disabled_at = @DisabledAt WHERE id = @Id";
 
     /// <summary>
     /// The list filter: fixed SQL with optional parameters (<c>@workspaceId</c>, <c>@owner</c>, <c>@status</c>, <c>@now</c>),
@@ -34,7 +35,8 @@ internal sealed class KeyRow
         " AND (@status IS NULL" +
         "   OR (@status = 'revoked' AND revoked_at IS NOT NULL AND revoked_at <= @now)" +
         "   OR (@status = 'expired' AND (revoked_at IS NULL OR revoked_at > @now) AND expires_at IS NOT NULL AND expires_at <= @now)" +
-        "   OR (@status = 'active' AND (revoked_at IS NULL OR revoked_at > @now) AND (expires_at IS NULL OR expires_at > @now)))";
+        "   OR (@status = 'disabled' AND (revoked_at IS NULL OR revoked_at > @now) AND (expires_at IS NULL OR expires_at > @now) AND disabled_at IS NOT NULL)" +
+        "   OR (@status = 'active' AND (revoked_at IS NULL OR revoked_at > @now) AND (expires_at IS NULL OR expires_at > @now) AND disabled_at IS NULL))";
 
     /// <summary>
     /// The WHERE clause of <paramref name="query"/>: <see cref="ListFilter"/> plus a fixed fragment for each search filter
@@ -103,6 +105,9 @@ internal sealed class KeyRow
     public string? RotatedFrom { get; set; }
     public string? RotatedTo { get; set; }
     public long? LastUsedAt { get; set; }
+    public long? DisabledAt { get; set; }
+    public long? LeakedAt { get; set; }
+    public string? LeakSource { get; set; }
 
     public ApiKey ToApiKey() => new()
     {
@@ -126,6 +131,9 @@ internal sealed class KeyRow
         RotatedFrom = RotatedFrom,
         RotatedTo = RotatedTo,
         LastUsedAt = UnixMs.ToTime(LastUsedAt),
+        DisabledAt = UnixMs.ToTime(DisabledAt),
+        LeakedAt = UnixMs.ToTime(LeakedAt),
+        LeakSource = LeakSource,
     };
 
     /// <summary>The parameters of an INSERT or UPDATE of every mutable column.</summary>
@@ -151,5 +159,8 @@ internal sealed class KeyRow
         RevokedAt = UnixMs.From(key.RevokedAt),
         key.RotatedFrom,
         key.RotatedTo,
+        DisabledAt = UnixMs.From(key.DisabledAt),
+        LeakedAt = UnixMs.From(key.LeakedAt),
+        key.LeakSource,
     };
 }

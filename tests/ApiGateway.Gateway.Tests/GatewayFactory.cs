@@ -77,6 +77,19 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         return result.Issued ?? throw new InvalidOperationException($"Minting failed: {result.Status}");
     }
 
+    /// <summary>Pauses a key as <c>PATCH enabled: false</c> does, with its change-feed row (so cached copies go).</summary>
+    public async Task DisableAsync(string keyId)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        var at = Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE api_keys SET disabled_at = $at WHERE id = $id; INSERT INTO key_changes (key_id, at) VALUES ($id, $at);";
+        command.Parameters.AddWithValue("$at", at);
+        command.Parameters.AddWithValue("$id", keyId);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
     public HttpClient CreateKeyClient(string? key)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

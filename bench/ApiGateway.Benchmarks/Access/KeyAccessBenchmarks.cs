@@ -3,6 +3,7 @@ using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Gateway.Scopes;
+using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Scopes;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
@@ -52,7 +53,7 @@ public class KeyAccessBenchmarks : IDisposable
         var gateway = Options.Create(new GatewayOptions());
         _step = new KeyAccessMiddleware(
             Next,
-            new KeyVerifier(BenchKeys.Format, BenchKeys.Hasher, cache, TimeProvider.System),
+            new KeyVerifier(new KeyCredentials(BenchKeys.Format, BenchKeys.Hasher, ImportedKeyPattern.None), cache, TimeProvider.System),
             new RouteAccessCheck(gateway),
             new RateLimitAdmission(_limiter, _resolver, NullLogger<RateLimitAdmission>.Instance),
             new ClientIpResolver(gateway),

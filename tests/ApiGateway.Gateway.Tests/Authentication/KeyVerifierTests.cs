@@ -161,6 +161,51 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     }
 
     [Fact]
+    public async Task Request_DisabledKey_Returns403DisabledWithoutForwarding()
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        using var client = factory.CreateKeyClient(key.Plaintext);
+        using (var ok = await client.GetAsync("/v1/contacts/1", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+        await factory.DisableAsync(key.Key.Id);
+        factory.AdvancePoll();
+        var forwarded = factory.Upstream.Received.Count;
+
+        using var response = await RetryUntilAsync(client, HttpStatusCode.Forbidden);
+        await ProblemAssert.HasAsync(response, 403, "API key is disabled", "disabled-key", wwwAuthenticate: null);
+        Assert.Equal(forwarded, factory.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task Request_DisabledThenExpiredKey_Returns401Expired()
+    {
+        var key = await factory.MintAsync(["contacts:read"], expiresAt: factory.Clock.GetUtcNow().AddMinutes(5));
+        await factory.DisableAsync(key.Key.Id);
+        using var client = factory.CreateKeyClient(key.Plaintext);
+        factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        using var response = await client.GetAsync("/v1/contacts/1", Ct);
+        await ProblemAssert.HasAsync(response, 401, "API key has expired", "expired-key", InvalidToken);
+    }
+
+    /// <summary>The change-feed poller runs on its own loop: ask again (advancing the fake clock) until it has evicted the key.</summary>
+    private async Task<HttpResponseMessage> RetryUntilAsync(HttpClient client, HttpStatusCode status)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await client.GetAsync("/v1/contacts/1", Ct);
+            if (response.StatusCode == status || attempt == 200)
+            {
+                return response;
+            }
+            response.Dispose();
+            factory.AdvancePoll();
+            await Task.Yield();
+        }
+    }
+
+    [Fact]
     public async Task Request_ValidKey_ForwardedWithoutSecretInDetail()
     {
         var key = await factory.MintAsync(["contacts:read"]);

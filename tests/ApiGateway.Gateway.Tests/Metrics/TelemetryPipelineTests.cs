@@ -28,6 +28,8 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
         var revoked = await _factory.MintAsync(["contacts:read"]);
         await _factory.Store.RevokeAsync(revoked.Key.Id, GatewayFactory.TestActor, Ct);
         var unknown = _factory.Services.GetRequiredService<KeyFormat>().Mint(KeyMode.Live);
+        var disabled = await _factory.MintAsync(["contacts:read"]);
+        await _factory.DisableAsync(disabled.Key.Id);
 
         for (var i = 0; i < 3; i++)
         {
@@ -39,6 +41,7 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
         await SendAsync("junk", "/v1/contacts/1", HttpStatusCode.Unauthorized);           // malformed
         await SendAsync(unknown, "/v1/contacts/1", HttpStatusCode.Unauthorized);          // invalid
         await SendAsync(revoked.Plaintext, "/v1/contacts/1", HttpStatusCode.Unauthorized); // invalid
+        await SendAsync(disabled.Plaintext, "/v1/contacts/1", HttpStatusCode.Forbidden);  // disabled
         await SendAsync(live.Plaintext, "/v1/contacts/1?api_key=x", HttpStatusCode.BadRequest); // query_key
         await SendAsync(live.Plaintext, "/nowhere/key_123", HttpStatusCode.NotFound);     // no route
         await SendAsync(null, "/v1/status", HttpStatusCode.OK);                           // public route
@@ -50,7 +53,7 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
             [$"{live.Key.Id}|contacts|2xx"] = 3,
             [$"{live.Key.Id}|invoices|4xx"] = 1,
             [$"{test.Key.Id}|payments|4xx"] = 1,
-            ["none|contacts|4xx"] = 5,
+            ["none|contacts|4xx"] = 6,
             ["none|none|4xx"] = 1,
             ["none|status|2xx"] = 1,
         }, samples.Series("gateway_requests_total", "key_id", "route", "status"));
@@ -60,10 +63,11 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
         expectedReasons[AuthFailureReasons.Missing] = 1;
         expectedReasons[AuthFailureReasons.Malformed] = 1;
         expectedReasons[AuthFailureReasons.Invalid] = 2;
+        expectedReasons[AuthFailureReasons.Disabled] = 1;
         expectedReasons[AuthFailureReasons.QueryKey] = 1;
         Assert.Equal(expectedReasons, samples.Series("gateway_auth_failures_total", "reason"));
         Assert.Empty(samples.Series("gateway_rate_limited_total", "key_id"));
-        Assert.Equal(new Dictionary<string, double> { ["contacts"] = 8, ["invoices"] = 1, ["payments"] = 1, ["none"] = 1, ["status"] = 1 },
+        Assert.Equal(new Dictionary<string, double> { ["contacts"] = 9, ["invoices"] = 1, ["payments"] = 1, ["none"] = 1, ["status"] = 1 },
             samples.Series("gateway_request_duration_seconds_count", "route"));
         // No secret, hash or raw path in any label.
         var labelValues = samples.SelectMany(s => s.Labels.Values).ToList();

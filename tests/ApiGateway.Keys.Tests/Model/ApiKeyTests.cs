@@ -21,6 +21,17 @@ public sealed class ApiKeyTests
     }
 
     [Fact]
+    public void StatusAt_Disabled_OutrankedByRevokedAndExpired()
+    {
+        var disabled = Key() with { DisabledAt = Now.AddMinutes(-1) };
+
+        Assert.Equal(KeyStatus.Disabled, disabled.StatusAt(Now));
+        Assert.False(disabled.Enabled);
+        Assert.Equal(KeyStatus.Expired, (disabled with { ExpiresAt = Now }).StatusAt(Now));
+        Assert.Equal(KeyStatus.Revoked, (disabled with { RevokedAt = Now }).StatusAt(Now));
+    }
+
+    [Fact]
     public void HoldsWorkspace_PrimaryOrExtra_ExactMatchOnly()
     {
         var key = Key() with { Workspaces = ["ws_2"] };
@@ -35,6 +46,7 @@ public sealed class ApiKeyTests
     [InlineData(KeyStatus.Active, "active")]
     [InlineData(KeyStatus.Expired, "expired")]
     [InlineData(KeyStatus.Revoked, "revoked")]
+    [InlineData(KeyStatus.Disabled, "disabled")]
     public void KeyStatusNames_RoundTrip(KeyStatus status, string wire)
     {
         Assert.Equal(wire, status.ToWire());
