@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.Access;
 using ApiGateway.Gateway.Authentication;
+using ApiGateway.Gateway.ForwardAuth;
 using ApiGateway.Gateway.Health;
 using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.IdentityToken;
@@ -19,10 +20,12 @@ builder.AddIdentityTokens();          // IdentityToken/: X-Api-Key-Token (ES256 
 builder.AddRequestBodyLimits();       // RequestBodies/: Gateway:MaxRequestBodySize, route limits (applied on reload too)
 builder.AddKeyRateLimits();           // RateLimiting/: tiers, per-lineage GCRA + quotas, persisted in batches
 builder.AddGatewayTelemetry();        // Metrics/, Usage/: per-host Prometheus registry, per-key usage batched into the store
+builder.AddForwardAuth();             // ForwardAuth/: Gateway:ForwardAuthUrl questions from other proxies, POST /v1/verify
 
 var app = builder.Build();
 app.UseHttp2WebSocketsAsGet();        // an HTTP/2 WebSocket handshake (extended CONNECT) routes and is checked as its HTTP/1.1 GET
 app.UseGatewayTelemetry();            // counts every public request, refused ones included, and records key usage
+app.UseForwardAuthQuestions();        // forward-auth port: the question becomes the request it asks about (X-Forwarded-Method/-Uri)
 app.UseUnsupportedMethodsRefused();   // junk or lower-case methods: 405/501 before any routing, auth or label (docs/security.md)
 app.UseAmbiguousPathsRefused();       // ';', '//', '%25', '\', controls, NFKC forms...: 400 before routing, never forwarded
 app.UseRouting();
@@ -31,6 +34,7 @@ app.UseQueryStringKeysRefused();      // ?api_key=… and friends: 400 on every 
 app.UseUpgradesRefused();             // upgrades only as WebSockets on "WebSockets": "true" routes, else 400 (docs/gateway.md "Protocols")
 app.UseRequestBodyLimits();           // the route's body limit; a declared length over it: 413 before any key lookup or upstream
 app.UseKeyAccess();                   // Access/: key → route access (IP, workspace, mode, scope) → limits (429 + RateLimit headers)
+app.UseForwardAuthAnswers();          // forward-auth port: an admitted question is answered 200 + identity headers, not proxied
 
 var internalEndpoints = app.MapInternalEndpoints(); // /healthz, /readyz (internal port only)
 internalEndpoints.MapGatewayMetrics();             // /metrics, internal port only

@@ -5,7 +5,8 @@ namespace ApiGateway.Gateway.Hosting;
 
 /// <summary>
 /// Options, Kestrel limits and listen addresses: the public URLs (<c>Urls</c> / <c>ASPNETCORE_URLS</c>, default
-/// <c>http://0.0.0.0:8080</c>, or <c>Kestrel:Endpoints:*</c>) plus <c>Gateway:InternalUrl</c>
+/// <c>http://0.0.0.0:8080</c>, or <c>Kestrel:Endpoints:*</c>) plus <c>Gateway:InternalUrl</c> and, when set,
+/// <c>Gateway:ForwardAuthUrl</c>
 /// (<see cref="GatewayListeners"/>). Which one a request came in on decides which endpoints it can reach
 /// (<see cref="ListenerMatcherPolicy"/>).
 /// </summary>
@@ -25,7 +26,8 @@ internal static class GatewayHosting
         builder.Services.AddHostedService<RejectedConnectionsReporter>();
 
         var internalUrl = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.InternalUrl)}"] ?? new GatewayOptions().InternalUrl;
-        builder.Services.AddSingleton(GatewayListeners.Add(builder, internalUrl));
+        var forwardAuthUrl = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.ForwardAuthUrl)}"];
+        builder.Services.AddSingleton(GatewayListeners.Add(builder, internalUrl, forwardAuthUrl));
         return builder;
     }
 

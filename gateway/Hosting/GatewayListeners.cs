@@ -10,11 +10,12 @@ namespace ApiGateway.Gateway.Hosting;
 internal static class GatewayListeners
 {
     public const string InternalEndpoint = "GatewayInternal";
+    public const string ForwardAuthEndpoint = "GatewayForwardAuth";
     public const string PublicEndpointPrefix = "GatewayPublic";
     private const string EndpointsSection = "Kestrel:Endpoints";
 
     /// <summary>Adds the endpoints to the configuration Kestrel reads and returns the public URLs.</summary>
-    public static PublicUrls Add(WebApplicationBuilder builder, string internalUrl)
+    public static PublicUrls Add(WebApplicationBuilder builder, string internalUrl, string? forwardAuthUrl)
     {
         var configured = ReadEndpointUrls(builder.Configuration);
         var endpoints = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -31,6 +32,12 @@ internal static class GatewayListeners
         // Kestrel's own default, stated so that Kestrel:EndpointDefaults (say, HTTP/2 only for the public side) never
         // leaves health checks and scrapers without HTTP/1.1.
         endpoints[$"{EndpointsSection}:{InternalEndpoint}:Protocols"] = "Http1AndHttp2";
+        if (!string.IsNullOrWhiteSpace(forwardAuthUrl))
+        {
+            // nginx's auth_request speaks HTTP/1.x to its upstreams, Envoy's ext_authz HTTP/1.1 or HTTP/2.
+            endpoints[$"{EndpointsSection}:{ForwardAuthEndpoint}:Url"] = forwardAuthUrl;
+            endpoints[$"{EndpointsSection}:{ForwardAuthEndpoint}:Protocols"] = "Http1AndHttp2";
+        }
         builder.Configuration.AddInMemoryCollection(endpoints);
 
         // Every address is an endpoint now; left set, these would only make Kestrel warn that it overrides them.
@@ -43,7 +50,8 @@ internal static class GatewayListeners
     /// <summary>The <c>Url</c> of every <c>Kestrel:Endpoints:*</c> entry the operator configured.</summary>
     public static IReadOnlyList<string> ReadEndpointUrls(IConfiguration configuration) =>
         [.. configuration.GetSection(EndpointsSection).GetChildren()
-            .Where(e => !e.Key.Equals(InternalEndpoint, StringComparison.OrdinalIgnoreCase))
+            .Where(e => !e.Key.Equals(InternalEndpoint, StringComparison.OrdinalIgnoreCase)
+                && !e.Key.Equals(ForwardAuthEndpoint, StringComparison.OrdinalIgnoreCase))
             .Select(e => e["Url"])
             .OfType<string>()
             .Where(url => !string.IsNullOrWhiteSpace(url))];

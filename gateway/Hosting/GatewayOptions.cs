@@ -11,6 +11,12 @@ internal sealed class GatewayOptions
     /// <summary>Where <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> answer; nothing else answers there.</summary>
     public string InternalUrl { get; set; } = "http://127.0.0.1:9091";
 
+    /// <summary>
+    /// Where other proxies (nginx <c>auth_request</c>, Traefik ForwardAuth, Envoy ext_authz, Caddy <c>forward_auth</c>) ask
+    /// whether a request may pass, and where <c>POST /v1/verify</c> answers (docs/forward-auth.md). Unset: no such listener.
+    /// </summary>
+    public string? ForwardAuthUrl { get; set; }
+
     /// <summary>The YARP routes file, relative to the working directory; reloaded when it changes.</summary>
     public string RoutesFile { get; set; } = "config/routes.json";
 
@@ -25,4 +31,7 @@ internal sealed class GatewayOptions
 
     /// <summary>The port of <see cref="InternalUrl"/>: requests arriving on it reach internal endpoints only.</summary>
     public int InternalPort => Uri.TryCreate(InternalUrl, UriKind.Absolute, out var uri) ? uri.Port : -1;
+
+    /// <summary>The port of <see cref="ForwardAuthUrl"/> (-1 when unset): requests arriving on it are questions about another request.</summary>
+    public int ForwardAuthPort => !string.IsNullOrWhiteSpace(ForwardAuthUrl) && Uri.TryCreate(ForwardAuthUrl, UriKind.Absolute, out var uri) ? uri.Port : -1;
 }

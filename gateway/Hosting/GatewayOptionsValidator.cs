@@ -28,6 +28,10 @@ internal sealed class GatewayOptionsValidator(PublicUrls publicUrls) : IValidate
                 }
             }
         }
+        if (!string.IsNullOrWhiteSpace(options.ForwardAuthUrl))
+        {
+            ValidateForwardAuthUrl(options.ForwardAuthUrl, internalUri, failures);
+        }
         if (string.IsNullOrWhiteSpace(options.RoutesFile))
         {
             failures.Add("Gateway:RoutesFile must name the routes file.");
@@ -44,6 +48,32 @@ internal sealed class GatewayOptionsValidator(PublicUrls publicUrls) : IValidate
             }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void ValidateForwardAuthUrl(string url, Uri? internalUri, List<string> failures)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            failures.Add($"Gateway:ForwardAuthUrl must be an absolute http(s) URL, not '{url}'.");
+            return;
+        }
+        if (uri.Port == 0)
+        {
+            failures.Add("Gateway:ForwardAuthUrl needs a fixed port: requests are told apart by the port they arrive on.");
+            return;
+        }
+        if (internalUri is not null && internalUri.Port == uri.Port)
+        {
+            failures.Add($"Gateway:ForwardAuthUrl port {uri.Port} is also Gateway:InternalUrl's; they must differ.");
+        }
+        foreach (var publicUrl in publicUrls.Urls)
+        {
+            if (Uri.TryCreate(publicUrl.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var publicUri)
+                && publicUri.Port == uri.Port)
+            {
+                failures.Add($"Gateway:ForwardAuthUrl port {uri.Port} is also a public URL ('{publicUrl}'); they must differ.");
+            }
+        }
     }
 
     private static bool IsTokenChar(char c) =>

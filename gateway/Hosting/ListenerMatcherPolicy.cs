@@ -1,3 +1,4 @@
+using ApiGateway.Gateway.ForwardAuth;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.Options;
@@ -5,13 +6,16 @@ using Microsoft.Extensions.Options;
 namespace ApiGateway.Gateway.Hosting;
 
 /// <summary>
-/// Keeps the two listeners apart during routing: endpoints marked <see cref="InternalEndpointMetadata"/> match only
-/// requests that arrived on the internal port, every other endpoint (the proxy routes) only requests that did not.
-/// It looks at the connection's local port, never at the client-controlled <c>Host</c> header.
+/// Keeps the listeners apart during routing: endpoints marked <see cref="InternalEndpointMetadata"/> match only
+/// requests that arrived on the internal port, those marked <see cref="ForwardAuthEndpointMetadata"/> (<c>/v1/verify</c>)
+/// only requests on the forward-auth port, and every other endpoint (the proxy routes) requests on the public port and,
+/// as questions about another request, on the forward-auth port (docs/forward-auth.md). It looks at the connection's
+/// local port, never at the client-controlled <c>Host</c> header.
 /// </summary>
 internal sealed class ListenerMatcherPolicy(IOptions<GatewayOptions> options) : MatcherPolicy, IEndpointSelectorPolicy
 {
     private readonly int _internalPort = options.Value.InternalPort;
+    private readonly int _forwardAuthPort = options.Value.ForwardAuthPort;
 
     public override int Order => 0;
 
@@ -19,15 +23,20 @@ internal sealed class ListenerMatcherPolicy(IOptions<GatewayOptions> options) : 
 
     public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
     {
-        var isInternal = httpContext.Connection.LocalPort == _internalPort;
+        var port = httpContext.Connection.LocalPort;
+        var isInternal = port == _internalPort;
+        var isForwardAuth = !isInternal && port == _forwardAuthPort;
         for (var i = 0; i < candidates.Count; i++)
         {
             if (!candidates.IsValidCandidate(i))
             {
                 continue;
             }
-            var internalOnly = candidates[i].Endpoint.Metadata.GetMetadata<InternalEndpointMetadata>() is not null;
-            if (internalOnly != isInternal)
+            var metadata = candidates[i].Endpoint.Metadata;
+            var valid = metadata.GetMetadata<InternalEndpointMetadata>() is not null ? isInternal
+                : metadata.GetMetadata<ForwardAuthEndpointMetadata>() is not null ? isForwardAuth
+                : !isInternal;
+            if (!valid)
             {
                 candidates.SetValidity(i, false);
             }

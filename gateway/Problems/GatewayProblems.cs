@@ -104,6 +104,10 @@ internal static class GatewayProblems
     public static readonly GatewayProblem NotReady = new(503, "not-ready", "Not ready",
         "The gateway is not ready to serve.");
 
+    /// <summary>A forward-auth question whose original method or URI headers cannot describe a request (docs/forward-auth.md).</summary>
+    public static readonly GatewayProblem InvalidForwardAuthQuestion = new(400, "invalid-forward-auth-question", "Invalid forward-auth question",
+        "X-Forwarded-Method/X-Original-Method and X-Forwarded-Uri/X-Original-URI must each be given at most once, the URI in origin form ('/path?query') of visible ASCII.");
+
     /// <summary>Writes <paramref name="problem"/> with its precomputed body, unless the response has started.</summary>
     public static Task WriteAsync(HttpContext context, GatewayProblem problem) =>
         WriteAsync(context, problem, problem.Body, problem.WwwAuthenticate);

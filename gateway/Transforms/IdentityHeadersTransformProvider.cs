@@ -20,9 +20,12 @@ namespace ApiGateway.Gateway.Transforms;
 /// </summary>
 internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> options, ClientIpResolver clientIps, RouteAccessTable routes) : ITransformProvider
 {
-    public const string KeyIdHeader = "X-Api-Key-Id";
-    public const string KeyModeHeader = "X-Api-Key-Mode";
-    public const string KeyOwnerHeader = "X-Api-Key-Owner";
+    public const string KeyIdHeader = IdentityHeaders.KeyIdHeader;
+    public const string KeyModeHeader = IdentityHeaders.KeyModeHeader;
+    public const string KeyOwnerHeader = IdentityHeaders.KeyOwnerHeader;
+
+    private static readonly Action<System.Net.Http.Headers.HttpRequestHeaders, string, string> AddUnvalidated =
+        static (headers, name, value) => headers.TryAddWithoutValidation(name, value);
 
     private readonly string _workspaceHeader = options.Value.WorkspaceHeader;
     private readonly ClientHeaderFilter _filter = new(options.Value.WorkspaceHeader);
@@ -65,14 +68,7 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
             var headers = transform.ProxyRequest.Headers;
             if (!isPublic && transform.HttpContext.Features.Get<ApiKeyRequestFeature>() is { Key: { } key } feature)
             {
-                // Stored values are sendable as they are, except rows older than the admin API's visible-ASCII rule.
-                headers.TryAddWithoutValidation(workspaceHeader, IdentityHeaderValue.Sendable(feature.WorkspaceId ?? key.WorkspaceId));
-                headers.TryAddWithoutValidation(KeyIdHeader, key.Id);
-                headers.TryAddWithoutValidation(KeyModeHeader, key.Mode.ToWire());
-                if (!string.IsNullOrEmpty(key.Owner))
-                {
-                    headers.TryAddWithoutValidation(KeyOwnerHeader, IdentityHeaderValue.Sendable(key.Owner));
-                }
+                IdentityHeaders.Add(headers, workspaceHeader, feature, key, AddUnvalidated);
             }
             return ValueTask.CompletedTask;
         });

@@ -20,6 +20,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
 {
     public static readonly Actor TestActor = new("adm_tests", "tests");
 
+    /// <summary>The port of <c>Gateway:ForwardAuthUrl</c>: a TestServer request with this local port is a forward-auth question.</summary>
+    public const int ForwardAuthPort = 9092;
+
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("gateway-tests-");
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -36,6 +39,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
     public Dictionary<string, string> Settings { get; } = new()
     {
         ["Gateway:TrustedProxies"] = "10.0.0.0/8",
+        ["Gateway:ForwardAuthUrl"] = $"http://127.0.0.1:{ForwardAuthPort}",
     };
 
     public IKeyStore Store => Services.GetRequiredService<IKeyStore>();
@@ -99,6 +103,39 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         }
         return client;
     }
+
+    /// <summary>
+    /// A client whose requests reach the gateway through <paramref name="entry"/>: as themselves at the edge, or as
+    /// forward-auth questions about themselves (<see cref="ForwardAuthQuestionHandler"/>).
+    /// </summary>
+    public HttpClient CreateKeyClient(string? key, GatewayEntry entry, ForwardAuthDialect dialect = ForwardAuthDialect.Traefik)
+    {
+        if (entry == GatewayEntry.Edge)
+        {
+            return CreateKeyClient(key);
+        }
+        var client = new HttpClient(new ForwardAuthQuestionHandler(dialect, Server.CreateHandler(c => c.Connection.LocalPort = ForwardAuthPort)))
+        {
+            BaseAddress = Server.BaseAddress,
+        };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {key}");
+        }
+        return client;
+    }
+
+    /// <summary>Sends the request <paramref name="configure"/> builds through <paramref name="entry"/> (see <see cref="CreateKeyClient(string?, GatewayEntry, ForwardAuthDialect)"/>).</summary>
+    public Task<Microsoft.AspNetCore.Http.HttpContext> SendAsync(Action<Microsoft.AspNetCore.Http.HttpContext> configure, GatewayEntry entry, CancellationToken cancellationToken) =>
+        Server.SendAsync(c =>
+        {
+            configure(c);
+            if (entry == GatewayEntry.ForwardAuth)
+            {
+                ForwardAuthQuestionHandler.AskAbout(c.Request, ForwardAuthDialect.Traefik);
+                c.Connection.LocalPort = ForwardAuthPort;
+            }
+        }, cancellationToken);
 
     /// <summary>Lets the change-feed poller run one interval on the fake clock.</summary>
     public void AdvancePoll() => Clock.Advance(TimeSpan.FromMilliseconds(250));

@@ -5,8 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGateway.Gateway.Tests.Authentication;
 
-/// <summary>The authentication rows of the contract's error table, end to end through the gateway.</summary>
-public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+/// <summary>
+/// The authentication rows of the contract's error table, end to end through the gateway: once at the edge, once as
+/// forward-auth questions (the same decision, docs/forward-auth.md).
+/// </summary>
+public abstract class KeyVerifierTests(GatewayFactory factory, GatewayEntry entry) : IClassFixture<GatewayFactory>
 {
     private const string Challenge = "Bearer realm=\"api\"";
     private const string InvalidToken = "Bearer realm=\"api\", error=\"invalid_token\"";
@@ -15,7 +18,7 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     [Fact]
     public async Task Request_NoAuthorizationHeader_Returns401Missing()
     {
-        using var client = factory.CreateKeyClient(null);
+        using var client = factory.CreateKeyClient(null, entry);
         using var response = await client.GetAsync("/v1/contacts/1", Ct);
         await ProblemAssert.HasAsync(response, 401, "Missing or invalid Authorization header", "missing-credential", Challenge);
     }
@@ -29,7 +32,7 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     [InlineData("Bearerabc")]
     public async Task Request_NotABearerCredential_Returns401MissingWithoutError(string header)
     {
-        using var client = factory.CreateKeyClient(null);
+        using var client = factory.CreateKeyClient(null, entry);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/contacts/1");
         request.Headers.TryAddWithoutValidation("Authorization", header);
         using var response = await client.SendAsync(request, Ct);
@@ -53,7 +56,7 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     public async Task Request_KeyInQueryString_Returns400EvenWithAValidHeader(string query)
     {
         var key = await factory.MintAsync(["contacts:read"]);
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
         var before = factory.Upstream.Received.Count;
         using var response = await client.GetAsync($"/v1/contacts/1?{query}", Ct);
         await ProblemAssert.HasAsync(response, 400, "API keys are not accepted in the query string", "key-in-query",
@@ -64,7 +67,7 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     [Fact]
     public async Task Request_KeyInQueryStringWithoutHeader_Returns400()
     {
-        using var client = factory.CreateKeyClient(null);
+        using var client = factory.CreateKeyClient(null, entry);
         using var response = await client.GetAsync("/v1/contacts/1?api_key=agw_live_x", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -75,7 +78,7 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     [InlineData("xyz_live_0000000000000000000000000000000000000000000000000")]
     public async Task Request_WrongShape_Returns401InvalidFormat(string token)
     {
-        using var client = factory.CreateKeyClient(token);
+        using var client = factory.CreateKeyClient(token, entry);
         using var response = await client.GetAsync("/v1/contacts/1", Ct);
         await ProblemAssert.HasAsync(response, 401, "Invalid API key format", "malformed-key", InvalidToken);
     }
@@ -86,7 +89,7 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
         var key = await factory.MintAsync(["contacts:read"]);
         var last = key.Plaintext[^1];
         var tampered = key.Plaintext[..^1] + (last == 'a' ? 'b' : 'a');
-        using var client = factory.CreateKeyClient(tampered);
+        using var client = factory.CreateKeyClient(tampered, entry);
         using var response = await client.GetAsync("/v1/contacts/1", Ct);
         await ProblemAssert.HasAsync(response, 401, "Invalid API key format", "malformed-key", InvalidToken);
     }
@@ -95,7 +98,7 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     public async Task Request_AdminCredential_Returns401InvalidFormat()
     {
         var admin = factory.Services.GetRequiredService<KeyFormat>().Mint(KeyMode.Admin);
-        using var client = factory.CreateKeyClient(admin);
+        using var client = factory.CreateKeyClient(admin, entry);
         using var response = await client.GetAsync("/v1/contacts/1", Ct);
         await ProblemAssert.HasAsync(response, 401, "Invalid API key format", "malformed-key", InvalidToken);
     }
@@ -104,7 +107,7 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     public async Task Request_TwoAuthorizationHeaders_Returns401InvalidFormat()
     {
         var key = await factory.MintAsync(["contacts:read"]);
-        using var client = factory.CreateKeyClient(null);
+        using var client = factory.CreateKeyClient(null, entry);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/contacts/1");
         request.Headers.TryAddWithoutValidation("Authorization", [$"Bearer {key.Plaintext}", $"Bearer {key.Plaintext}"]);
         using var response = await client.SendAsync(request, Ct);
@@ -119,7 +122,7 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     public async Task Request_BearerVariants_Accepted(string format)
     {
         var key = await factory.MintAsync(["contacts:read"]);
-        using var client = factory.CreateKeyClient(null);
+        using var client = factory.CreateKeyClient(null, entry);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/contacts/1");
         request.Headers.TryAddWithoutValidation("Authorization", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, key.Plaintext));
         using var response = await client.SendAsync(request, Ct);
@@ -134,8 +137,8 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
         var revoked = await factory.MintAsync(["contacts:read"]);
         await factory.Store.RevokeAsync(revoked.Key.Id, GatewayFactory.TestActor, Ct);
 
-        using var unknownClient = factory.CreateKeyClient(unknown);
-        using var revokedClient = factory.CreateKeyClient(revoked.Plaintext);
+        using var unknownClient = factory.CreateKeyClient(unknown, entry);
+        using var revokedClient = factory.CreateKeyClient(revoked.Plaintext, entry);
         using var a = await unknownClient.GetAsync("/v1/contacts/1", Ct);
         using var b = await revokedClient.GetAsync("/v1/contacts/1", Ct);
 
@@ -150,7 +153,7 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     public async Task Request_ExpiredKey_Returns401Expired()
     {
         var key = await factory.MintAsync(["contacts:read"], expiresAt: factory.Clock.GetUtcNow().AddMinutes(5));
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
         using (var ok = await client.GetAsync("/v1/contacts/1", Ct))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -209,9 +212,21 @@ public sealed class KeyVerifierTests(GatewayFactory factory) : IClassFixture<Gat
     public async Task Request_ValidKey_ForwardedWithoutSecretInDetail()
     {
         var key = await factory.MintAsync(["contacts:read"]);
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
         using var response = await client.GetAsync("/v1/contacts/42", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains(factory.Upstream.Received, r => r.Path == "/v1/contacts/42" && r.Header("X-Api-Key-Id") == key.Key.Id);
+        if (entry == GatewayEntry.Edge)
+        {
+            Assert.Contains(factory.Upstream.Received, r => r.Path == "/v1/contacts/42" && r.Header("X-Api-Key-Id") == key.Key.Id);
+        }
+        else
+        {
+            Assert.Equal(key.Key.Id, Assert.Single(response.Headers.GetValues("X-Api-Key-Id")));
+            Assert.Empty(await response.Content.ReadAsByteArrayAsync(Ct));
+        }
     }
 }
+
+public sealed class EdgeKeyVerifierTests(GatewayFactory factory) : KeyVerifierTests(factory, GatewayEntry.Edge);
+
+public sealed class ForwardAuthKeyVerifierTests(GatewayFactory factory) : KeyVerifierTests(factory, GatewayEntry.ForwardAuth);

@@ -41,4 +41,28 @@ public sealed class GatewayOptionsValidatorTests
         var result = new GatewayOptionsValidator(new PublicUrls(["http://0.0.0.0:8080"])).Validate(null, new GatewayOptions { InternalUrl = url });
         Assert.Contains(result.Failures!, f => f.Contains("Gateway:InternalUrl", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("not a url", "must be an absolute http(s) URL")]
+    [InlineData("ftp://127.0.0.1:9092", "must be an absolute http(s) URL")]
+    [InlineData("http://127.0.0.1:0", "needs a fixed port")]
+    [InlineData("http://127.0.0.1:9091", "also Gateway:InternalUrl's")]
+    [InlineData("http://127.0.0.1:8080", "also a public URL")]
+    public void Validate_BadForwardAuthUrl_Fails(string url, string expected)
+    {
+        var options = new GatewayOptions { ForwardAuthUrl = url };
+        var result = new GatewayOptionsValidator(new PublicUrls(["http://0.0.0.0:8080"])).Validate(null, options);
+        Assert.True(result.Failed);
+        Assert.Contains(expected, Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("http://127.0.0.1:9092")]
+    public void Validate_ForwardAuthUrlUnsetOrDistinct_Succeeds(string? url)
+    {
+        var options = new GatewayOptions { ForwardAuthUrl = url };
+        Assert.True(new GatewayOptionsValidator(new PublicUrls(["http://0.0.0.0:8080"])).Validate(null, options).Succeeded);
+    }
 }

@@ -8,16 +8,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGateway.Gateway.Tests.RateLimiting;
 
-/// <summary>Rate limits end to end: the real gateway (auth, scopes, limiter, YARP) in front of a real Kestrel upstream.</summary>
-public sealed class RateLimitingGatewayTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+/// <summary>
+/// Rate limits end to end: the real gateway (auth, scopes, limiter, YARP) in front of a real Kestrel upstream, once at
+/// the edge, once as forward-auth questions (the same decision and headers, docs/forward-auth.md).
+/// </summary>
+public abstract class RateLimitingGatewayTests(GatewayFactory factory, GatewayEntry entry) : IClassFixture<GatewayFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Requests_ThousandConcurrentAgainstLimit100_Exactly100Pass_20Runs()
     {
-        using var client = factory.CreateKeyClient(null);
-        for (var run = 0; run < 20; run++)
+        using var client = factory.CreateKeyClient(null, entry);
+        // The same limiter decides both entries: a few runs through forward-auth show the answer path adds no leak.
+        for (var run = 0; run < (entry == GatewayEntry.Edge ? 20 : 3); run++)
         {
             // A fresh key per run; a one-day period so nothing refills while the run is in flight.
             var key = await MintAsync(rateLimit: new RateLimitOverride(100, 86_400));
@@ -37,7 +41,7 @@ public sealed class RateLimitingGatewayTests(GatewayFactory factory) : IClassFix
     public async Task Request_Forwarded_CarriesExactRateLimitHeaders()
     {
         var key = await MintAsync(tier: "pro");
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
 
         using var response = await client.GetAsync("/v1/contacts/1", Ct);
 
@@ -50,7 +54,7 @@ public sealed class RateLimitingGatewayTests(GatewayFactory factory) : IClassFix
     public async Task Request_LimitSpent_Returns429ProblemWithRetryAfter()
     {
         var key = await MintAsync(rateLimit: new RateLimitOverride(2, 60), quota: new QuotaOverride(null, 500));
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
         (await client.GetAsync("/v1/contacts/1", Ct)).Dispose();
         (await client.GetAsync("/v1/contacts/1", Ct)).Dispose();
         var forwarded = factory.Upstream.Received.Count;
@@ -71,7 +75,7 @@ public sealed class RateLimitingGatewayTests(GatewayFactory factory) : IClassFix
     public async Task Request_RefusedForScope_HasNoHeadersAndSpendsNothing()
     {
         var key = await MintAsync(rateLimit: new RateLimitOverride(1, 3600), scopes: ["contacts:read"]);
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
 
         using var forbidden = await client.PostAsync("/v1/contacts/1", null, Ct);
         using var allowed = await client.GetAsync("/v1/contacts/1", Ct);
@@ -85,7 +89,7 @@ public sealed class RateLimitingGatewayTests(GatewayFactory factory) : IClassFix
     public async Task Request_PublicRoute_IsNotLimited()
     {
         var key = await MintAsync(rateLimit: new RateLimitOverride(1, 3600));
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
 
         for (var i = 0; i < 3; i++)
         {
@@ -100,8 +104,9 @@ public sealed class RateLimitingGatewayTests(GatewayFactory factory) : IClassFix
     [Fact]
     public async Task Request_UpstreamError_StillCountsAndCarriesHeaders()
     {
+        Assert.SkipWhen(entry == GatewayEntry.ForwardAuth, "A forward-auth answer has no upstream behind it.");
         var key = await MintAsync(rateLimit: new RateLimitOverride(2, 3600));
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
         factory.Upstream.Respond = c => c.Request.Headers["X-Api-Key-Id"] == key.Key.Id ? 500 : null;
         try
         {
@@ -122,13 +127,13 @@ public sealed class RateLimitingGatewayTests(GatewayFactory factory) : IClassFix
     public async Task Request_RotatedKey_SharesThePredecessorsBucket()
     {
         var key = await MintAsync(rateLimit: new RateLimitOverride(3, 3600));
-        using (var client = factory.CreateKeyClient(key.Plaintext))
+        using (var client = factory.CreateKeyClient(key.Plaintext, entry))
         {
             (await client.GetAsync("/v1/contacts/1", Ct)).Dispose();
             (await client.GetAsync("/v1/contacts/1", Ct)).Dispose();
         }
         var rotated = await factory.Services.GetRequiredService<KeyIssuer>().RotateAsync(key.Key.Id, TimeSpan.FromHours(1), null, GatewayFactory.TestActor, Ct);
-        using var successor = factory.CreateKeyClient(rotated.Successor!.Plaintext);
+        using var successor = factory.CreateKeyClient(rotated.Successor!.Plaintext, entry);
 
         using var third = await successor.GetAsync("/v1/contacts/1", Ct);
         using var fourth = await successor.GetAsync("/v1/contacts/1", Ct);
@@ -140,7 +145,7 @@ public sealed class RateLimitingGatewayTests(GatewayFactory factory) : IClassFix
     public async Task Request_AfterTierPatch_NewLimitAppliesWithinTheFreshnessBound()
     {
         var key = await MintAsync(rateLimit: new RateLimitOverride(1, 3600));
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
         (await client.GetAsync("/v1/contacts/1", Ct)).Dispose();
         using (var refused = await client.GetAsync("/v1/contacts/1", Ct))
         {
@@ -199,3 +204,7 @@ public sealed class RateLimitingGatewayTests(GatewayFactory factory) : IClassFix
         return new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1);
     }
 }
+
+public sealed class EdgeRateLimitingGatewayTests(GatewayFactory factory) : RateLimitingGatewayTests(factory, GatewayEntry.Edge);
+
+public sealed class ForwardAuthRateLimitingGatewayTests(GatewayFactory factory) : RateLimitingGatewayTests(factory, GatewayEntry.ForwardAuth);

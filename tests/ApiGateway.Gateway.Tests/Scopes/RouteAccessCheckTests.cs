@@ -6,14 +6,17 @@ using Microsoft.AspNetCore.TestHost;
 
 namespace ApiGateway.Gateway.Tests.Scopes;
 
-/// <summary>Scopes per method, wildcards, IP allow-lists, workspace selection and live-only routes.</summary>
-public sealed class RouteAccessCheckTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+/// <summary>
+/// Scopes per method, wildcards, IP allow-lists, workspace selection and live-only routes: once at the edge, once as
+/// forward-auth questions (the same decision, docs/forward-auth.md).
+/// </summary>
+public abstract class RouteAccessCheckTests(GatewayFactory factory, GatewayEntry entry) : IClassFixture<GatewayFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private async Task<HttpResponseMessage> SendAsync(string key, HttpMethod method, string path, Action<HttpRequestMessage>? configure = null)
     {
-        using var client = factory.CreateKeyClient(key);
+        using var client = factory.CreateKeyClient(key, entry);
         using var request = new HttpRequestMessage(method, path);
         configure?.Invoke(request);
         return await client.SendAsync(request, Ct);
@@ -108,9 +111,12 @@ public sealed class RouteAccessCheckTests(GatewayFactory factory) : IClassFixtur
         using var response = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/1",
             r => r.Headers.Add("X-HTTP-Method-Override", "DELETE"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var received = factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/1");
-        Assert.Equal("GET", received.Method);
-        Assert.Null(received.Header("X-HTTP-Method-Override"));
+        if (entry == GatewayEntry.Edge)
+        {
+            var received = factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/1");
+            Assert.Equal("GET", received.Method);
+            Assert.Null(received.Header("X-HTTP-Method-Override"));
+        }
     }
 
     [Fact]
@@ -133,28 +139,33 @@ public sealed class RouteAccessCheckTests(GatewayFactory factory) : IClassFixtur
     public async Task Request_MultiWorkspaceKey_SelectsByHeaderOrQuery()
     {
         var key = await factory.MintAsync(["contacts:read"], workspaceId: "ws_a", workspaces: ["ws_b", "ws_c"]);
+        System.Net.Http.Headers.HttpResponseHeaders byDefaultHeaders, byHeaderHeaders, byQueryHeaders, bothHeaders;
 
         using (var byDefault = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/default"))
         {
             Assert.Equal(HttpStatusCode.OK, byDefault.StatusCode);
+            byDefaultHeaders = byDefault.Headers;
         }
         using (var byHeader = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/header", r => r.Headers.Add("x-workspace-id", "ws_b")))
         {
             Assert.Equal(HttpStatusCode.OK, byHeader.StatusCode);
+            byHeaderHeaders = byHeader.Headers;
         }
         using (var byQuery = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/query?workspace_id=ws_c"))
         {
             Assert.Equal(HttpStatusCode.OK, byQuery.StatusCode);
+            byQueryHeaders = byQuery.Headers;
         }
         using (var both = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/both?workspace_id=ws_b", r => r.Headers.Add("X-Workspace-Id", "ws_b")))
         {
             Assert.Equal(HttpStatusCode.OK, both.StatusCode);
+            bothHeaders = both.Headers;
         }
 
-        Assert.Equal("ws_a", factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/default").Header("X-Workspace-Id"));
-        Assert.Equal("ws_b", factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/header").Header("X-Workspace-Id"));
-        Assert.Equal("ws_c", factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/query").Header("X-Workspace-Id"));
-        Assert.Equal("ws_b", factory.Upstream.Received.Last(r => r.Path == "/v1/contacts/both").Header("X-Workspace-Id"));
+        Assert.Equal("ws_a", WorkspaceOf(byDefaultHeaders, "/v1/contacts/default"));
+        Assert.Equal("ws_b", WorkspaceOf(byHeaderHeaders, "/v1/contacts/header"));
+        Assert.Equal("ws_c", WorkspaceOf(byQueryHeaders, "/v1/contacts/query"));
+        Assert.Equal("ws_b", WorkspaceOf(bothHeaders, "/v1/contacts/both"));
     }
 
     [Theory]
@@ -206,7 +217,7 @@ public sealed class RouteAccessCheckTests(GatewayFactory factory) : IClassFixtur
     public async Task Request_IpAllowList_UsesTrustedForwardedFor(string remote, string? forwardedFor, HttpStatusCode expected)
     {
         var key = await factory.MintAsync(["contacts:read"], allowedIps: ["203.0.113.7/32", "2001:db8::/32"]);
-        var context = await factory.Server.SendAsync(c =>
+        var context = await factory.SendAsync(c =>
         {
             c.Request.Method = "GET";
             c.Request.Path = "/v1/contacts/ip";
@@ -216,7 +227,7 @@ public sealed class RouteAccessCheckTests(GatewayFactory factory) : IClassFixtur
                 c.Request.Headers["X-Forwarded-For"] = forwardedFor;
             }
             c.Connection.RemoteIpAddress = IPAddress.Parse(remote);
-        }, Ct);
+        }, entry, Ct);
         Assert.Equal((int)expected, context.Response.StatusCode);
         if (expected == HttpStatusCode.Forbidden)
         {
@@ -229,13 +240,23 @@ public sealed class RouteAccessCheckTests(GatewayFactory factory) : IClassFixtur
     public async Task Request_NoAllowList_AnyIpAccepted()
     {
         var key = await factory.MintAsync(["contacts:read"]);
-        var context = await factory.Server.SendAsync(c =>
+        var context = await factory.SendAsync(c =>
         {
             c.Request.Method = "GET";
             c.Request.Path = "/v1/contacts/any";
             c.Request.Headers.Authorization = $"Bearer {key.Plaintext}";
             c.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.200");
-        }, Ct);
+        }, entry, Ct);
         Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
     }
+
+
+    /// <summary>The workspace the key acted in: what the upstream received at the edge, what the answer says to the asking proxy.</summary>
+    private string? WorkspaceOf(System.Net.Http.Headers.HttpResponseHeaders answer, string path) => entry == GatewayEntry.Edge
+        ? factory.Upstream.Received.Last(r => r.Path == path).Header("X-Workspace-Id")
+        : answer.TryGetValues("X-Workspace-Id", out var values) ? values.Single() : null;
 }
+
+public sealed class EdgeRouteAccessCheckTests(GatewayFactory factory) : RouteAccessCheckTests(factory, GatewayEntry.Edge);
+
+public sealed class ForwardAuthRouteAccessCheckTests(GatewayFactory factory) : RouteAccessCheckTests(factory, GatewayEntry.ForwardAuth);
