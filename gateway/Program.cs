@@ -8,11 +8,13 @@ using ApiGateway.Gateway.Metrics;
 using ApiGateway.Gateway.Proxy;
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Gateway.RequestBodies;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Gateway.WebSockets;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayHosting();          // Hosting/: options, public URLs + Gateway:InternalUrl, listener separation
+builder.AddRequestContext();          // Requests/: the client address (trusted proxies) and the per-request ApiKeyRequestFeature
 builder.AddApiKeyAuthentication();    // Authentication/: key store, cache, change-feed poller, Bearer key verifier
 builder.AddRouteScopes();             // Scopes/: IP/workspace/mode/scope checks, route validation
 builder.AddGatewayProxy();            // Proxy/ + Transforms/: YARP from the routes file, identity headers, circuit breakers

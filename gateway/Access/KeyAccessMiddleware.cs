@@ -1,6 +1,7 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
 
 namespace ApiGateway.Gateway.Access;
@@ -87,7 +88,7 @@ internal sealed partial class KeyAccessMiddleware(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Request refused with {Status} ({Reason}).", EventName = "KeyRefused")]
+        [LoggerMessage(EventIds.KeyRefused, LogLevel.Debug, "Request refused with {Status} ({Reason}).", EventName = nameof(EventIds.KeyRefused))]
         public static partial void Refused(ILogger logger, int status, string? reason);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using ApiGateway.Gateway.Hosting;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using ApiGateway.Gateway.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.Authentication;

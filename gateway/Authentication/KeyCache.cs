@@ -271,7 +271,7 @@ internal sealed partial class KeyCache(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Key store lookup failed ({ErrorType}).", EventName = "KeyLookupFailed")]
+        [LoggerMessage(EventIds.KeyLookupFailed, LogLevel.Debug, "Key store lookup failed ({ErrorType}).", EventName = nameof(EventIds.KeyLookupFailed))]
         public static partial void LookupFailed(ILogger logger, string errorType);
     }
 }

@@ -123,13 +123,13 @@ internal sealed partial class KeyChangePoller(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Cannot read the key change feed; cached keys keep working for Auth:StaleSeconds.", EventName = "KeyFeedFailed")]
+        [LoggerMessage(EventIds.KeyFeedFailed, LogLevel.Warning, "Cannot read the key change feed; cached keys keep working for Auth:StaleSeconds.", EventName = nameof(EventIds.KeyFeedFailed))]
         public static partial void FeedFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(2, LogLevel.Information, "Key change feed readable again.", EventName = "KeyFeedRecovered")]
+        [LoggerMessage(EventIds.KeyFeedRecovered, LogLevel.Information, "Key change feed readable again.", EventName = nameof(EventIds.KeyFeedRecovered))]
         public static partial void FeedRecovered(ILogger logger);
 
-        [LoggerMessage(3, LogLevel.Warning, "The key change feed no longer holds change {Sequence} as applied (database restored?); cache cleared, following the feed from its end.", EventName = "KeyFeedWentBackwards")]
+        [LoggerMessage(EventIds.KeyFeedWentBackwards, LogLevel.Warning, "The key change feed no longer holds change {Sequence} as applied (database restored?); cache cleared, following the feed from its end.", EventName = nameof(EventIds.KeyFeedWentBackwards))]
         public static partial void FeedWentBackwards(ILogger logger, long sequence);
     }
 }

@@ -59,7 +59,7 @@ internal sealed partial class RedisKeyChangeSubscriber(RedisConnection connectio
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Cannot subscribe to Redis 'keys:changed' ({Error}); key changes arrive by polling until Redis is back.", EventName = "KeyChangeSubscribeFailed")]
+        [LoggerMessage(EventIds.KeyChangeSubscribeFailed, LogLevel.Warning, "Cannot subscribe to Redis 'keys:changed' ({Error}); key changes arrive by polling until Redis is back.", EventName = nameof(EventIds.KeyChangeSubscribeFailed))]
         public static partial void SubscribeFailed(ILogger logger, string error);
     }
 }

@@ -41,10 +41,10 @@ internal sealed partial class ConnectionLimitsSetup(IOptions<ConnectionLimitsOpt
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Connection limits: {PerListener} per public listener, {Upgraded} upgraded; open-file limit {OpenFileLimit}, {OpenAtStart} open at start.", EventName = "ConnectionLimits")]
+        [LoggerMessage(EventIds.ConnectionLimits, LogLevel.Information, "Connection limits: {PerListener} per public listener, {Upgraded} upgraded; open-file limit {OpenFileLimit}, {OpenAtStart} open at start.", EventName = nameof(EventIds.ConnectionLimits))]
         public static partial void Chosen(ILogger logger, string perListener, string upgraded, string openFileLimit, long openAtStart);
 
-        [LoggerMessage(2, LogLevel.Warning, "The open-file limit {OpenFileLimit} leaves almost nothing for connections ({OpenAtStart} open at start); raise it (ulimit -n, LimitNOFILE, --ulimit nofile).", EventName = "OpenFileLimitTooLow")]
+        [LoggerMessage(EventIds.OpenFileLimitTooLow, LogLevel.Warning, "The open-file limit {OpenFileLimit} leaves almost nothing for connections ({OpenAtStart} open at start); raise it (ulimit -n, LimitNOFILE, --ulimit nofile).", EventName = nameof(EventIds.OpenFileLimitTooLow))]
         public static partial void FileLimitTooLow(ILogger logger, long openFileLimit, long openAtStart);
     }
 }

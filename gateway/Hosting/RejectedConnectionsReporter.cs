@@ -50,7 +50,7 @@ internal sealed partial class RejectedConnectionsReporter(TimeProvider time, ILo
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Refused {Count} connections at the connection limit since the last report (docs/gateway.md \"Connection limits\").", EventName = "ConnectionsRefused")]
+        [LoggerMessage(EventIds.ConnectionsRefused, LogLevel.Warning, "Refused {Count} connections at the connection limit since the last report (docs/gateway.md \"Connection limits\").", EventName = nameof(EventIds.ConnectionsRefused))]
         public static partial void Refused(ILogger logger, long count);
     }
 }

@@ -109,16 +109,16 @@ internal sealed partial class SigningKeys(IOptions<IdentityTokenOptions> options
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Identity tokens: {Count} signing key(s) loaded; signing with kid {KeyId}.", EventName = "IdentitySigningKeysLoaded")]
+        [LoggerMessage(EventIds.IdentitySigningKeysLoaded, LogLevel.Information, "Identity tokens: {Count} signing key(s) loaded; signing with kid {KeyId}.", EventName = nameof(EventIds.IdentitySigningKeysLoaded))]
         public static partial void Loaded(ILogger logger, int count, string keyId);
 
-        [LoggerMessage(2, LogLevel.Information, "Identity tokens: own signing key {Path} {Action}; signing with kid {KeyId}.", EventName = "IdentitySigningKeyOwn")]
+        [LoggerMessage(EventIds.IdentitySigningKeyOwn, LogLevel.Information, "Identity tokens: own signing key {Path} {Action}; signing with kid {KeyId}.", EventName = nameof(EventIds.IdentitySigningKeyOwn))]
         public static partial void OwnKey(ILogger logger, string path, string action, string keyId);
 
-        [LoggerMessage(3, LogLevel.Information, "Identity tokens: signing key files changed; {Count} key(s) published, now signing with kid {KeyId}.", EventName = "IdentitySigningKeysReloaded")]
+        [LoggerMessage(EventIds.IdentitySigningKeysReloaded, LogLevel.Information, "Identity tokens: signing key files changed; {Count} key(s) published, now signing with kid {KeyId}.", EventName = nameof(EventIds.IdentitySigningKeysReloaded))]
         public static partial void Reloaded(ILogger logger, int count, string keyId);
 
-        [LoggerMessage(4, LogLevel.Error, "Identity tokens: signing key files changed but cannot be used; keeping the current keys: {Reason}", EventName = "IdentitySigningKeysRereadFailed")]
+        [LoggerMessage(EventIds.IdentitySigningKeysRereadFailed, LogLevel.Error, "Identity tokens: signing key files changed but cannot be used; keeping the current keys: {Reason}", EventName = nameof(EventIds.IdentitySigningKeysRereadFailed))]
         public static partial void RereadFailed(ILogger logger, string reason);
     }
 }

@@ -6,7 +6,8 @@ using Prometheus;
 namespace ApiGateway.Gateway.Metrics;
 
 /// <summary>
-/// Owns the contract's metrics (DESIGN.md "Metrics"), created once on the host's own <see cref="CollectorRegistry"/>.
+/// Owns every metric the gateway publishes but the runtime's (<see cref="RuntimeMetrics"/>): the contract's (docs/metrics.md)
+/// and the shared limiter's backend health, created once on the host's own <see cref="CollectorRegistry"/>.
 /// Label children are cached per route, then per key label, then by status class, so that recording a request costs
 /// three dictionary lookups (key label, route, key) and a few atomic adds, and allocates nothing.
 /// </summary>
@@ -21,6 +22,8 @@ internal sealed class GatewayMetrics
     private readonly Counter _requests;
     private readonly Counter _rateLimited;
     private readonly Histogram _duration;
+    private readonly Gauge _rateLimitBackendUp;
+    private readonly Counter _rateLimitBackendErrors;
     private readonly FrozenDictionary<string, Counter.Child> _authFailures;
     private readonly ConcurrentDictionary<string, RouteSeries> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter.Child> _rateLimitedChildren = new(StringComparer.Ordinal);
@@ -40,6 +43,12 @@ internal sealed class GatewayMetrics
             new CounterConfiguration { LabelNames = ["key_id"] });
         _duration = factory.CreateHistogram("gateway_request_duration_seconds", "Time from the request entering the gateway to its response, by route.",
             new HistogramConfiguration { LabelNames = ["route"], Buckets = DurationBuckets });
+
+        _rateLimitBackendUp = factory.CreateGauge("gateway_ratelimit_backend_up",
+            "1 when the shared rate-limit backend (Redis) answered its last call, or none is configured; 0 while it fails.");
+        _rateLimitBackendErrors = factory.CreateCounter("gateway_ratelimit_backend_errors_total",
+            "Rate-limit decisions whose shared backend (Redis) call failed (answered by the tier's RedisFailure choice).");
+        _rateLimitBackendUp.Set(1);
 
         // Closed set: every reason exists from the start (at 0), so rate() and absent() behave from the first scrape.
         _authFailures = AuthFailureReasons.All.ToFrozenDictionary(reason => reason, reason => authFailures.WithLabels(reason), StringComparer.Ordinal);
@@ -81,6 +90,11 @@ internal sealed class GatewayMetrics
         }
         child.Inc();
     }
+
+    /// <summary>Whether the shared limiter's backend answered its last call (<c>RateLimiting/RateLimitBackendHealth.cs</c>).</summary>
+    public void RateLimitBackendUp(bool up) => _rateLimitBackendUp.Set(up ? 1 : 0);
+
+    public void RateLimitBackendFailed() => _rateLimitBackendErrors.Inc();
 
     private RouteSeries Series(string route)
     {

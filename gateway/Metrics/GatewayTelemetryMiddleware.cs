@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Authentication;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Usage;
 using Yarp.ReverseProxy.Model;
 

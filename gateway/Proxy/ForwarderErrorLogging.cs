@@ -51,10 +51,10 @@ internal static partial class ForwarderErrorLogging
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Forward on route {RouteId} ended by the client: {Error}: {Reason}", EventName = "ForwardEndedByClient")]
+        [LoggerMessage(EventIds.ForwardEndedByClient, LogLevel.Debug, "Forward on route {RouteId} ended by the client: {Error}: {Reason}", EventName = nameof(EventIds.ForwardEndedByClient))]
         public static partial void ClientCaused(ILogger logger, string routeId, ForwarderError error, string reason);
 
-        [LoggerMessage(2, LogLevel.Warning, "Forward on route {RouteId} failed upstream: {Error}: {Reason}", EventName = "ForwardFailedUpstream")]
+        [LoggerMessage(EventIds.ForwardFailedUpstream, LogLevel.Warning, "Forward on route {RouteId} failed upstream: {Error}: {Reason}", EventName = nameof(EventIds.ForwardFailedUpstream))]
         public static partial void UpstreamCaused(ILogger logger, string routeId, ForwarderError error, string reason);
     }
 }

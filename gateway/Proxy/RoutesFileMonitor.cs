@@ -98,13 +98,13 @@ internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHosted
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Error, "Routes file '{Path}' changed but cannot be read; keeping the last good routes: {Reason}", EventName = "RoutesReloadUnreadable")]
+        [LoggerMessage(EventIds.RoutesReloadUnreadable, LogLevel.Error, "Routes file '{Path}' changed but cannot be read; keeping the last good routes: {Reason}", EventName = nameof(EventIds.RoutesReloadUnreadable))]
         public static partial void ReloadUnreadable(ILogger logger, string path, string reason);
 
-        [LoggerMessage(2, LogLevel.Error, "Routes file '{Path}' changed but is invalid; keeping the last good routes: {Error}", EventName = "RoutesReloadInvalid")]
+        [LoggerMessage(EventIds.RoutesReloadInvalid, LogLevel.Error, "Routes file '{Path}' changed but is invalid; keeping the last good routes: {Error}", EventName = nameof(EventIds.RoutesReloadInvalid))]
         public static partial void ReloadInvalid(ILogger logger, string? path, string error);
 
-        [LoggerMessage(3, LogLevel.Critical, "Routes file '{Path}' is invalid: {Error}", EventName = "RoutesInvalid")]
+        [LoggerMessage(EventIds.RoutesInvalid, LogLevel.Critical, "Routes file '{Path}' is invalid: {Error}", EventName = nameof(EventIds.RoutesInvalid))]
         public static partial void StartInvalid(ILogger logger, string? path, string error);
     }
 }

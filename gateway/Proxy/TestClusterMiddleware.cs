@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Problems;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Keys.Format;
 using Yarp.ReverseProxy;

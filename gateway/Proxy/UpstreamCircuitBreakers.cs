@@ -57,10 +57,10 @@ internal sealed partial class UpstreamCircuitBreakers(TimeProvider time, ILogger
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Upstream cluster {ClusterId} is failing: circuit open for {Seconds} s, requests get 503.", EventName = "UpstreamCircuitOpened")]
+        [LoggerMessage(EventIds.UpstreamCircuitOpened, LogLevel.Warning, "Upstream cluster {ClusterId} is failing: circuit open for {Seconds} s, requests get 503.", EventName = nameof(EventIds.UpstreamCircuitOpened))]
         public static partial void Opened(ILogger logger, string clusterId, double seconds);
 
-        [LoggerMessage(2, LogLevel.Information, "Upstream cluster {ClusterId} answers again: circuit closed.", EventName = "UpstreamCircuitClosed")]
+        [LoggerMessage(EventIds.UpstreamCircuitClosed, LogLevel.Information, "Upstream cluster {ClusterId} answers again: circuit closed.", EventName = nameof(EventIds.UpstreamCircuitClosed))]
         public static partial void Closed(ILogger logger, string clusterId);
     }
 }

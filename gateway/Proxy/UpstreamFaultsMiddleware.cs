@@ -119,10 +119,10 @@ internal static partial class UpstreamFaultsMiddleware
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Circuit open for cluster {ClusterId}: answered 503.", EventName = "UpstreamCircuitOpen")]
+        [LoggerMessage(EventIds.UpstreamCircuitOpen, LogLevel.Debug, "Circuit open for cluster {ClusterId}: answered 503.", EventName = nameof(EventIds.UpstreamCircuitOpen))]
         public static partial void CircuitOpen(ILogger logger, string clusterId);
 
-        [LoggerMessage(2, LogLevel.Debug, "Forwarding to cluster {ClusterId} failed: {Error}.", EventName = "UpstreamForwardFailed")]
+        [LoggerMessage(EventIds.UpstreamForwardFailed, LogLevel.Debug, "Forwarding to cluster {ClusterId} failed: {Error}.", EventName = nameof(EventIds.UpstreamForwardFailed))]
         public static partial void ForwardFailed(ILogger logger, string clusterId, ForwarderError error);
     }
 }

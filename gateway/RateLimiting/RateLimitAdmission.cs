@@ -1,6 +1,7 @@
 using System.Globalization;
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Problems;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Keys.Model;
 using Microsoft.Net.Http.Headers;
 
@@ -74,7 +75,7 @@ internal sealed partial class RateLimitAdmission(IKeyRateLimiter limiter, RateLi
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Request of key {KeyId} refused: {Refusal}.", EventName = "RequestRateLimited")]
+        [LoggerMessage(EventIds.RequestRateLimited, LogLevel.Debug, "Request of key {KeyId} refused: {Refusal}.", EventName = nameof(EventIds.RequestRateLimited))]
         public static partial void Refused(ILogger logger, string keyId, RateLimitRefusal refusal);
     }
 }

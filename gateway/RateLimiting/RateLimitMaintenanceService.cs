@@ -44,7 +44,7 @@ internal sealed partial class RateLimitMaintenanceService(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Wrote {Count} quota counters at shutdown.", EventName = "QuotaFinalFlush")]
+        [LoggerMessage(EventIds.QuotaFinalFlush, LogLevel.Debug, "Wrote {Count} quota counters at shutdown.", EventName = nameof(EventIds.QuotaFinalFlush))]
         public static partial void FinalFlush(ILogger logger, int count);
     }
 }

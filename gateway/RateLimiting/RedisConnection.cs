@@ -153,13 +153,13 @@ internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Error, "Redis at {Endpoints} has not completed the connection within {Seconds} s (ssl={Ssl}); a TLS setting that does not match the server hangs the handshake. Limits follow each tier's RedisFailure choice until it connects.", EventName = "RedisConnectHung")]
+        [LoggerMessage(EventIds.RedisConnectHung, LogLevel.Error, "Redis at {Endpoints} has not completed the connection within {Seconds} s (ssl={Ssl}); a TLS setting that does not match the server hangs the handshake. Limits follow each tier's RedisFailure choice until it connects.", EventName = nameof(EventIds.RedisConnectHung))]
         public static partial void ConnectHung(ILogger logger, string endpoints, bool ssl, int seconds);
 
-        [LoggerMessage(2, LogLevel.Error, "Could not connect to Redis at {Endpoints} ({Error}: {Message}); limits follow each tier's RedisFailure choice.", EventName = "RedisConnectFailed")]
+        [LoggerMessage(EventIds.RedisConnectFailed, LogLevel.Error, "Could not connect to Redis at {Endpoints} ({Error}: {Message}); limits follow each tier's RedisFailure choice.", EventName = nameof(EventIds.RedisConnectFailed))]
         public static partial void ConnectFailed(ILogger logger, string endpoints, string error, string message);
 
-        [LoggerMessage(3, LogLevel.Debug, "Closing the Redis connection failed ({Error}).", EventName = "RedisCloseFailed")]
+        [LoggerMessage(EventIds.RedisCloseFailed, LogLevel.Debug, "Closing the Redis connection failed ({Error}).", EventName = nameof(EventIds.RedisCloseFailed))]
         public static partial void CloseFailed(ILogger logger, string error);
     }
 }

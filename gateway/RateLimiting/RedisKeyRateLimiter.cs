@@ -92,7 +92,7 @@ internal sealed partial class RedisKeyRateLimiter(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Redis rate limiter call failed ({Error}); fail closed: {FailClosed}.", EventName = "RedisLimiterFailed")]
+        [LoggerMessage(EventIds.RedisLimiterFailed, LogLevel.Debug, "Redis rate limiter call failed ({Error}); fail closed: {FailClosed}.", EventName = nameof(EventIds.RedisLimiterFailed))]
         public static partial void BackendFailed(ILogger logger, bool failClosed, string error);
     }
 }

@@ -1,5 +1,3 @@
-using ApiGateway.Gateway.Authentication;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
 using StackExchange.Redis;
 
@@ -46,7 +44,7 @@ internal static class RedisRateLimitingExtensions
     {
         var shared = !string.IsNullOrWhiteSpace(connectionString);
         services.AddSingleton(new SharedLimiterMode(shared));
-        services.AddSingleton(sp => new RateLimitBackendHealth(sp.GetRequiredService<CollectorRegistry>(), sp.GetRequiredService<SharedLimiterMode>()));
+        services.AddSingleton<RateLimitBackendHealth>();
         if (!shared)
         {
             return services;
@@ -56,9 +54,6 @@ internal static class RedisRateLimitingExtensions
             ConnectionOptions(connectionString!), sp.GetRequiredService<RateLimitBackendHealth>(), sp.GetRequiredService<ILogger<RedisConnection>>()));
         services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton<RedisKeyRateLimiter>();
-        // The same connection carries key-change fan-out: the admin API publishes 'keys:changed', the poller wakes.
-        services.TryAddSingleton<KeyChangeSignal>();
-        services.AddHostedService<RedisKeyChangeSubscriber>();
         services.AddSingleton<IKeyRateLimiter>(sp => sp.GetRequiredService<RedisKeyRateLimiter>());
         return services;
     }

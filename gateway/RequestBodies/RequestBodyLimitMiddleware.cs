@@ -61,7 +61,7 @@ internal sealed partial class RequestBodyLimitMiddleware(RequestDelegate next, I
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Request body too large on route {RouteId}: declared {Declared} bytes, limit {Limit}; answered 413 before forwarding.", EventName = "RequestBodyDeclaredTooLarge")]
+        [LoggerMessage(EventIds.RequestBodyDeclaredTooLarge, LogLevel.Debug, "Request body too large on route {RouteId}: declared {Declared} bytes, limit {Limit}; answered 413 before forwarding.", EventName = nameof(EventIds.RequestBodyDeclaredTooLarge))]
         public static partial void DeclaredTooLarge(ILogger logger, string routeId, long declared, long limit);
     }
 }

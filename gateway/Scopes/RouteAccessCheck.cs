@@ -2,6 +2,7 @@ using System.Net;
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.Problems;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.WebSockets;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Scopes;

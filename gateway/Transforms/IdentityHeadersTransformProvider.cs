@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.Proxy;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Keys.Format;
 using Microsoft.Extensions.Options;

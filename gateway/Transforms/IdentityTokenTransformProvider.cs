@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.IdentityToken;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;

@@ -178,19 +178,19 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
 
     private static partial class Log
     {
-        [LoggerMessage(601, LogLevel.Debug, "Flushed {Count} usage rows.", EventName = "UsageFlushed")]
+        [LoggerMessage(EventIds.UsageFlushed, LogLevel.Debug, "Flushed {Count} usage rows.", EventName = nameof(EventIds.UsageFlushed))]
         public static partial void Flushed(ILogger logger, int count);
 
-        [LoggerMessage(602, LogLevel.Warning, "Could not write {Count} usage rows; they are kept for the next flush.", EventName = "UsageFlushFailed")]
+        [LoggerMessage(EventIds.UsageFlushFailed, LogLevel.Warning, "Could not write {Count} usage rows; they are kept for the next flush.", EventName = nameof(EventIds.UsageFlushFailed))]
         public static partial void FlushFailed(ILogger logger, int count, Exception exception);
 
-        [LoggerMessage(603, LogLevel.Warning, "Dropped {Count} usage rows, the oldest hours, after repeated flush failures.", EventName = "UsageRowsDropped")]
+        [LoggerMessage(EventIds.UsageRowsDropped, LogLevel.Warning, "Dropped {Count} usage rows, the oldest hours, after repeated flush failures.", EventName = nameof(EventIds.UsageRowsDropped))]
         public static partial void PendingDropped(ILogger logger, int count);
 
-        [LoggerMessage(604, LogLevel.Debug, "Pruned {Count} usage rows older than 30 days.", EventName = "UsagePruned")]
+        [LoggerMessage(EventIds.UsagePruned, LogLevel.Debug, "Pruned {Count} usage rows older than 30 days.", EventName = nameof(EventIds.UsagePruned))]
         public static partial void Pruned(ILogger logger, int count);
 
-        [LoggerMessage(605, LogLevel.Warning, "Could not prune old usage rows; retrying at the next prune.", EventName = "UsagePruneFailed")]
+        [LoggerMessage(EventIds.UsagePruneFailed, LogLevel.Warning, "Could not prune old usage rows; retrying at the next prune.", EventName = nameof(EventIds.UsagePruneFailed))]
         public static partial void PruneFailed(ILogger logger, Exception exception);
     }
 }

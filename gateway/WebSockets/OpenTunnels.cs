@@ -143,10 +143,10 @@ internal sealed partial class OpenTunnels : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Closed a WebSocket of key {KeyId} on route {RouteId}: the key no longer allows it.", EventName = "WebSocketClosedForKey")]
+        [LoggerMessage(EventIds.WebSocketClosedForKey, LogLevel.Debug, "Closed a WebSocket of key {KeyId} on route {RouteId}: the key no longer allows it.", EventName = nameof(EventIds.WebSocketClosedForKey))]
         public static partial void Closed(ILogger logger, string keyId, string routeId);
 
-        [LoggerMessage(2, LogLevel.Debug, "Re-checking the key {KeyId} of an open WebSocket failed ({ErrorType}); closing it.", EventName = "WebSocketRecheckFailed")]
+        [LoggerMessage(EventIds.WebSocketRecheckFailed, LogLevel.Debug, "Re-checking the key {KeyId} of an open WebSocket failed ({ErrorType}); closing it.", EventName = nameof(EventIds.WebSocketRecheckFailed))]
         public static partial void RecheckFailed(ILogger logger, string keyId, string errorType);
     }
 }

@@ -2,6 +2,7 @@ using ApiGateway.Gateway.Access;
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Scopes;

@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using BenchmarkDotNet.Attributes;

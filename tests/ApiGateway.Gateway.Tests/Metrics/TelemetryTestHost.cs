@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Metrics;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Tests.Usage;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;

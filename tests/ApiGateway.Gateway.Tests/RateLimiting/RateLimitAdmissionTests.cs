@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Keys.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -21,7 +21,7 @@ public sealed class RedisConnectionTests : IAsyncLifetime
     public async Task StartAsync_SslAgainstPlainRedis_ReturnsAtOnceAnswersPerTierAndStops()
     {
         // The case: ssl=true to a plain Redis; the client's TLS handshake waits for an answer that never comes.
-        var health = new RateLimitBackendHealth(Prometheus.Metrics.NewCustomRegistry(), new SharedLimiterMode(true));
+        var health = new RateLimitBackendHealth(new ApiGateway.Gateway.Metrics.GatewayMetrics(Prometheus.Metrics.NewCustomRegistry(), new ApiGateway.Gateway.Metrics.KeyIdLabels(Microsoft.Extensions.Options.Options.Create(new ApiGateway.Gateway.Metrics.MetricsOptions()))), new SharedLimiterMode(true));
         var connection = new RedisConnection(
             RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString + ",ssl=true"), health, NullLogger<RedisConnection>.Instance);
         await using var harness = await LimiterHarness.CreateAsync(shared: true);
@@ -43,7 +43,7 @@ public sealed class RedisConnectionTests : IAsyncLifetime
     [Fact]
     public async Task StartAsync_PlainRedis_ConnectsInTheBackground()
     {
-        var health = new RateLimitBackendHealth(Prometheus.Metrics.NewCustomRegistry(), new SharedLimiterMode(true));
+        var health = new RateLimitBackendHealth(new ApiGateway.Gateway.Metrics.GatewayMetrics(Prometheus.Metrics.NewCustomRegistry(), new ApiGateway.Gateway.Metrics.KeyIdLabels(Microsoft.Extensions.Options.Options.Create(new ApiGateway.Gateway.Metrics.MetricsOptions()))), new SharedLimiterMode(true));
         await using var connection = new RedisConnection(
             RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString), health, NullLogger<RedisConnection>.Instance);
         var connected = new TaskCompletionSource<StackExchange.Redis.IConnectionMultiplexer>(TaskCreationOptions.RunContinuationsAsynchronously);

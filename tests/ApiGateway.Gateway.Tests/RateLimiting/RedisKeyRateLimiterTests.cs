@@ -17,7 +17,7 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
     {
         Assert.SkipWhen(redis.Server.SkipReason is not null, redis.Server.SkipReason ?? "");
         _harness = await LimiterHarness.CreateAsync(shared: true);
-        _health = new RateLimitBackendHealth(Prometheus.Metrics.NewCustomRegistry(), new SharedLimiterMode(true));
+        _health = new RateLimitBackendHealth(new ApiGateway.Gateway.Metrics.GatewayMetrics(Prometheus.Metrics.NewCustomRegistry(), new ApiGateway.Gateway.Metrics.KeyIdLabels(Microsoft.Extensions.Options.Options.Create(new ApiGateway.Gateway.Metrics.MetricsOptions()))), new SharedLimiterMode(true));
         _limiter = NewLimiter(redis.Connection);
     }
 

@@ -29,7 +29,7 @@ public sealed class RedisQuotaOutageTests : IAsyncLifetime
         Assert.SkipWhen(_redis.SkipReason is not null, _redis.SkipReason ?? "");
         _harness = await LimiterHarness.CreateAsync(shared: true);
         _connection = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString + Patient));
-        _health = new RateLimitBackendHealth(Prometheus.Metrics.NewCustomRegistry(), new SharedLimiterMode(true));
+        _health = new RateLimitBackendHealth(new ApiGateway.Gateway.Metrics.GatewayMetrics(Prometheus.Metrics.NewCustomRegistry(), new ApiGateway.Gateway.Metrics.KeyIdLabels(Microsoft.Extensions.Options.Options.Create(new ApiGateway.Gateway.Metrics.MetricsOptions()))), new SharedLimiterMode(true));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace ApiGateway.Gateway.Authentication;
+namespace ApiGateway.Gateway.Hosting;
 
 /// <summary>Parses allow-list and trusted-proxy entries: a CIDR (<c>10.0.0.0/8</c>) or a single address.</summary>
 internal static class IpNetworks

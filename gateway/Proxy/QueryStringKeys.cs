@@ -1,9 +1,10 @@
 using System.Collections.Frozen;
 using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.Proxy;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
 
-namespace ApiGateway.Gateway.Authentication;
+namespace ApiGateway.Gateway.Proxy;
 
 /// <summary>
 /// Query parameters that look like a key travelling in the URL (any case, any value, even empty): refused with 400 on

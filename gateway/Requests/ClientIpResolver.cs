@@ -2,7 +2,7 @@ using System.Net;
 using ApiGateway.Gateway.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace ApiGateway.Gateway.Authentication;
+namespace ApiGateway.Gateway.Requests;
 
 /// <summary>
 /// The client address an IP allow-list is checked against: the connection's remote address, unless that is a

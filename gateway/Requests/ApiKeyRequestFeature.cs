@@ -1,6 +1,7 @@
+using ApiGateway.Gateway.Authentication;
 using ApiGateway.Keys.Model;
 
-namespace ApiGateway.Gateway.Authentication;
+namespace ApiGateway.Gateway.Requests;
 
 /// <summary>
 /// What the gateway learned about one request, shared by the stages that follow authentication: the rate limiter
