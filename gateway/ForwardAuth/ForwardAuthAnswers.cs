@@ -1,6 +1,7 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.IdentityToken;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Gateway.Transforms;
 using ApiGateway.Keys.Format;

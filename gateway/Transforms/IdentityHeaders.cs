@@ -1,4 +1,4 @@
-using ApiGateway.Gateway.Authentication;
+using ApiGateway.Gateway.Requests;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 
