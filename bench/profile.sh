@@ -129,8 +129,8 @@ mkdir -p "$BENCH_DIR/results"
       echo '|---:|---|'
       perf report -i "$WORK/$name.perf.data" --stdio --no-children --sort dso,symbol -g none 2>/dev/null | grep -v -E '^#|^$' \
         | awk '{ pct = $1; sub(/%/, "", pct); owner = $2
-                 if ($2 ~ /^\[JIT\]/) { owner = "?"; if (match($0, /\] \[[A-Za-z0-9_.]+\] /)) { owner = substr($0, RSTART + 3, RLENGTH - 5) }
-                   else if (match($0, /stub /)) { owner = "runtime stubs" } }
+                 if ($2 ~ /^\[JIT\]/) { owner = "?"; rest = substr($0, index($0, "[.] ") + 4); if (match(rest, / \[[A-Za-z][A-Za-z0-9_.]*\] /)) { owner = substr(rest, RSTART + 2, RLENGTH - 4) }
+                   else if (match(rest, /^stub /)) { owner = "runtime stubs" } }
                  sum[owner] += pct }
                END { for (o in sum) printf "| %.1f | %s |\n", sum[o], o }' | sort -t'|' -k2 -g -r | head -25 || true
       echo
