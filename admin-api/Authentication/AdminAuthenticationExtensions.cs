@@ -1,14 +1,20 @@
 using ApiGateway.Keys.Model;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Authentication;
 
 internal static class AdminAuthenticationExtensions
 {
-    /// <summary>Bearer admin credentials, role policies, and authentication required for everything not marked anonymous.</summary>
+    /// <summary>Bearer admin credentials, the failed sign-in throttle (shared with the console), role policies, and authentication required for everything not marked anonymous.</summary>
     public static IHostApplicationBuilder AddAdminAuthentication(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignInThrottleOptions>, SignInThrottleOptionsValidator>());
+        builder.Services.TryAddSingleton<SignInThrottle>();
+        builder.Services.TryAddSingleton<FailedSignInAudit>();
         builder.Services.AddAuthentication(AdminCredentialHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, AdminCredentialHandler>(AdminCredentialHandler.SchemeName, configureOptions: null);
         builder.Services.AddAuthorizationBuilder()

@@ -11,7 +11,8 @@ namespace ApiGateway.AdminApi.Authentication;
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;admin credential&gt;</c> by its hash. No header is <c>NoResult</c> (the
 /// challenge then adds no <c>error</c>); an unknown or revoked credential fails identically; the token itself is never
-/// logged, kept or echoed.
+/// logged, kept or echoed. Failures count against <see cref="SignInThrottle"/> like the console's: past its limits the
+/// credential is not checked and the challenge answers 429 with <c>Retry-After</c>.
 /// </summary>
 internal sealed partial class AdminCredentialHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -19,6 +20,8 @@ internal sealed partial class AdminCredentialHandler(
     UrlEncoder encoder,
     IAdminCredentialStore credentials,
     KeyHasher hasher,
+    SignInThrottle throttle,
+    FailedSignInAudit audit,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
 {
@@ -26,6 +29,7 @@ internal sealed partial class AdminCredentialHandler(
 
     // Generated credentials are ~60 characters; an operator's bootstrap secret may be longer, but not this long.
     private const int MaxTokenLength = 512;
+    private const string RetryAfterItem = "agw.retryAfter";
     private static readonly AuthenticateResult Invalid = AuthenticateResult.Fail("Invalid admin credential.");
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -34,15 +38,22 @@ internal sealed partial class AdminCredentialHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        if (token.Length > MaxTokenLength)
+        var client = Context.Connection.RemoteIpAddress;
+        using var gate = await throttle.EnterAsync(SignInAttempt.From(client, token), Context.RequestAborted);
+        if (gate.IsRefused)
         {
-            Log.CredentialRejected(Logger);
-            return Invalid;
+            Log.CredentialThrottled(Logger);
+            return Throttled(gate.RetryAfter);
         }
-        var credential = await credentials.FindActiveByHashAsync(hasher.Hash(token), Context.RequestAborted);
+        var credential = token.Length > MaxTokenLength
+            ? null
+            : await credentials.FindActiveByHashAsync(hasher.Hash(token), Context.RequestAborted);
         if (credential is null)
         {
+            var limitReached = gate.Failed();
+            gate.Dispose();
             Log.CredentialRejected(Logger);
+            await audit.RecordAsync(FailedSignInAudit.ViaApi, client, token, limitReached, Context.RequestAborted);
             return Invalid;
         }
         var identity = new ClaimsIdentity(
@@ -58,6 +69,11 @@ internal sealed partial class AdminCredentialHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Properties?.GetParameter<TimeSpan?>(RetryAfterItem) is { } retryAfter)
+        {
+            await SignInThrottledProblem.WriteAsync(Context, retryAfter);
+            return;
+        }
         var sent = result.Failure is not null;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = sent ? "Bearer realm=\"admin\", error=\"invalid_token\"" : "Bearer realm=\"admin\"";
@@ -90,9 +106,19 @@ internal sealed partial class AdminCredentialHandler(
         });
     }
 
+    private static AuthenticateResult Throttled(TimeSpan retryAfter)
+    {
+        var properties = new AuthenticationProperties();
+        properties.SetParameter<TimeSpan?>(RetryAfterItem, retryAfter);
+        return AuthenticateResult.Fail("Too many failed admin sign-ins.", properties);
+    }
+
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "An admin credential was rejected (unknown, revoked or oversized).", EventName = "AdminCredentialRejected")]
         public static partial void CredentialRejected(ILogger logger);
+
+        [LoggerMessage(2, LogLevel.Debug, "An admin credential was not checked: too many failed sign-ins from this client or with this prefix.", EventName = "AdminCredentialThrottled")]
+        public static partial void CredentialThrottled(ILogger logger);
     }
 }

@@ -16,6 +16,9 @@ public sealed record AuditEvent
 public sealed record Actor(string Id, string Name)
 {
     public static readonly Actor System = new("system", "system");
+
+    /// <summary>Nobody signed in: the actor of a failed sign-in.</summary>
+    public static readonly Actor Anonymous = new("anonymous", "anonymous");
 }
 
 public static class AuditActions
@@ -27,4 +30,5 @@ public static class AuditActions
     public const string AdminCreated = "admin.created";
     public const string AdminRevoked = "admin.revoked";
     public const string AdminBootstrapped = "admin.bootstrapped";
+    public const string AdminSignInFailed = "admin.signin_failed";
 }

@@ -90,6 +90,16 @@ public sealed class AdminCredentialStore(IStoreDialect dialect, TimeProvider tim
         return new RevokeAdminOutcome(RevokeAdminStatus.Revoked, credential);
     }
 
+    public async Task RecordFailedSignInAsync(FailedSignIn failure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        await AuditRow.AppendAsync(connection, transaction, time.GetUtcNow(), Actor.Anonymous, AuditActions.AdminSignInFailed,
+            keyId: null, keyName: null, AdminRow.AuditDetails(failure), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     private static Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, AdminCredential credential, KeyHash hash, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(AdminRow.Insert, AdminRow.Parameters(credential, hash.ToArray()), transaction, cancellationToken: cancellationToken));
 

@@ -61,4 +61,20 @@ internal sealed class AdminRow
     /// <summary>The <c>details</c> of admin audit events: who, never the secret.</summary>
     public static string AuditDetails(AdminCredential credential) =>
         StoreJson.WriteDetails(new() { ["adminId"] = credential.Id, ["adminName"] = credential.Name, ["role"] = credential.Role.ToWire(), ["prefix"] = credential.Prefix });
+
+    /// <summary>What a failed sign-in audit event says: how and from where, never what was sent.</summary>
+    public static string AuditDetails(FailedSignIn failure)
+    {
+        var details = new Dictionary<string, object?> { ["via"] = failure.Via, ["clientIp"] = failure.ClientIp };
+        // Dictionary entries are written even when null; leave the optional ones out instead.
+        if (failure.TargetedCredentialId is { } adminId)
+        {
+            details["adminId"] = adminId;
+        }
+        if (failure.LimitReached is { } limitReached)
+        {
+            details["limitReached"] = limitReached;
+        }
+        return StoreJson.WriteDetails(details);
+    }
 }

@@ -20,6 +20,9 @@ public interface IAdminCredentialStore
     /// under the store's write lock, so two owners revoking each other at once leave one of them.
     /// </summary>
     Task<RevokeAdminOutcome> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>Appends an <c>admin.signin_failed</c> audit event (actor <see cref="Actor.Anonymous"/>).</summary>
+    Task RecordFailedSignInAsync(FailedSignIn failure, CancellationToken cancellationToken);
 }
 
 public enum RevokeAdminStatus

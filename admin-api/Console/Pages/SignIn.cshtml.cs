@@ -1,3 +1,4 @@
+using ApiGateway.AdminApi.Authentication;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -6,7 +7,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ApiGateway.AdminApi.WebConsole.Pages;
 
-internal sealed partial class SignInModel(IAdminCredentialStore admins, KeyHasher hasher, ILogger<SignInModel> logger) : PageModel
+internal sealed partial class SignInModel(
+    IAdminCredentialStore admins, KeyHasher hasher, SignInThrottle throttle, FailedSignInAudit audit, ILogger<SignInModel> logger) : PageModel
 {
     public const string Refused = "That admin credential is not valid. Check it and try again.";
 
@@ -28,12 +30,23 @@ internal sealed partial class SignInModel(IAdminCredentialStore admins, KeyHashe
     {
         ReturnUrl = SafeReturnUrl(returnUrl);
         var secret = credential?.Trim();
+        var client = HttpContext.Connection.RemoteIpAddress;
+        using var gate = await throttle.EnterAsync(SignInAttempt.From(client, secret), cancellationToken);
+        if (gate.IsRefused)
+        {
+            // The credential is not checked while the client's or the prefix's failures are spent (docs/admin-api.md).
+            await SignInThrottledProblem.WriteAsync(HttpContext, gate.RetryAfter);
+            return new EmptyResult();
+        }
         var admin = string.IsNullOrEmpty(secret) || secret.Length > 256
             ? null
             : await admins.FindActiveByHashAsync(hasher.Hash(secret), cancellationToken);
         if (admin is null)
         {
+            var limitReached = gate.Failed();
+            gate.Dispose();
             Log.SignInRefused(logger);
+            await audit.RecordAsync(FailedSignInAudit.ViaConsole, client, secret, limitReached, cancellationToken);
             Error = Refused;
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();

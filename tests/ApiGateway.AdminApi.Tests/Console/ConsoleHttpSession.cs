@@ -29,8 +29,14 @@ public sealed partial class ConsoleHttpSession : IDisposable
     public async Task<string> TokenFromAsync(string path, CancellationToken cancellationToken)
     {
         var html = await Client.GetStringAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        return ReadToken(html);
+    }
+
+    /// <summary>The antiforgery token of the first form in <paramref name="html"/>.</summary>
+    public static string ReadToken(string html)
+    {
         var match = TokenPattern().Match(html);
-        Assert.True(match.Success, $"No antiforgery token on {path}.");
+        Assert.True(match.Success, "No antiforgery token on the page.");
         return WebUtility.HtmlDecode(match.Groups[1].Value);
     }
 

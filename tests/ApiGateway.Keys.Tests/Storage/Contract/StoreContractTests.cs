@@ -585,6 +585,22 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecordFailedSignIn_AppendsAnAnonymousEventWithOnlyItsFields()
+    {
+        var store = await OpenAsync();
+
+        await store.Admins.RecordFailedSignInAsync(new FailedSignIn("console", "192.0.2.1", null, null), Ct);
+        await store.Admins.RecordFailedSignInAsync(new FailedSignIn("api", "2001:db8::1", "adm_abc", "ip,prefix"), Ct);
+
+        var audit = (await store.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.AdminSignInFailed, 10, 0), Ct)).Items;
+        Assert.Equal(2, audit.Count);
+        Assert.All(audit, e => Assert.Equal(Actor.Anonymous, e.Actor));
+        Assert.Equal("""{"via":"api","clientIp":"2001:db8::1","adminId":"adm_abc","limitReached":"ip,prefix"}""", audit[0].Details);
+        Assert.Equal("""{"via":"console","clientIp":"192.0.2.1"}""", audit[1].Details);
+        Assert.Equal(Clock.GetUtcNow(), audit[0].At);
+    }
+
+    [Fact]
     public async Task AdminRevoke_LastActiveOwner_IsRefusedByTheStore()
     {
         var store = await OpenAsync();
