@@ -113,6 +113,9 @@ public sealed class RouteConfusionTests(EdgeFixture fixture) : IClassFixture<Edg
         "/v1/contacts/a%E2%80%A8b/{M}",
         "/v1/contacts/a%E2%80%AEb/{M}",
         "/v1/contacts/a%E2%80%8Bb/{M}",
+        "/v1/contacts/x#/../../admin/{M}",   // Kestrel resolved the dot segments after a raw '#': reached /v1/admin
+        "/v1/contacts/x%23/../../admin/{M}",
+        "/v1/contacts/{M}#frag",
     };
 
     [Theory]
