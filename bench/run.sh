@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end benchmark: upstream direct, bare YARP, the gateway with every check, and nginx (map key check +
-# limit_req) in front of the same upstream, interleaved in rounds; medians to bench/results/<date>-e2e.md.
+# End-to-end benchmark: upstream direct, bare YARP, the gateway with every check, nginx (map key check +
+# limit_req), and nginx asking the gateway's forward-auth listener (auth_request, docs/forward-auth.md) in front of
+# the same upstream, interleaved in rounds; medians to bench/results/<date>-e2e.md.
 # Runs as root on a fresh Debian machine (installs wrk and nginx). See docs/benchmark.md.
 #
 # Knobs (environment): ROUNDS (5), DURATION (10s), CONNECTIONS (64), THREADS (2), WARMUP (5s),
@@ -20,6 +21,7 @@ PATH_UNDER_TEST=/bench/items/42
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 PORT_UPSTREAM=18101 PORT_YARP=18102 PORT_GATEWAY=18103 PORT_NGINX=18104 PORT_GATEWAY_NOLIMIT=18105 PORT_GATEWAY_TOKEN=18106
+PORT_NGINX_FORWARD_AUTH=18107 PORT_FORWARD_AUTH=18108
 INTERNAL_YARP=19102 INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105 INTERNAL_GATEWAY_TOKEN=19106
 IDENTITY_TOKEN=${IDENTITY_TOKEN:-0}
 
@@ -97,6 +99,39 @@ NGINX
       proxy_pass http://bench_upstream;
     }
   }
+  # nginx in front, the gateway's forward-auth listener deciding (the docs/forward-auth.md configuration, trimmed to
+  # what this route needs): every request costs nginx a subrequest and the gateway one full check.
+  upstream gateway_forward_auth { server 127.0.0.1:$PORT_FORWARD_AUTH; keepalive 128; }
+  server {
+    listen 127.0.0.1:$PORT_NGINX_FORWARD_AUTH;
+    location /bench/ {
+      auth_request /_api_key_check;
+      auth_request_set \$api_workspace \$upstream_http_x_workspace_id;
+      auth_request_set \$api_key_id \$upstream_http_x_api_key_id;
+      auth_request_set \$api_key_mode \$upstream_http_x_api_key_mode;
+      auth_request_set \$api_ratelimit \$upstream_http_ratelimit;
+      auth_request_set \$api_ratelimit_policy \$upstream_http_ratelimit_policy;
+      add_header RateLimit \$api_ratelimit always;
+      add_header RateLimit-Policy \$api_ratelimit_policy always;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Workspace-Id \$api_workspace;
+      proxy_set_header X-Api-Key-Id \$api_key_id;
+      proxy_set_header X-Api-Key-Mode \$api_key_mode;
+      proxy_pass http://bench_upstream;
+    }
+    location = /_api_key_check {
+      internal;
+      proxy_pass http://gateway_forward_auth;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-Method \$request_method;
+      proxy_set_header X-Original-URI \$request_uri;
+    }
+  }
 }
 NGINX
 } >"$WORK/nginx.conf"
@@ -110,23 +145,29 @@ gateway_env=(
 start_dotnet upstream Bench.Upstream.dll "Urls=http://127.0.0.1:$PORT_UPSTREAM"
 start_dotnet bare-yarp Bench.BareYarp.dll "Urls=http://127.0.0.1:$PORT_YARP" "Gateway__RoutesFile=$WORK/routes.json" \
   "Bench__MetricsUrl=http://127.0.0.1:$INTERNAL_YARP"
+# The same process answers nginx's forward-auth questions (the nginx-forward-auth row); rows run one at a time.
 start_dotnet gateway ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY" \
-  "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY" "${gateway_env[@]}"
+  "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY" "Gateway__ForwardAuthUrl=http://127.0.0.1:$PORT_FORWARD_AUTH" \
+  "${gateway_env[@]}"
 nginx -t -q -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" || die "nginx config rejected"
 nginx -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" -g 'daemon off;' >"$WORK/nginx.log" 2>&1 &
 PID_nginx=$!
 STARTED_PIDS+=("$PID_nginx")
 
-TARGET_NAMES=(upstream bare-yarp gateway nginx)
-declare -A TARGET_PORT=([upstream]=$PORT_UPSTREAM [bare-yarp]=$PORT_YARP [gateway]=$PORT_GATEWAY [nginx]=$PORT_NGINX)
-declare -A TARGET_PID=([upstream]=$PID_upstream [bare-yarp]=$PID_bare_yarp [gateway]=$PID_gateway [nginx]=$PID_nginx)
+TARGET_NAMES=(upstream bare-yarp gateway nginx nginx-forward-auth)
+declare -A TARGET_PORT=([upstream]=$PORT_UPSTREAM [bare-yarp]=$PORT_YARP [gateway]=$PORT_GATEWAY [nginx]=$PORT_NGINX
+  [nginx-forward-auth]=$PORT_NGINX_FORWARD_AUTH)
+# nginx-forward-auth's CPU column is nginx's alone; the gateway's share shows in its alloc column (same process).
+declare -A TARGET_PID=([upstream]=$PID_upstream [bare-yarp]=$PID_bare_yarp [gateway]=$PID_gateway [nginx]=$PID_nginx
+  [nginx-forward-auth]=$PID_nginx)
 # Targets with a Prometheus endpoint: their managed allocation per request comes from dotnet_gc_allocated_bytes_total.
-declare -A TARGET_INTERNAL=([bare-yarp]=$INTERNAL_YARP [gateway]=$INTERNAL_GATEWAY)
+declare -A TARGET_INTERNAL=([bare-yarp]=$INTERNAL_YARP [gateway]=$INTERNAL_GATEWAY [nginx-forward-auth]=$INTERNAL_GATEWAY)
 declare -A TARGET_LABEL=(
   [upstream]="upstream direct (no proxy)"
   [bare-yarp]="bare YARP (no checks)"
   [gateway]="gateway, all checks"
   [nginx]="nginx map + limit_req"
+  [nginx-forward-auth]="nginx auth_request → gateway forward-auth"
   [gateway-nolimit]="gateway, rate limiting off"
   [gateway-token]="gateway, all checks + identity token"
 )
@@ -159,14 +200,14 @@ for t in "${TARGET_NAMES[@]}"; do
   }
 done
 # A request without a key must be refused by the targets that check keys, or the comparison is meaningless.
-for t in gateway gateway-nolimit gateway-token nginx; do
+for t in gateway gateway-nolimit gateway-token nginx nginx-forward-auth; do
   [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
   status=$(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST")
   [ "$status" = 401 ] || die "$t answered $status to a request without a key (expected 401)"
 done
 
 # The gateway rows must include the limiter: its answer carries the bench tier's RateLimit-Policy.
-for t in gateway gateway-token; do
+for t in gateway gateway-token nginx-forward-auth; do
   [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
   http_headers "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" "$FIRST_KEY" | grep -qi '^RateLimit-Policy: "bench"' \
     || die "$t answered without the bench tier's RateLimit-Policy header: is the limiter on the path?"

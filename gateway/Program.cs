@@ -41,5 +41,6 @@ app.UseForwardAuthAnswers();          // forward-auth port: an admitted question
 var internalEndpoints = app.MapInternalEndpoints(); // /healthz, /readyz (internal port only)
 internalEndpoints.MapGatewayMetrics();             // /metrics, internal port only
 internalEndpoints.MapIdentityTokenKeys();          // /.well-known/jwks.json when identity tokens are on
+app.MapForwardAuthVerify();           // POST /v1/verify, forward-auth port only
 app.MapGatewayProxy();
 app.Run();

@@ -13,6 +13,7 @@ internal static class ForwardAuthExtensions
     public static WebApplicationBuilder AddForwardAuth(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ForwardAuthAnswers>();
+        builder.Services.AddSingleton<VerifyEndpoint>();
         return builder;
     }
 
@@ -32,5 +33,16 @@ internal static class ForwardAuthExtensions
             context.Connection.LocalPort == port && context.GetEndpoint()?.Metadata.GetMetadata<RouteAccess>() is { } access
                 ? answers.AnswerAsync(context, access)
                 : next(context));
+    }
+
+    /// <summary><c>POST /v1/verify</c>, answering only on the forward-auth port (<see cref="ForwardAuthEndpointMetadata"/>).</summary>
+    public static IEndpointRouteBuilder MapForwardAuthVerify(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.ForwardAuthPort >= 0)
+        {
+            var verify = endpoints.ServiceProvider.GetRequiredService<VerifyEndpoint>();
+            endpoints.MapPost(VerifyEndpoint.Path, verify.HandleAsync).WithMetadata(ForwardAuthEndpointMetadata.Instance);
+        }
+        return endpoints;
     }
 }

@@ -108,6 +108,10 @@ internal static class GatewayProblems
     public static readonly GatewayProblem InvalidForwardAuthQuestion = new(400, "invalid-forward-auth-question", "Invalid forward-auth question",
         "X-Forwarded-Method/X-Original-Method and X-Forwarded-Uri/X-Original-URI must each be given at most once, the URI in origin form ('/path?query') of visible ASCII.");
 
+    /// <summary>A <c>POST /v1/verify</c> body that is not the documented JSON object (docs/forward-auth.md).</summary>
+    public static readonly GatewayProblem InvalidVerifyRequest = new(400, "invalid-verify-request", "Invalid verify request",
+        "The body must be a JSON object with a string 'key' and optional 'scopes' (array of strings), 'workspaceId', 'cost' (1-1000) and 'ip'.");
+
     /// <summary>Writes <paramref name="problem"/> with its precomputed body, unless the response has started.</summary>
     public static Task WriteAsync(HttpContext context, GatewayProblem problem) =>
         WriteAsync(context, problem, problem.Body, problem.WwwAuthenticate);

@@ -60,6 +60,7 @@ internal static class GatewayProxyExtensions
         {
             var metadata = context.GetEndpoint()?.Metadata;
             return metadata?.GetMetadata<RouteAccess>() is not null || metadata?.GetMetadata<InternalEndpointMetadata>() is not null
+                || metadata?.GetMetadata<ForwardAuth.ForwardAuthEndpointMetadata>() is not null
                 ? next(context)
                 : GatewayProblems.WriteAsync(context, GatewayProblems.NotFound);
         });

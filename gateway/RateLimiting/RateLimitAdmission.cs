@@ -19,11 +19,18 @@ internal sealed partial class RateLimitAdmission(IKeyRateLimiter limiter, RateLi
     /// <summary>Decides <paramref name="key"/>'s request; calls <paramref name="next"/> when it is admitted, else answers it.</summary>
     public Task AdmitAsync(HttpContext context, ApiKeyRequestFeature feature, ApiKey key, RequestDelegate next)
     {
-        var pending = limiter.AcquireAsync(new RateLimitRequest(key.LineageId, policies.Resolve(key)), context.RequestAborted);
+        var pending = DecideAsync(key, context.RequestAborted);
         return pending.IsCompletedSuccessfully
             ? Apply(context, feature, key, pending.Result, next)
             : AwaitAndApplyAsync(context, feature, key, pending, next);
     }
+
+    /// <summary>
+    /// Spends one request of <paramref name="key"/>'s lineage limits and returns the decision without answering anything:
+    /// for callers that report it in their own format (<c>POST /v1/verify</c>, docs/forward-auth.md).
+    /// </summary>
+    public ValueTask<RateLimitDecision> DecideAsync(ApiKey key, CancellationToken cancellationToken) =>
+        limiter.AcquireAsync(new RateLimitRequest(key.LineageId, policies.Resolve(key)), cancellationToken);
 
     private async Task AwaitAndApplyAsync(HttpContext context, ApiKeyRequestFeature feature, ApiKey key, ValueTask<RateLimitDecision> pending, RequestDelegate next) =>
         await Apply(context, feature, key, await pending, next);

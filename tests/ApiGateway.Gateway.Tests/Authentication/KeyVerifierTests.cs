@@ -167,7 +167,7 @@ public abstract class KeyVerifierTests(GatewayFactory factory, GatewayEntry entr
     public async Task Request_DisabledKey_Returns403DisabledWithoutForwarding()
     {
         var key = await factory.MintAsync(["contacts:read"]);
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
         using (var ok = await client.GetAsync("/v1/contacts/1", Ct))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -186,7 +186,7 @@ public abstract class KeyVerifierTests(GatewayFactory factory, GatewayEntry entr
     {
         var key = await factory.MintAsync(["contacts:read"], expiresAt: factory.Clock.GetUtcNow().AddMinutes(5));
         await factory.DisableAsync(key.Key.Id);
-        using var client = factory.CreateKeyClient(key.Plaintext);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
         factory.Clock.Advance(TimeSpan.FromMinutes(5));
         using var response = await client.GetAsync("/v1/contacts/1", Ct);
         await ProblemAssert.HasAsync(response, 401, "API key has expired", "expired-key", InvalidToken);

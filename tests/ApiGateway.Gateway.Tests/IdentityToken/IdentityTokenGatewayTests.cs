@@ -111,6 +111,24 @@ public sealed class IdentityTokenGatewayTests(IdentityTokenGatewayFixture fixtur
         Assert.Null(Gateway.Upstream.Received.Last(r => r.Path == "/v1/status").Header(TokenHeader));
     }
 
+    [Theory]
+    [InlineData(KeyMode.Live, "main")]
+    [InlineData(KeyMode.Test, "sandbox")]
+    public async Task ForwardAuth_Admitted_AnswerCarriesTheTokenForTheClusterTheEdgeWouldUse(KeyMode mode, string audience)
+    {
+        var key = await Gateway.MintAsync(["orders:read"], mode: mode, workspaceId: "ws_fa", owner: "user_8");
+        using var client = Gateway.CreateKeyClient(key.Plaintext, GatewayEntry.ForwardAuth);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/orders/1");
+        request.Headers.TryAddWithoutValidation(TokenHeader, "forged");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await ValidateAsync(Assert.Single(response.Headers.GetValues(TokenHeader)), audience);
+        Assert.True(result.IsValid, result.Exception?.Message);
+        Assert.Equal(key.Key.Id, ((JsonWebToken)result.SecurityToken).Subject);
+    }
+
     [Fact]
     public async Task Jwks_PublicPort_404()
     {
