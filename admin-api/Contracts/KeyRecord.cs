@@ -25,8 +25,13 @@ public record KeyRecord
     public required DateTimeOffset? ExpiresAt { get; init; }
     /// <summary>Null when the key was never used.</summary>
     public required DateTimeOffset? LastUsedAt { get; init; }
-    /// <summary><c>active</c>, <c>expired</c> or <c>revoked</c>, computed at the time of the response.</summary>
+    /// <summary><c>active</c>, <c>disabled</c>, <c>expired</c> or <c>revoked</c>, computed at the time of the response.</summary>
     public required string Status { get; init; }
+    /// <summary>False while the key is paused (<c>PATCH enabled: false</c>): the gateway answers 403.</summary>
+    public bool Enabled { get; init; } = true;
+    /// <summary>When the key was reported as leaked (null unless reported), and by whom.</summary>
+    public DateTimeOffset? LeakedAt { get; init; }
+    public string? LeakSource { get; init; }
     public required DateTimeOffset? RevokedAt { get; init; }
     public required string? RotatedFrom { get; init; }
     public required string? RotatedTo { get; init; }

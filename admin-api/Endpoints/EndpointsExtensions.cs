@@ -1,3 +1,4 @@
+using ApiGateway.AdminApi.Leaks;
 using ApiGateway.AdminApi.Validation;
 
 namespace ApiGateway.AdminApi.Endpoints;
@@ -10,6 +11,7 @@ internal static class EndpointsExtensions
         builder.Services.AddOptions<RateLimitsOptions>().BindConfiguration(RateLimitsOptions.SectionName);
         builder.Services.AddSingleton<KeyRequestValidator>();
         builder.Services.AddHealthChecks();
+        builder.AddLeakReports();
         return builder;
     }
 
@@ -18,6 +20,7 @@ internal static class EndpointsExtensions
         app.MapKeys();
         app.MapAudit();
         app.MapAdminKeys();
+        app.MapLeaks();
         // Liveness for process supervisors: anonymous, and it says nothing about keys.
         app.MapHealthChecks("/healthz").AllowAnonymous();
         return app;

@@ -18,4 +18,6 @@ namespace ApiGateway.AdminApi.Json;
 [JsonSerializable(typeof(AdminKeyRecord))]
 [JsonSerializable(typeof(CreatedAdminKey))]
 [JsonSerializable(typeof(Page<AdminKeyRecord>))]
+[JsonSerializable(typeof(Leaks.ReportLeaksRequest))]
+[JsonSerializable(typeof(Leaks.LeakReportResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -10,14 +10,17 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.ContentLength > AdminProblems.MaxBodyBytes)
+        // GitHub's secret-scanning reports (up to 1000 findings) are the one body allowed to be larger.
+        var max = context.Request.Path.Equals(Leaks.LeaksEndpoints.GitHubPath, StringComparison.OrdinalIgnoreCase)
+            ? Leaks.LeaksEndpoints.MaxGitHubBodyBytes : AdminProblems.MaxBodyBytes;
+        if (context.Request.ContentLength > max)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             return Task.CompletedTask;   // status code pages write the problem
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = AdminProblems.MaxBodyBytes;
+            limit.MaxRequestBodySize = max;
         }
         return next(context);
     }

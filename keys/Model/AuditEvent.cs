@@ -27,6 +27,11 @@ public static class AuditActions
     public const string KeyUpdated = "key.updated";
     public const string KeyRevoked = "key.revoked";
     public const string KeyRotated = "key.rotated";
+    /// <summary>A key reported as leaked (<c>POST /v1/leaks</c>, GitHub secret scanning): details <c>source</c>, <c>url</c>, <c>result</c>.</summary>
+    public const string KeyLeaked = "key.leaked";
+    public const string KeyDisabled = "key.disabled";
+    public const string KeyEnabled = "key.enabled";
+    public const string KeyImported = "key.imported";
     public const string AdminCreated = "admin.created";
     public const string AdminRevoked = "admin.revoked";
     public const string AdminBootstrapped = "admin.bootstrapped";

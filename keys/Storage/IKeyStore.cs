@@ -31,6 +31,12 @@ public interface IKeyStore
     Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A leak report for the key whose hash this is (<see cref="KeyLeakRules"/>, under the key's row lock): revoked or
+    /// flagged with its audit event (<c>key.leaked</c>) and change-feed row; <see cref="LeakResult.Unknown"/> writes nothing.
+    /// </summary>
+    Task<(LeakResult Result, ApiKey? Key)> ReportLeakAsync(KeyHash hash, LeakAction action, LeakReport report, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stores <paramref name="successor"/> in the old key's lineage, and revokes the old key now or expires it at
     /// <paramref name="oldKeyEndsAt"/>. With a grace period both keys are active for a while, so the successor then
     /// counts against <paramref name="maxActivePerOwner"/> (checked in the write transaction, like a mint).

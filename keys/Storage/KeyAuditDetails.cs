@@ -44,6 +44,13 @@ internal static class KeyAuditDetails
         ["oldKeyEndsAt"] = Time(oldKeyEndsAt),
     });
 
+    public static string Leaked(LeakReport report, LeakResult result) => StoreJson.WriteDetails(new()
+    {
+        ["source"] = report.Source,
+        ["url"] = report.Url,
+        ["result"] = result.ToWire(),
+    });
+
     /// <summary>The admin API's time format: UTC, milliseconds, 'Z'.</summary>
     private static string? Time(DateTimeOffset? time) =>
         time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);

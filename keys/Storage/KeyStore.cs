@@ -108,6 +108,30 @@ public sealed class KeyStore(IStoreDialect dialect, TimeProvider time) : IKeySto
         return revoked;
     }
 
+    public async Task<(LeakResult Result, ApiKey? Key)> ReportLeakAsync(KeyHash hash, LeakAction action, LeakReport report, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(
+            "SELECT " + KeyRow.Columns + " FROM api_keys WHERE hash = @hash" + dialect.RowLock, new { hash = hash.ToArray() }, transaction, cancellationToken: cancellationToken));
+        if (row?.ToApiKey() is not { } current)
+        {
+            return (LeakResult.Unknown, null);
+        }
+        var (result, reported) = KeyLeakRules.Apply(current, action, report.Source, time.GetUtcNow());
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET revoked_at = @revokedAt, leaked_at = @leakedAt, leak_source = @leakSource WHERE id = @id",
+            new { id = reported.Id, revokedAt = UnixMs.From(reported.RevokedAt), leakedAt = UnixMs.From(reported.LeakedAt), leakSource = reported.LeakSource },
+            transaction, cancellationToken: cancellationToken));
+        // Gateways re-read the key within the freshness bound, as after a DELETE.
+        await AppendChangeAsync(connection, transaction, reported.Id, cancellationToken);
+        await AppendAuditAsync(connection, transaction, actor, AuditActions.KeyLeaked, reported, KeyAuditDetails.Leaked(report, result), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (result, reported);
+    }
+
     public async Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(successor);

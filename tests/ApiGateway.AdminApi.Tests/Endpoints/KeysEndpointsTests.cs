@@ -13,7 +13,7 @@ public sealed class KeysEndpointsTests(AdminApiFactory factory) : IClassFixture<
     private static readonly string[] RecordFields =
     [
         "id", "name", "prefix", "mode", "workspaceId", "workspaces", "owner", "scopes", "tier", "rateLimit", "quota", "allowedIps",
-        "createdAt", "createdBy", "expiresAt", "lastUsedAt", "status", "revokedAt", "rotatedFrom", "rotatedTo", "usage",
+        "createdAt", "createdBy", "expiresAt", "lastUsedAt", "status", "revokedAt", "rotatedFrom", "rotatedTo", "usage", "enabled", "leakedAt", "leakSource",
     ];
 
     private readonly HttpClient _client = factory.CreateOwnerClient();

@@ -9,7 +9,8 @@ namespace ApiGateway.EndToEnd.Tests.Gateway;
 
 /// <summary>
 /// Two real processes on one database: a key minted through the admin API works at the gateway (with the workspace
-/// injected upstream), and revoking it through the admin API is refused by the gateway within the contract's 1 s.
+/// injected upstream), and revoking it through the admin API (DELETE, or a leak report) is refused by the gateway within
+/// the contract's 1 s.
 /// </summary>
 public sealed class RevocationTests : IAsyncLifetime
 {
@@ -87,5 +88,41 @@ public sealed class RevocationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.True(elapsed <= TimeSpan.FromSeconds(1), $"Revocation took {elapsed.TotalMilliseconds:F0} ms to reach the gateway.");
+    }
+
+    [Fact]
+    public async Task LeakReport_ThroughAdminApi_GatewayRefusesWithinOneSecond()
+    {
+        using var admin = _admin.CreateClient();
+        using var created = await admin.PostAsJsonAsync(new Uri("/v1/keys", UriKind.Relative),
+            new { name = "leaky", workspaceId = "ws_e2e", scopes = new[] { "contacts:read" } }, Ct);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(Ct)}");
+        using var record = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct));
+        var key = record.RootElement.GetProperty("key").GetString()!;
+        using var client = _gateway.CreatePublicClient(key);
+        using (var ok = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct))
+        {
+            Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{ok.StatusCode}. {_gateway.Process.Describe()}");
+        }
+
+        using (var reported = await admin.PostAsJsonAsync(new Uri("/v1/leaks", UriKind.Relative), new { keys = new[] { key }, source = "e2e" }, Ct))
+        {
+            var body = await reported.Content.ReadAsStringAsync(Ct);
+            Assert.True(reported.IsSuccessStatusCode, $"{reported.StatusCode}: {body}");
+            Assert.Contains("\"revoked\"", body, StringComparison.Ordinal);
+        }
+        var sinceReport = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var response = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct);
+            status = response.StatusCode;
+        }
+        while (status != HttpStatusCode.Unauthorized && sinceReport.Elapsed < TimeSpan.FromSeconds(5));
+        var elapsed = sinceReport.Elapsed;
+        TestContext.Current.TestOutputHelper?.WriteLine($"The leak's revocation reached the gateway in {elapsed.TotalMilliseconds:F0} ms.");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.True(elapsed <= TimeSpan.FromSeconds(1), $"The leak's revocation took {elapsed.TotalMilliseconds:F0} ms to reach the gateway.");
     }
 }

@@ -53,6 +53,9 @@ internal sealed class GatedKeyStore(IKeyStore inner) : IKeyStore
 
     public Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken) => inner.RevokeAsync(id, actor, cancellationToken);
 
+    public Task<(LeakResult Result, ApiKey? Key)> ReportLeakAsync(KeyHash hash, LeakAction action, LeakReport report, Actor actor, CancellationToken cancellationToken) =>
+        inner.ReportLeakAsync(hash, action, report, actor, cancellationToken);
+
     public Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken) =>
         inner.RotateAsync(id, successor, oldKeyEndsAt, maxActivePerOwner, actor, cancellationToken);
 

@@ -400,6 +400,53 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await store.Keys.RevokeAsync("key_missing", Operator, Ct));
     }
 
+    // ---- keys: leaks ----
+
+    [Fact]
+    public async Task ReportLeak_LiveKey_RevokedWithTheLeakAuditAndAChangeRow()
+    {
+        var store = await OpenAsync();
+        var issued = await store.MintAsync(StoreHarness.Spec(), Ct);
+        var hash = store.Hasher.Hash(issued.Plaintext);
+        var before = await store.Feed.GetLatestSequenceAsync(Ct);
+        var reportedAt = Clock.GetUtcNow();
+
+        var (result, key) = await store.Keys.ReportLeakAsync(hash, LeakAction.Revoke, new LeakReport("scanner", "https://example.com/a"), Operator, Ct);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var (again, _) = await store.Keys.ReportLeakAsync(hash, LeakAction.Revoke, new LeakReport("github", null), Operator, Ct);
+
+        Assert.Equal(LeakResult.Revoked, result);
+        Assert.Equal(LeakResult.AlreadyRevoked, again);
+        var read = (await store.Keys.GetAsync(issued.Key.Id, Ct))!;
+        Assert.Equal(reportedAt, read.RevokedAt);
+        Assert.Equal(reportedAt, read.LeakedAt);   // the first report's time stays
+        Assert.Equal("github", read.LeakSource);
+        Assert.Equal(key!.Id, read.Id);
+        Assert.Contains(await store.Feed.ReadAsync(before, 100, Ct), c => c.KeyId == issued.Key.Id);
+        var audit = await store.Keys.ListAuditAsync(new AuditQuery(issued.Key.Id, AuditActions.KeyLeaked, 10, 0), Ct);
+        Assert.Equal(2, audit.Total);
+        Assert.Contains("\"result\":\"revoked\"", audit.Items[1].Details, StringComparison.Ordinal);
+        Assert.DoesNotContain(issued.Plaintext, audit.Items[1].Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReportLeak_FlagOrUnknown_KeyStaysActiveAndUnknownWritesNothing()
+    {
+        var store = await OpenAsync();
+        var issued = await store.MintAsync(StoreHarness.Spec(), Ct);
+
+        var (flagged, _) = await store.Keys.ReportLeakAsync(store.Hasher.Hash(issued.Plaintext), LeakAction.Flag, new LeakReport(null, null), Operator, Ct);
+        var (unknown, none) = await store.Keys.ReportLeakAsync(store.Hasher.Hash("agw_live_unknown"), LeakAction.Revoke, new LeakReport(null, null), Operator, Ct);
+
+        Assert.Equal(LeakResult.Flagged, flagged);
+        Assert.Equal(LeakResult.Unknown, unknown);
+        Assert.Null(none);
+        var read = (await store.Keys.GetAsync(issued.Key.Id, Ct))!;
+        Assert.Equal(KeyStatus.Active, read.StatusAt(Clock.GetUtcNow()));
+        Assert.Equal(Clock.GetUtcNow(), read.LeakedAt);
+        Assert.Equal(1, (await store.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.KeyLeaked, 10, 0), Ct)).Total);
+    }
+
     // ---- keys: rotate ----
 
     [Fact]

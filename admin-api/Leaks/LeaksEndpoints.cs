@@ -1,0 +1,135 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ApiGateway.AdminApi.Authentication;
+using ApiGateway.AdminApi.Validation;
+using ApiGateway.Keys.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ApiGateway.AdminApi.Leaks;
+
+/// <summary>
+/// <c>POST /v1/leaks</c> (admin credential) and GitHub's secret-scanning partner endpoint <c>POST /v1/leaks/github</c>
+/// (no credential: the raw body must verify against GitHub's signature). docs/admin-api.md "Leaked keys",
+/// docs/secret-scanning.md.
+/// </summary>
+internal static class LeaksEndpoints
+{
+    public const int MaxKeys = 100;
+    public const int MaxGitHubItems = 1000;
+    public const int MaxSourceLength = 200;
+    public const int MaxUrlLength = 2000;
+    /// <summary>GitHub sends up to 1000 findings in one report: more than the admin API's 64 KB, so this path alone takes 1 MB.</summary>
+    public const int MaxGitHubBodyBytes = 1024 * 1024;
+    public const string GitHubPath = "/v1/leaks/github";
+
+    /// <summary>The audit actor of GitHub's reports.</summary>
+    public static readonly Actor GitHub = new("github", "GitHub secret scanning");
+
+    public static IEndpointRouteBuilder MapLeaks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/leaks", ReportAsync).WithName("ReportLeaks").WithTags("Leaks")
+            .RequireAuthorization(AdminPolicies.ManageKeys).ProducesProblem(StatusCodes.Status401Unauthorized);
+        app.MapPost(GitHubPath, ReportFromGitHubAsync).WithName("ReportLeaksFromGitHub").WithTags("Leaks")
+            .AllowAnonymous()
+            .Accepts<IReadOnlyList<GitHubLeak>>("application/json")
+            .Produces<IReadOnlyList<GitHubLeakLabel>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    internal static async Task<Results<Ok<LeakReportResponse>, ValidationProblem>> ReportAsync(
+        ReportLeaksRequest request, ClaimsPrincipal user, LeakReporter reporter, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var report = Validate(request, errors);
+        if (report is null)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        var actor = user.ToActor();
+        var items = new List<LeakItem>(request.Keys!.Count);
+        foreach (var candidate in request.Keys!)
+        {
+            var outcome = await reporter.ReportAsync(candidate!, report, actor, cancellationToken);
+            items.Add(new LeakItem(outcome.Prefix, outcome.Result.ToWire()));
+        }
+        return TypedResults.Ok(new LeakReportResponse(items));
+    }
+
+    /// <summary>Every field checked, every failure named (<c>keys</c>, <c>keys[3]</c>, <c>source</c>, <c>url</c>); null when any failed.</summary>
+    internal static LeakReport? Validate(ReportLeaksRequest request, ValidationErrors errors)
+    {
+        if (request.Keys is not { Count: >= 1 and <= MaxKeys } keys)
+        {
+            errors.Add("keys", $"keys must hold 1-{MaxKeys} keys.");
+        }
+        else
+        {
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (string.IsNullOrEmpty(keys[i]))
+                {
+                    errors.Add($"keys[{i}]", "Each entry must be a non-empty string.");
+                }
+            }
+        }
+        if (request.Source is { } source && (source.Length is 0 or > MaxSourceLength || !TextCharacters.IsDisplaySafe(source)))
+        {
+            errors.Add("source", $"source must be 1-{MaxSourceLength} characters of plain text.");
+        }
+        if (request.Url is { } url && (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+            || parsed.Scheme is not ("http" or "https")))
+        {
+            errors.Add("url", $"url must be an absolute http(s) URL of at most {MaxUrlLength} characters.");
+        }
+        return errors.IsEmpty ? new LeakReport(request.Source, request.Url) : null;
+    }
+
+    internal static async Task<IResult> ReportFromGitHubAsync(
+        HttpRequest request, GitHubPublicKeys keys, LeakReporter reporter, CancellationToken cancellationToken)
+    {
+        if (!keys.Enabled)
+        {
+            return TypedResults.NotFound();
+        }
+        var keyId = request.Headers["Github-Public-Key-Identifier"];
+        var signature = request.Headers["Github-Public-Key-Signature"];
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (keyId.Count != 1 || signature.Count != 1 || string.IsNullOrEmpty(keyId[0]) || string.IsNullOrEmpty(signature[0])
+            || !keys.Verify(body, keyId[0]!, signature[0]!))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid GitHub signature",
+                detail: "The body does not verify against Github-Public-Key-Signature with the key named by Github-Public-Key-Identifier.");
+        }
+        IReadOnlyList<GitHubLeak>? findings;
+        try
+        {
+            findings = JsonSerializer.Deserialize(body, LeaksJsonContext.Default.IReadOnlyListGitHubLeak);
+        }
+        catch (JsonException)
+        {
+            findings = null;
+        }
+        if (findings is not { Count: <= MaxGitHubItems } || findings.Any(f => string.IsNullOrEmpty(f?.Token)))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["body"] = [$"A JSON array of at most {MaxGitHubItems} findings, each with a non-empty 'token'."],
+            });
+        }
+        var labels = new List<GitHubLeakLabel>(findings.Count);
+        foreach (var finding in findings)
+        {
+            var report = new LeakReport(Source: GitHub.Id, Url: finding.Url);
+            var outcome = await reporter.ReportAsync(finding.Token!, report, GitHub, cancellationToken);
+            labels.Add(new GitHubLeakLabel(Sha256Hex(finding.Token!), finding.Type, outcome.IsOurKey ? "true_positive" : "false_positive"));
+        }
+        return TypedResults.Json(labels, LeaksJsonContext.Default.IReadOnlyListGitHubLeakLabel);
+    }
+
+    private static string Sha256Hex(string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+}
