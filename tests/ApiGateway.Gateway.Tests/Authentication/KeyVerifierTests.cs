@@ -174,9 +174,13 @@ public abstract class KeyVerifierTests(GatewayFactory factory, GatewayEntry entr
         }
         await factory.DisableAsync(key.Key.Id);
         factory.AdvancePoll();
-        var forwarded = factory.Upstream.Received.Count;
 
-        using var response = await RetryUntilAsync(client, HttpStatusCode.Forbidden);
+        using (var first = await RetryUntilAsync(client, HttpStatusCode.Forbidden))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, first.StatusCode);
+        }
+        var forwarded = factory.Upstream.Received.Count;
+        using var response = await client.GetAsync("/v1/contacts/1", Ct);
         await ProblemAssert.HasAsync(response, 403, "API key is disabled", "disabled-key", wwwAuthenticate: null);
         Assert.Equal(forwarded, factory.Upstream.Received.Count);
     }
