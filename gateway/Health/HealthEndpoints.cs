@@ -4,7 +4,6 @@ using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.Proxy;
 using ApiGateway.Gateway.RateLimiting;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApiGateway.Gateway.Health;
 
@@ -14,6 +13,8 @@ namespace ApiGateway.Gateway.Health;
 /// </summary>
 internal static class HealthEndpoints
 {
+    private const string StartingDetail = "Not ready: starting, not every listener is bound yet.";
+
     public static RouteGroupBuilder MapInternalEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("").AllowAnonymous().WithMetadata(InternalEndpointMetadata.Instance);
@@ -22,14 +23,22 @@ internal static class HealthEndpoints
         return group;
     }
 
-    private static Ok<HealthReport> Alive() => TypedResults.Ok(new HealthReport("alive", null, null));
+    /// <summary>Alive once every listener is bound: until then a client told "alive" could find a public port refusing.</summary>
+    private static Task Alive(HttpContext context, ListenersBound listeners) =>
+        listeners.IsTrue
+            ? TypedResults.Ok(new HealthReport("alive", null, null)).ExecuteAsync(context)
+            : GatewayProblems.WriteAsync(context, GatewayProblems.NotReady, StartingDetail);
 
     /// <remarks>
     /// A shared limiter (Redis) that is down makes the gateway <c>degraded</c>, still 200: every gateway shares the same
     /// Redis, so taking them out of the load balancer would not help; each tier's <c>RedisFailure</c> decides instead.
     /// </remarks>
-    private static Task Ready(HttpContext context, StoreHealth store, RoutesFileMonitor routes, RateLimitBackendHealth limiter)
+    private static Task Ready(HttpContext context, ListenersBound listeners, StoreHealth store, RoutesFileMonitor routes, RateLimitBackendHealth limiter)
     {
+        if (!listeners.IsTrue)
+        {
+            return GatewayProblems.WriteAsync(context, GatewayProblems.NotReady, StartingDetail);
+        }
         var storeReachable = store.IsReachable;
         var routesLoaded = routes.Loaded;
         if (storeReachable && routesLoaded)

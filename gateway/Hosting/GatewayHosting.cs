@@ -24,6 +24,7 @@ internal static class GatewayHosting
         builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, ConnectionLimitsSetup>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<RejectedConnectionsReporter>();
+        builder.Services.TryAddSingleton(sp => new ListenersBound(sp.GetRequiredService<IHostApplicationLifetime>()));
 
         var internalUrl = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.InternalUrl)}"] ?? new GatewayOptions().InternalUrl;
         var forwardAuthUrl = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.ForwardAuthUrl)}"];

@@ -11,11 +11,8 @@ namespace ApiGateway.EndToEnd.Tests.Gateway;
 /// </summary>
 public sealed class TlsTests
 {
-    // "Urls" (Urls + Kestrel:Certificates:Default) refused the public HTTPS port once in a full run while /readyz
-    // answered (cause not found yet: a port clash or an endpoint rebind window); skipped until that is understood,
-    // see docs/tls.md "Known issues".
     [Theory]
-    [InlineData("Urls", Skip = "Intermittent: public HTTPS port refused once after /readyz answered (docs/tls.md Known issues)")]
+    [InlineData("Urls")]
     [InlineData("Kestrel:Endpoints")]
     public async Task Https_EitherWay_PublicAndInternalPortsAnswerAndRenewalNeedsNoRestart(string way)
     {

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using ApiGateway.Gateway.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGateway.Gateway.Tests.Health;
 
@@ -37,6 +39,38 @@ public sealed class HealthEndpointsTests(GatewayFactory factory) : IClassFixture
         Assert.Equal(200, context.Response.StatusCode);
         using var json = await JsonDocument.ParseAsync(context.Response.Body, cancellationToken: Ct);
         Assert.Equal("ready", json.RootElement.GetProperty("status").GetString());
+    }
+
+    /// <summary>
+    /// Kestrel binds listeners one by one and serves each at once; the internal one is bound first. Until every one is
+    /// bound (the host's ApplicationStarted), neither endpoint may say alive or ready: a caller would find the public port
+    /// refusing (the TLS end-to-end case that failed once, docs/tls.md).
+    /// </summary>
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    public async Task InternalEndpoint_BeforeEveryListenerIsBound_Returns503Starting(string path)
+    {
+        using var started = new CancellationTokenSource();
+        using var starting = factory.WithWebHostBuilder(builder => builder.ConfigureServices(
+            services => services.AddSingleton(new ListenersBound(started.Token))));
+        Task<HttpContext> SendAsync() => starting.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = path;
+            c.Connection.LocalPort = 9091;
+        }, Ct);
+
+        var before = await SendAsync();
+        await started.CancelAsync();
+        var after = await SendAsync();
+
+        Assert.Equal(503, before.Response.StatusCode);
+        using (var problem = await JsonDocument.ParseAsync(before.Response.Body, cancellationToken: Ct))
+        {
+            Assert.Contains("not every listener is bound", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(200, after.Response.StatusCode);
     }
 
     [Theory]
