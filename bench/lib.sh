@@ -24,11 +24,13 @@ ensure_tools() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# publish NAME PROJECT: Release build into bench/.out/NAME.
+# publish NAME PROJECT: Release build into bench/.out/NAME (PROJECT relative to the repository, or absolute).
 publish() {
+  local project=$2
+  [[ $project == /* ]] || project="$REPO_DIR/$project"   # relative to the repository, or absolute (BASELINE_REF's worktree)
   log "publishing $1 ($2)"
   rm -rf "${OUT_DIR:?}/$1"
-  dotnet publish "$REPO_DIR/$2" -c Release -o "$OUT_DIR/$1" -nologo -v:q -p:UseAppHost=false >"$WORK/publish-$1.log" 2>&1 \
+  dotnet publish "$project" -c Release -o "$OUT_DIR/$1" -nologo -v:q -p:UseAppHost=false >"$WORK/publish-$1.log" 2>&1 \
     || { tail -30 "$WORK/publish-$1.log" >&2; die "publish $1 failed"; }
 }
 

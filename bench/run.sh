@@ -6,7 +6,9 @@
 #
 # Knobs (environment): ROUNDS (5), DURATION (10s), CONNECTIONS (64), THREADS (2), WARMUP (5s),
 # KEYS (10000 in the store), HOT_KEYS (1000 used by wrk), TARGETS (space-separated subset), SKIP_PUBLISH=1,
-# IDENTITY_TOKEN=1 (adds a row: the gateway with Gateway__IdentityToken__Enabled=true, to compare with the row without).
+# IDENTITY_TOKEN=1 (adds a row: the gateway with Gateway__IdentityToken__Enabled=true, to compare with the row without),
+# BASELINE_REF=<git ref> (adds a row: the gateway built from that commit, in a temporary git worktree removed at exit,
+# with its own database seeded by that commit's seeder; so "before vs after" ratios come from one run).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,16 +23,24 @@ PATH_UNDER_TEST=/bench/items/42
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 PORT_UPSTREAM=18101 PORT_YARP=18102 PORT_GATEWAY=18103 PORT_NGINX=18104 PORT_GATEWAY_NOLIMIT=18105 PORT_GATEWAY_TOKEN=18106
-PORT_NGINX_FORWARD_AUTH=18107 PORT_FORWARD_AUTH=18108
-INTERNAL_YARP=19102 INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105 INTERNAL_GATEWAY_TOKEN=19106
+PORT_NGINX_FORWARD_AUTH=18107 PORT_FORWARD_AUTH=18108 PORT_GATEWAY_BASELINE=18109
+INTERNAL_YARP=19102 INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105 INTERNAL_GATEWAY_TOKEN=19106 INTERNAL_GATEWAY_BASELINE=19109
 IDENTITY_TOKEN=${IDENTITY_TOKEN:-0}
+BASELINE_REF=${BASELINE_REF:-}
 
 # The gateway's switch to turn rate limiting off (isolates the limiter's cost). Empty: no such switch, no row.
 GATEWAY_NOLIMIT_SETTING=${GATEWAY_NOLIMIT_SETTING-}
 
 WORK=$(mktemp -d /tmp/agw-bench.XXXXXX)
 chmod 755 "$WORK"
-trap 'stop_all; rm -rf "$WORK"' EXIT
+BASELINE_SRC=""
+cleanup() {
+  stop_all
+  # The baseline's worktree is registered in the repository: remove it there, not only its files.
+  if [ -n "$BASELINE_SRC" ]; then git -C "$REPO_DIR" worktree remove --force "$BASELINE_SRC" >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 ensure_tools wrk:wrk nginx:nginx
@@ -41,6 +51,21 @@ if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -d "$OUT_DIR/gateway" ]; then
   publish bare-yarp bench/BareYarp/BareYarp.csproj
   publish seeder bench/Seeder/Seeder.csproj
   publish gateway gateway/ApiGateway.Gateway.csproj
+fi
+
+# BASELINE_REF: the gateway (and the seeder, for its own schema) built from another commit, checked out in a temporary
+# worktree under $WORK; a build already in bench/.out for the same commit is reused with SKIP_PUBLISH=1.
+if [ -n "$BASELINE_REF" ]; then
+  BASELINE_SHA=$(git -C "$REPO_DIR" rev-parse --short "$BASELINE_REF^{commit}" 2>/dev/null) \
+    || die "BASELINE_REF=$BASELINE_REF is not a commit of this repository"
+  if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ "$(cat "$OUT_DIR/gateway-baseline/.commit" 2>/dev/null)" != "$BASELINE_SHA" ]; then
+    BASELINE_SRC="$WORK/baseline-src"
+    log "checking out $BASELINE_REF ($BASELINE_SHA) in a temporary worktree"
+    git -C "$REPO_DIR" worktree add --detach --quiet "$BASELINE_SRC" "$BASELINE_SHA" || die "git worktree add $BASELINE_SHA failed"
+    publish gateway-baseline "$BASELINE_SRC/gateway/ApiGateway.Gateway.csproj"
+    publish seeder-baseline "$BASELINE_SRC/bench/Seeder/Seeder.csproj"
+    echo "$BASELINE_SHA" >"$OUT_DIR/gateway-baseline/.commit"
+  fi
 fi
 
 # --- configuration -----------------------------------------------------------------------------------------
@@ -61,6 +86,12 @@ log "seeding $KEYS keys ($HOT_KEYS plaintexts for wrk)"
 (cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$WORK/keys.db" --count "$KEYS" --plaintexts "$HOT_KEYS" \
   --out "$WORK/keys.txt" --scopes bench:read --tier bench) >&2
 FIRST_KEY=$(head -1 "$WORK/keys.txt")
+if [ -n "$BASELINE_REF" ]; then
+  # Its own database: a newer schema refuses an older build. Same count, hot keys and tier, so the same workload.
+  log "seeding $KEYS keys for gateway@$BASELINE_SHA with its own seeder"
+  (cd "$OUT_DIR/seeder-baseline" && dotnet Bench.Seeder.dll --db "$WORK/keys-baseline.db" --count "$KEYS" --plaintexts "$HOT_KEYS" \
+    --out "$WORK/keys-baseline.txt" --scopes bench:read --tier bench) >&2 || die "the seeder of $BASELINE_SHA failed"
+fi
 
 # nginx: the same keys as an exact-match map, limit_req per key id, proxying to the same upstream with keep-alive.
 {
@@ -155,6 +186,7 @@ PID_nginx=$!
 STARTED_PIDS+=("$PID_nginx")
 
 TARGET_NAMES=(upstream bare-yarp gateway nginx nginx-forward-auth)
+declare -A TARGET_KEYS=()   # the plaintexts wrk sends; default $WORK/keys.txt
 declare -A TARGET_PORT=([upstream]=$PORT_UPSTREAM [bare-yarp]=$PORT_YARP [gateway]=$PORT_GATEWAY [nginx]=$PORT_NGINX
   [nginx-forward-auth]=$PORT_NGINX_FORWARD_AUTH)
 # nginx-forward-auth's CPU column is nginx's alone; the gateway's share shows in its alloc column (same process).
@@ -171,6 +203,17 @@ declare -A TARGET_LABEL=(
   [gateway-nolimit]="gateway, rate limiting off"
   [gateway-token]="gateway, all checks + identity token"
 )
+if [ -n "$BASELINE_REF" ]; then
+  start_dotnet gateway-baseline ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_BASELINE" \
+    "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY_BASELINE" \
+    "ConnectionStrings__KeyStore=Data Source=$WORK/keys-baseline.db" "Gateway__RoutesFile=$WORK/routes.json" "${BENCH_TIER_SETTINGS[@]}"
+  TARGET_NAMES+=(gateway-baseline)
+  TARGET_PORT[gateway-baseline]=$PORT_GATEWAY_BASELINE
+  TARGET_PID[gateway-baseline]=$PID_gateway_baseline
+  TARGET_INTERNAL[gateway-baseline]=$INTERNAL_GATEWAY_BASELINE
+  TARGET_KEYS[gateway-baseline]="$WORK/keys-baseline.txt"
+  TARGET_LABEL[gateway-baseline]="gateway@$BASELINE_SHA, all checks ($BASELINE_REF)"
+fi
 if [ -n "$GATEWAY_NOLIMIT_SETTING" ]; then
   ln -sfn "$OUT_DIR/gateway" "$OUT_DIR/gateway-nolimit"   # the same build; start_dotnet runs from bench/.out/NAME
   start_dotnet gateway-nolimit ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_NOLIMIT" \
@@ -194,13 +237,14 @@ fi
 [ -n "${TARGETS:-}" ] && read -r -a TARGET_NAMES <<<"$TARGETS"
 
 for t in "${TARGET_NAMES[@]}"; do
-  wait_status "${TARGET_PID[$t]}" "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" 200 "$FIRST_KEY" || {
+  key=$(head -1 "${TARGET_KEYS[$t]:-$WORK/keys.txt}")
+  wait_status "${TARGET_PID[$t]}" "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" 200 "$key" || {
     tail -30 "$WORK/$t.log" "$WORK/nginx-error.log" 2>/dev/null >&2
-    die "$t did not answer 200 on :${TARGET_PORT[$t]}$PATH_UNDER_TEST (last status $(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" "$FIRST_KEY"))"
+    die "$t did not answer 200 on :${TARGET_PORT[$t]}$PATH_UNDER_TEST (last status $(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" "$key"))"
   }
 done
 # A request without a key must be refused by the targets that check keys, or the comparison is meaningless.
-for t in gateway gateway-nolimit gateway-token nginx nginx-forward-auth; do
+for t in gateway gateway-nolimit gateway-token gateway-baseline nginx nginx-forward-auth; do
   [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
   status=$(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST")
   [ "$status" = 401 ] || die "$t answered $status to a request without a key (expected 401)"
@@ -230,7 +274,7 @@ measure() {
   [ -n "$internal" ] && alloc_before=$(metric "$internal" dotnet_gc_allocated_bytes_total)
   before=$(cpu_ticks "${TARGET_PID[$t]}")
   line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 5s -s "$BENCH_DIR/wrk-keys.lua" \
-    "http://127.0.0.1:${TARGET_PORT[$t]}$PATH_UNDER_TEST" -- "$WORK/keys.txt" "$PATH_UNDER_TEST" | grep '^BENCH ' || true)
+    "http://127.0.0.1:${TARGET_PORT[$t]}$PATH_UNDER_TEST" -- "${TARGET_KEYS[$t]:-$WORK/keys.txt}" "$PATH_UNDER_TEST" | grep '^BENCH ' || true)
   after=$(cpu_ticks "${TARGET_PID[$t]}")
   [ -n "$internal" ] && alloc_after=$(metric "$internal" dotnet_gc_allocated_bytes_total)
   [ -n "$line" ] || die "wrk produced no result for $t"
@@ -309,6 +353,12 @@ REPORT="$BENCH_DIR/results/$STAMP-e2e.md"
     fi
     target_row "non-2xx responses and socket errors" "$(awk -F'\t' 'NR > 1 { s += $8 + $9 } END { print s + 0 }' "$RAW")" \
       "$(awk -F'\t' 'NR > 1 { s += $8 + $9 } END { print (s == 0) ? "met" : "missed: run invalid" }' "$RAW")"
+  fi
+  if [ -n "${RPS[gateway-baseline]:-}" ] && [ -n "${RPS[gateway]:-}" ]; then
+    echo
+    echo "Before vs after (BASELINE_REF=$BASELINE_REF = $BASELINE_SHA, same run and config): rps after/before" \
+      "$(ratio "${RPS[gateway]}" "${RPS[gateway-baseline]}"); p99 $(ratio "${P99[gateway]}" "${P99[gateway-baseline]}");" \
+      "CPU ${CPU[gateway]} vs ${CPU[gateway-baseline]} us/req; alloc ${ALLOC[gateway]} vs ${ALLOC[gateway-baseline]} B/req."
   fi
   if [ -n "${RPS[gateway-token]:-}" ] && [ -n "${RPS[gateway]:-}" ]; then
     echo
