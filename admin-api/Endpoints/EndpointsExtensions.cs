@@ -1,14 +1,18 @@
 using ApiGateway.AdminApi.Leaks;
 using ApiGateway.AdminApi.Validation;
+using ApiGateway.Keys.RateLimits;
 
 namespace ApiGateway.AdminApi.Endpoints;
 
 internal static class EndpointsExtensions
 {
-    /// <summary>The key-management services the endpoints use, and the tier names keys are checked against.</summary>
+    /// <summary>
+    /// The key-management services the endpoints use, and the tier names keys are checked against (the gateway's
+    /// <c>RateLimits</c> section, with its defaults, validated at start).
+    /// </summary>
     public static IHostApplicationBuilder AddKeyManagement(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RateLimitsOptions>().BindConfiguration(RateLimitsOptions.SectionName);
+        builder.Services.AddRateLimitsOptions();
         builder.Services.AddSingleton<KeyRequestValidator>();
         builder.Services.AddHealthChecks();
         builder.AddLeakReports();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ApiGateway.AdminApi.Contracts;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Scopes;
 
 namespace ApiGateway.AdminApi.Validation;
@@ -175,7 +176,9 @@ internal static class KeyFieldRules
 
     public static string? Tier(string? tier, RateLimitsOptions options, ValidationErrors errors)
     {
-        if (tier is not null && !options.Tiers.ContainsKey(tier))
+        // Exact case (docs/admin-api.md), as the API takes every value as spelled (mode, scopes): a stored tier is always
+        // the configured name. The tiers themselves compare case-insensitively, like configuration keys, and so does the gateway.
+        if (tier is not null && !options.Tiers.Keys.Contains(tier, StringComparer.Ordinal))
         {
             errors.Add("tier", $"'{tier}' is not a configured tier; use one of: {string.Join(", ", options.Tiers.Keys.Order(StringComparer.Ordinal))}.");
         }

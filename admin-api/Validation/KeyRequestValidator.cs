@@ -3,6 +3,7 @@ using ApiGateway.AdminApi.Scopes;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Storage;
 using Microsoft.Extensions.Options;
 

@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Threading.RateLimiting;
 using ApiGateway.Bench.LimiterComparison;
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.RateLimits;
 using Microsoft.Extensions.Logging.Abstractions;
 
 var keys = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 100_000;

@@ -1,3 +1,4 @@
+using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using ApiGateway.Keys.RateLimits;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.RateLimiting;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ApiGateway.Keys.RateLimits;
 
 namespace ApiGateway.Gateway.RateLimiting;
 
@@ -9,9 +10,9 @@ namespace ApiGateway.Gateway.RateLimiting;
 internal sealed class RateLimitPolicy
 {
     /// <summary>The policy name in the RateLimit headers of a key with its own <c>rateLimit</c>.</summary>
-    public const string KeyOverrideName = "key";
-    public const string DailyName = "daily";
-    public const string MonthlyName = "monthly";
+    public const string KeyOverrideName = TierNames.KeyOverride;
+    public const string DailyName = TierNames.Daily;
+    public const string MonthlyName = TierNames.Monthly;
 
     public RateLimitPolicy(string name, int limit, int periodSeconds, long? daily, long? monthly, bool failClosed = false)
     {
@@ -74,13 +75,4 @@ internal sealed class RateLimitPolicy
     private volatile MonthlyPolicyHeader? _withMonthly;
 
     private sealed record MonthlyPolicyHeader(long Limit, long WindowSeconds, string Value);
-
-    /// <summary>Names that become sf-strings in the headers: kept to a safe alphabet.</summary>
-    public static bool IsValidName(string name) =>
-        name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
-
-    public static bool IsReservedName(string name) =>
-        name.Equals(KeyOverrideName, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(DailyName, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(MonthlyName, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.RateLimits;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.RateLimiting;

@@ -1,5 +1,5 @@
+using ApiGateway.Keys.RateLimits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.RateLimiting;
 
@@ -14,11 +14,7 @@ internal static class RateLimitingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<RateLimitsOptions>()
-            .BindConfiguration(RateLimitsOptions.SectionName)
-            .PostConfigure(o => o.UseDefaultTiersIfNone())
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitsOptions>, RateLimitsOptionsValidator>());
+        services.AddRateLimitsOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RateLimitPolicyResolver>();
         // Redis first (when configured): its IKeyRateLimiter wins over the TryAdd of the local one, which stays as its fallback.

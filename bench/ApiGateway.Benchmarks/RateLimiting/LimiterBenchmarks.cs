@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.RateLimits;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Storage;
 using ApiGateway.Keys.Storage.Sqlite;
 using ApiGateway.TestKit;

@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Storage;
 
 namespace ApiGateway.Gateway.Tests.RateLimiting;

@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.RateLimits;
 
 namespace ApiGateway.Gateway.Tests.RateLimiting;
 

@@ -1,6 +1,7 @@
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.RateLimits;
 
 namespace ApiGateway.Gateway.Tests.RateLimiting;
 

@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.RateLimits;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

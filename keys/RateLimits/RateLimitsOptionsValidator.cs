@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 
-namespace ApiGateway.Gateway.RateLimiting;
+namespace ApiGateway.Keys.RateLimits;
 
 /// <summary>Checks the whole <c>RateLimits</c> section and reports every problem at once, each naming its setting.</summary>
-internal sealed class RateLimitsOptionsValidator : IValidateOptions<RateLimitsOptions>
+public sealed class RateLimitsOptionsValidator : IValidateOptions<RateLimitsOptions>
 {
     public ValidateOptionsResult Validate(string? name, RateLimitsOptions options)
     {
@@ -16,11 +16,11 @@ internal sealed class RateLimitsOptionsValidator : IValidateOptions<RateLimitsOp
         foreach (var (tierName, tier) in options.Tiers)
         {
             var at = $"RateLimits:Tiers:{tierName}";
-            if (!RateLimitPolicy.IsValidName(tierName))
+            if (!TierNames.IsValid(tierName))
             {
                 failures.Add($"{at}: the tier name must be 1-64 characters of a-z, A-Z, 0-9, '_', '-' or '.'.");
             }
-            else if (RateLimitPolicy.IsReservedName(tierName))
+            else if (TierNames.IsReserved(tierName))
             {
                 failures.Add($"{at}: '{tierName}' is reserved (it names a per-key override or a quota in the RateLimit headers).");
             }

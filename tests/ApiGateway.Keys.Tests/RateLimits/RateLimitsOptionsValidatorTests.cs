@@ -1,19 +1,19 @@
-using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.RateLimits;
 
-namespace ApiGateway.Gateway.Tests.RateLimiting;
+namespace ApiGateway.Keys.Tests.RateLimits;
 
 public sealed class RateLimitsOptionsValidatorTests
 {
     [Fact]
     public void Validate_Defaults_Succeeds()
     {
-        Assert.True(new RateLimitsOptionsValidator().Validate(null, RateLimitTestData.Options()).Succeeded);
+        Assert.True(new RateLimitsOptionsValidator().Validate(null, Options()).Succeeded);
     }
 
     [Fact]
     public void Validate_MalformedRedisConnectionString_FailsAtStartNamingTheSetting()
     {
-        var options = RateLimitTestData.Options(o => o.Redis = "127.0.0.1:6379,ssl=maybe");
+        var options = Options(o => o.Redis = "127.0.0.1:6379,ssl=maybe");
 
         var result = new RateLimitsOptionsValidator().Validate(null, options);
 
@@ -24,7 +24,7 @@ public sealed class RateLimitsOptionsValidatorTests
     [Fact]
     public void Validate_ManyProblems_ListsEveryOne()
     {
-        var options = RateLimitTestData.Options(o =>
+        var options = Options(o =>
         {
             o.DefaultTier = "gold";
             o.QuotaFlushSeconds = 0;
@@ -53,12 +53,12 @@ public sealed class RateLimitsOptionsValidatorTests
     [Fact]
     public void Validate_UnknownRedisFailure_NamesTheSetting()
     {
-        var options = RateLimitTestData.Options(o => o.Tiers["free"].RedisFailure = "sometimes");
+        var options = Options(o => o.Tiers["free"].RedisFailure = "sometimes");
 
         var result = new RateLimitsOptionsValidator().Validate(null, options);
 
         Assert.Contains("RateLimits:Tiers:free:RedisFailure must be 'open' or 'closed' (was 'sometimes').", result.Failures!);
-        Assert.True(new RateLimitsOptionsValidator().Validate(null, RateLimitTestData.Options(o => o.Tiers["free"].RedisFailure = "CLOSED")).Succeeded);
+        Assert.True(new RateLimitsOptionsValidator().Validate(null, Options(o => o.Tiers["free"].RedisFailure = "CLOSED")).Succeeded);
     }
 
     [Fact]
@@ -91,5 +91,14 @@ public sealed class RateLimitsOptionsValidatorTests
         options.UseDefaultTiersIfNone();
 
         Assert.Equal(["gold"], options.Tiers.Keys);
+    }
+
+    /// <summary>The shipped tiers, changed by <paramref name="configure"/>.</summary>
+    private static RateLimitsOptions Options(Action<RateLimitsOptions>? configure = null)
+    {
+        var options = new RateLimitsOptions();
+        options.UseDefaultTiersIfNone();
+        configure?.Invoke(options);
+        return options;
     }
 }

@@ -1,8 +1,11 @@
-namespace ApiGateway.Gateway.RateLimiting;
+namespace ApiGateway.Keys.RateLimits;
 
 /// <summary>One tier: a bucket of <see cref="Limit"/> requests refilled continuously over <see cref="PeriodSeconds"/>, plus optional calendar quotas.</summary>
 public sealed class TierOptions
 {
+    public const string RedisFailureOpen = "open";
+    public const string RedisFailureClosed = "closed";
+
     public int Limit { get; set; }
 
     public int PeriodSeconds { get; set; }
@@ -19,8 +22,5 @@ public sealed class TierOptions
     /// </summary>
     public string RedisFailure { get; set; } = RedisFailureOpen;
 
-    public const string RedisFailureOpen = "open";
-    public const string RedisFailureClosed = "closed";
-
-    internal bool FailsClosed => string.Equals(RedisFailure, RedisFailureClosed, StringComparison.OrdinalIgnoreCase);
+    public bool FailsClosed => string.Equals(RedisFailure, RedisFailureClosed, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Keys.RateLimits;
+
+public static class RateLimitsOptionsExtensions
+{
+    /// <summary>
+    /// Binds <c>RateLimits</c>, fills in the shipped tiers when the configuration defines none, and validates the section
+    /// when the host starts (<see cref="RateLimitsOptionsValidator"/>): the gateway and the admin API read it alike.
+    /// </summary>
+    public static IServiceCollection AddRateLimitsOptions(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitsOptions>()
+            .BindConfiguration(RateLimitsOptions.SectionName)
+            .PostConfigure(o => o.UseDefaultTiersIfNone())
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitsOptions>, RateLimitsOptionsValidator>());
+        return services;
+    }
+}

@@ -1,0 +1,38 @@
+using ApiGateway.AdminApi.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.AdminApi.Tests.Hosting;
+
+/// <summary>The admin API checks its settings when it starts, as the gateway does: a bad one stops it with a message naming it.</summary>
+public sealed class OptionsValidationTests
+{
+    public static TheoryData<string, string, string> BadSettings => new()
+    {
+        { "RateLimits:Tiers:free:Limit", "0", "RateLimits:Tiers:free:Limit must be at least 1 (was 0)." },
+        { "RateLimits:DefaultTier", "gold", "RateLimits:DefaultTier 'gold' is not a tier in RateLimits:Tiers." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task HostStart_InvalidSetting_FailsNamingIt(string key, string value, string message)
+    {
+        await using var factory = new AdminApiFactory().With(key, value);
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains(error.Failures, failure => failure.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HostStart_NoTiersConfigured_OffersTheShippedTiers()
+    {
+        // The shipped appsettings.json defines the tiers; without them the admin API falls back to the gateway's defaults.
+        await using var factory = new AdminApiFactory()
+            .With("RateLimits:Tiers:free", null).With("RateLimits:Tiers:pro", null).With("RateLimits:Tiers:enterprise", null);
+
+        var options = factory.Services.GetRequiredService<IOptions<ApiGateway.Keys.RateLimits.RateLimitsOptions>>().Value;
+
+        Assert.Equal(["enterprise", "free", "pro"], options.Tiers.Keys.Order(StringComparer.Ordinal));
+    }
+}
