@@ -43,9 +43,6 @@ internal static class EventIds
     public const int QuotaFlushFailed = 604;
     public const int RequestRateLimited = 605;
     public const int QuotaFinalFlush = 606;
-    public const int RedisConnectHung = 607;
-    public const int RedisConnectFailed = 608;
-    public const int RedisCloseFailed = 609;
     public const int RedisLimiterFailed = 610;
 
     // Usage/ (701-799)

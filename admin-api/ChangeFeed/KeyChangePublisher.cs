@@ -1,3 +1,4 @@
+using ApiGateway.Keys.Redis;
 using StackExchange.Redis;
 
 namespace ApiGateway.AdminApi.ChangeFeed;
@@ -6,22 +7,19 @@ namespace ApiGateway.AdminApi.ChangeFeed;
 /// When <c>RateLimits:Redis</c> is set, publishes <c>keys:changed</c> on Redis after every successful mutation (any
 /// non-GET request answered below 400: API and console alike), so every gateway polls the store's change feed at once
 /// instead of at its next 250 ms tick. Best effort and fire-and-forget: the gateways' polling stays the safety net, so
-/// a lost message (or a Redis outage) only costs the poll interval.
+/// a lost message (or a Redis outage, or a connection not made yet) only costs the poll interval.
 /// </summary>
-internal sealed class KeyChangePublisher(RequestDelegate next, IConnectionMultiplexer redis)
+internal sealed class KeyChangePublisher(RequestDelegate next, RedisConnection connection)
 {
-    public const string Channel = "keys:changed";
-    private static readonly RedisChannel RedisChannelName = RedisChannel.Literal(Channel);
-
     public async Task InvokeAsync(HttpContext context)
     {
         await next(context);
         if (context.Response.StatusCode < 400 && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
-            && !HttpMethods.IsOptions(context.Request.Method) && redis.IsConnected)
+            && !HttpMethods.IsOptions(context.Request.Method) && connection.Current is { IsConnected: true } redis)
         {
             try
             {
-                await redis.GetSubscriber().PublishAsync(RedisChannelName, "1", CommandFlags.FireAndForget);
+                await redis.GetSubscriber().PublishAsync(KeyChangeChannel.Channel, "1", CommandFlags.FireAndForget);
             }
             catch (RedisException)
             {

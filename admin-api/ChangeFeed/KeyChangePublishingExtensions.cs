@@ -1,24 +1,22 @@
-using StackExchange.Redis;
+using ApiGateway.Keys.RateLimits;
+using ApiGateway.Keys.Redis;
 
 namespace ApiGateway.AdminApi.ChangeFeed;
 
 internal static class KeyChangePublishingExtensions
 {
-    /// <summary>Connects to <c>RateLimits:Redis</c> when set (never blocking the start on it), for <see cref="UseKeyChangePublishing"/>.</summary>
+    /// <summary>
+    /// With <c>RateLimits:Redis</c> set, the process's <see cref="RedisConnection"/>, for <see cref="UseKeyChangePublishing"/>.
+    /// It connects in the background, as the gateway's does: an unreachable or hanging Redis (TLS against a plain server)
+    /// never holds up start-up or shutdown, and a malformed connection string is reported by the options validation.
+    /// </summary>
     public static WebApplicationBuilder AddKeyChangePublishing(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var connectionString = builder.Configuration["RateLimits:Redis"];
+        var connectionString = builder.Configuration[$"{RateLimitsOptions.SectionName}:{nameof(RateLimitsOptions.Redis)}"];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
-            {
-                var options = ConfigurationOptions.Parse(connectionString);
-                options.AbortOnConnectFail = false;
-                options.BacklogPolicy = BacklogPolicy.FailFast;
-                options.ConnectTimeout = 1000;
-                return ConnectionMultiplexer.Connect(options);
-            });
+            builder.Services.AddRedisConnection(connectionString);
         }
         return builder;
     }
@@ -27,6 +25,8 @@ internal static class KeyChangePublishingExtensions
     public static IApplicationBuilder UseKeyChangePublishing(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.ApplicationServices.GetService<IConnectionMultiplexer>() is null ? app : app.UseMiddleware<KeyChangePublisher>();
+        // Asked without resolving it: the connection is made only once the host starts, after its settings are validated.
+        var configured = app.ApplicationServices.GetRequiredService<IServiceProviderIsService>().IsService(typeof(RedisConnection));
+        return configured ? app.UseMiddleware<KeyChangePublisher>() : app;
     }
 }

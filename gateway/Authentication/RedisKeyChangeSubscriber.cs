@@ -1,4 +1,4 @@
-using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.Redis;
 using StackExchange.Redis;
 
 namespace ApiGateway.Gateway.Authentication;
@@ -12,8 +12,6 @@ namespace ApiGateway.Gateway.Authentication;
 internal sealed partial class RedisKeyChangeSubscriber(RedisConnection connection, KeyChangeSignal signal, ILogger<RedisKeyChangeSubscriber> logger)
     : IHostedService
 {
-    public const string Channel = "keys:changed";
-    private static readonly RedisChannel RedisChannelName = RedisChannel.Literal(Channel);
     private int _subscribed;
     private IConnectionMultiplexer? _redis;
 
@@ -48,7 +46,7 @@ internal sealed partial class RedisKeyChangeSubscriber(RedisConnection connectio
         }
         try
         {
-            await redis.GetSubscriber().SubscribeAsync(RedisChannelName, (_, _) => signal.Wake()).ConfigureAwait(false);
+            await redis.GetSubscriber().SubscribeAsync(KeyChangeChannel.Channel, (_, _) => signal.Wake()).ConfigureAwait(false);
             Interlocked.Exchange(ref _subscribed, 1);
         }
         catch (RedisException ex)

@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Metrics;
+using ApiGateway.Keys.Redis;
 
 namespace ApiGateway.Gateway.RateLimiting;
 
@@ -8,7 +9,7 @@ namespace ApiGateway.Gateway.RateLimiting;
 /// <see cref="IsUp"/> for <c>/readyz</c>, which reports <c>degraded</c> while it is down. The metrics are
 /// <see cref="GatewayMetrics"/>'s, like every other the gateway publishes.
 /// </summary>
-internal sealed class RateLimitBackendHealth(GatewayMetrics metrics, SharedLimiterMode mode)
+internal sealed class RateLimitBackendHealth(GatewayMetrics metrics, SharedLimiterMode mode) : IRedisHealthListener
 {
     private volatile bool _isUp = true;
 

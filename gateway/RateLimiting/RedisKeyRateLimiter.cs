@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Problems;
+using ApiGateway.Keys.Redis;
 using StackExchange.Redis;
 
 namespace ApiGateway.Gateway.RateLimiting;

@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.Redis;
 using ApiGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,7 +24,7 @@ public sealed class RedisConnectionTests : IAsyncLifetime
         // The case: ssl=true to a plain Redis; the client's TLS handshake waits for an answer that never comes.
         var health = new RateLimitBackendHealth(new ApiGateway.Gateway.Metrics.GatewayMetrics(Prometheus.Metrics.NewCustomRegistry(), new ApiGateway.Gateway.Metrics.KeyIdLabels(Microsoft.Extensions.Options.Options.Create(new ApiGateway.Gateway.Metrics.MetricsOptions()))), new SharedLimiterMode(true));
         var connection = new RedisConnection(
-            RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString + ",ssl=true"), health, NullLogger<RedisConnection>.Instance);
+            RedisConnectionOptions.Parse(_redis.ConnectionString + ",ssl=true"), health, NullLogger<RedisConnection>.Instance);
         await using var harness = await LimiterHarness.CreateAsync(shared: true);
         var limiter = new RedisKeyRateLimiter(connection, harness.Limiter, health, harness.Clock, NullLogger<RedisKeyRateLimiter>.Instance);
 
@@ -45,7 +46,7 @@ public sealed class RedisConnectionTests : IAsyncLifetime
     {
         var health = new RateLimitBackendHealth(new ApiGateway.Gateway.Metrics.GatewayMetrics(Prometheus.Metrics.NewCustomRegistry(), new ApiGateway.Gateway.Metrics.KeyIdLabels(Microsoft.Extensions.Options.Options.Create(new ApiGateway.Gateway.Metrics.MetricsOptions()))), new SharedLimiterMode(true));
         await using var connection = new RedisConnection(
-            RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString), health, NullLogger<RedisConnection>.Instance);
+            RedisConnectionOptions.Parse(_redis.ConnectionString), health, NullLogger<RedisConnection>.Instance);
         var connected = new TaskCompletionSource<StackExchange.Redis.IConnectionMultiplexer>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.OnConnected(connected.SetResult);
 

@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.Redis;
 using ApiGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -145,7 +146,7 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
     [Fact]
     public async Task AcquireAsync_ConcurrentFromTwoConnections_AdmitsExactlyLimit()
     {
-        using var second = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions(redis.Server.ConnectionString));
+        using var second = await ConnectionMultiplexer.ConnectAsync(RedisConnectionOptions.Parse(redis.Server.ConnectionString));
         var other = NewLimiter(second);
         var policy = new RateLimitPolicy("free", 100, 3600, null, null);
         var calls = Enumerable.Range(0, 1000).Select(i => (i % 2 == 0 ? _limiter : other)
@@ -168,7 +169,7 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
     [Fact]
     public async Task AcquireAsync_RedisUnreachable_FailsOpenToLocalOrClosedPerTier()
     {
-        using var dead = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions($"127.0.0.1:{redis.DeadPort}"));
+        using var dead = await ConnectionMultiplexer.ConnectAsync(RedisConnectionOptions.Parse($"127.0.0.1:{redis.DeadPort}"));
         var limiter = NewLimiter(dead);
 
         var open = await limiter.AcquireAsync(new RateLimitRequest(_lineage, new RateLimitPolicy("free", 1, 60, null, null)), TestContext.Current.CancellationToken);
@@ -221,7 +222,7 @@ public sealed class RedisKeyRateLimiterTests(RedisKeyRateLimiterTests.Fixture re
             await Server.InitializeAsync();
             if (Server.SkipReason is null)
             {
-                Connection = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions(Server.ConnectionString));
+                Connection = await ConnectionMultiplexer.ConnectAsync(RedisConnectionOptions.Parse(Server.ConnectionString));
             }
         }
 

@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.Redis;
 using ApiGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -28,7 +29,7 @@ public sealed class RedisQuotaOutageTests : IAsyncLifetime
         await _redis.InitializeAsync();
         Assert.SkipWhen(_redis.SkipReason is not null, _redis.SkipReason ?? "");
         _harness = await LimiterHarness.CreateAsync(shared: true);
-        _connection = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString + Patient));
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisConnectionOptions.Parse(_redis.ConnectionString + Patient));
         _health = new RateLimitBackendHealth(new ApiGateway.Gateway.Metrics.GatewayMetrics(Prometheus.Metrics.NewCustomRegistry(), new ApiGateway.Gateway.Metrics.KeyIdLabels(Microsoft.Extensions.Options.Options.Create(new ApiGateway.Gateway.Metrics.MetricsOptions()))), new SharedLimiterMode(true));
     }
 
@@ -113,7 +114,7 @@ public sealed class RedisQuotaOutageTests : IAsyncLifetime
         // One gateway (one local limiter) first reaches Redis, then is cut off from it (a dead address), then reaches it
         // again; a second gateway only ever talks to Redis. Redis keeps its counters throughout.
         var reachable = Limiter(_connection, _harness.Limiter);
-        using var dead = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions($"127.0.0.1:{FreePort()}"));
+        using var dead = await ConnectionMultiplexer.ConnectAsync(RedisConnectionOptions.Parse($"127.0.0.1:{FreePort()}"));
         var cutOff = Limiter(dead, _harness.Limiter);
         await using var other = await LimiterHarness.CreateAsync(shared: true);
         var otherGateway = Limiter(_connection, other.Limiter);
@@ -147,7 +148,7 @@ public sealed class RedisQuotaOutageTests : IAsyncLifetime
     private async Task ReconnectAsync()
     {
         await _connection.DisposeAsync();
-        _connection = await ConnectionMultiplexer.ConnectAsync(RedisRateLimitingExtensions.ConnectionOptions(_redis.ConnectionString + Patient));
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisConnectionOptions.Parse(_redis.ConnectionString + Patient));
     }
 
     private static int FreePort()

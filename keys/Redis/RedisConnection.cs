@@ -1,22 +1,26 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace ApiGateway.Gateway.RateLimiting;
+namespace ApiGateway.Keys.Redis;
 
 /// <summary>
-/// The gateway's one Redis connection (<c>RateLimits:Redis</c>), made in the background so that start-up and shutdown
+/// A process's one Redis connection (<c>RateLimits:Redis</c>), made in the background so that start-up and shutdown
 /// never wait on Redis. StackExchange.Redis's connect can block a thread for good: its TLS handshake has no timeout, so
-/// <c>ssl=true</c> against a plain Redis once hung start-up before anything was logged, and SIGTERM with it. Until
-/// <see cref="Current"/> is set, every caller treats Redis as unreachable (each tier's <c>RedisFailure</c> applies); a
-/// connect that has not finished after <see cref="ConnectDeadline"/> is logged as an error, and still used if it ever
-/// finishes.
+/// <c>ssl=true</c> against a plain Redis once hung start-up before anything was logged, and SIGTERM with it (the
+/// gateway's, and the admin API's, which connected synchronously). Until <see cref="Current"/> is set, every caller
+/// treats Redis as unreachable (in the gateway each tier's <c>RedisFailure</c> applies; the admin API skips its
+/// <c>keys:changed</c> publish); a connect that has not finished after <see cref="ConnectDeadline"/> is logged as an
+/// error, and still used if it ever finishes. Registered as a singleton and a hosted service by
+/// <see cref="RedisConnectionExtensions.AddRedisConnection"/>.
 /// </summary>
-internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
+public sealed partial class RedisConnection : IHostedService, IAsyncDisposable
 {
     /// <summary>How long a first connect may take before it is reported (the client's own timeouts do not cover TLS).</summary>
     public static readonly TimeSpan ConnectDeadline = TimeSpan.FromSeconds(10);
 
     private readonly ConfigurationOptions _options;
-    private readonly RateLimitBackendHealth _health;
+    private readonly IRedisHealthListener? _health;
     private readonly ILogger<RedisConnection> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Action<IConnectionMultiplexer>> _onConnected = [];
@@ -24,16 +28,16 @@ internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
     private volatile IConnectionMultiplexer? _current;
     private int _disposed;
 
-    public RedisConnection(ConfigurationOptions options, RateLimitBackendHealth health, ILogger<RedisConnection> logger)
+    public RedisConnection(ConfigurationOptions options, IRedisHealthListener? health, ILogger<RedisConnection> logger)
     {
         _options = options;
         _health = health;
         _logger = logger;
-        health.Failed(); // not up until connected: /readyz says degraded, the gauge 0
+        health?.Failed(); // not up until connected (the gateway's /readyz says degraded, its gauge 0)
     }
 
     /// <summary>A connection already made (tests).</summary>
-    public RedisConnection(IConnectionMultiplexer connected, RateLimitBackendHealth health, ILogger<RedisConnection> logger)
+    public RedisConnection(IConnectionMultiplexer connected, IRedisHealthListener? health, ILogger<RedisConnection> logger)
     {
         _options = ConfigurationOptions.Parse(connected.Configuration);
         _health = health;
@@ -128,15 +132,18 @@ internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
 
     private void Attach(IConnectionMultiplexer multiplexer)
     {
-        multiplexer.ConnectionFailed += (_, _) => _health.Failed();
-        multiplexer.ConnectionRestored += (_, _) => _health.Succeeded();
-        if (multiplexer.IsConnected)
+        if (_health is { } health)
         {
-            _health.Succeeded();
-        }
-        else
-        {
-            _health.Failed();
+            multiplexer.ConnectionFailed += (_, _) => health.Failed();
+            multiplexer.ConnectionRestored += (_, _) => health.Succeeded();
+            if (multiplexer.IsConnected)
+            {
+                health.Succeeded();
+            }
+            else
+            {
+                health.Failed();
+            }
         }
         Action<IConnectionMultiplexer>[] waiting;
         lock (_gate)
@@ -153,13 +160,13 @@ internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventIds.RedisConnectHung, LogLevel.Error, "Redis at {Endpoints} has not completed the connection within {Seconds} s (ssl={Ssl}); a TLS setting that does not match the server hangs the handshake. Limits follow each tier's RedisFailure choice until it connects.", EventName = nameof(EventIds.RedisConnectHung))]
+        [LoggerMessage(1, LogLevel.Error, "Redis at {Endpoints} has not completed the connection within {Seconds} s (ssl={Ssl}); a TLS setting that does not match the server hangs the handshake. Redis counts as unreachable until it connects.", EventName = "RedisConnectHung")]
         public static partial void ConnectHung(ILogger logger, string endpoints, bool ssl, int seconds);
 
-        [LoggerMessage(EventIds.RedisConnectFailed, LogLevel.Error, "Could not connect to Redis at {Endpoints} ({Error}: {Message}); limits follow each tier's RedisFailure choice.", EventName = nameof(EventIds.RedisConnectFailed))]
+        [LoggerMessage(2, LogLevel.Error, "Could not connect to Redis at {Endpoints} ({Error}: {Message}); Redis counts as unreachable.", EventName = "RedisConnectFailed")]
         public static partial void ConnectFailed(ILogger logger, string endpoints, string error, string message);
 
-        [LoggerMessage(EventIds.RedisCloseFailed, LogLevel.Debug, "Closing the Redis connection failed ({Error}).", EventName = nameof(EventIds.RedisCloseFailed))]
+        [LoggerMessage(3, LogLevel.Debug, "Closing the Redis connection failed ({Error}).", EventName = "RedisCloseFailed")]
         public static partial void CloseFailed(ILogger logger, string error);
     }
 }

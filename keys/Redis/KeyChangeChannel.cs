@@ -1,0 +1,14 @@
+using StackExchange.Redis;
+
+namespace ApiGateway.Keys.Redis;
+
+/// <summary>
+/// The Redis channel on which the admin API announces that keys changed and every gateway wakes its change-feed poller
+/// (docs/scale-out.md). The message carries no key ids: the poll reads what changed.
+/// </summary>
+public static class KeyChangeChannel
+{
+    public const string Name = "keys:changed";
+
+    public static readonly RedisChannel Channel = RedisChannel.Literal(Name);
+}
