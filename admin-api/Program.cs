@@ -8,9 +8,10 @@ using ApiGateway.AdminApi.Json;
 using ApiGateway.AdminApi.OpenApi;
 using ApiGateway.AdminApi.Problems;
 using ApiGateway.AdminApi.Scopes;
+using ApiGateway.Keys.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.UseAppSettingsBesideBinary();  // Hosting/: appsettings.json from next to the binary when run from elsewhere
+builder.UseAppSettingsBesideBinary();  // keys/Hosting: appsettings.json from next to the binary when run from elsewhere
 builder.UseDefaultUrlsUnlessConfigured(); // Hosting/: Urls / ASPNETCORE_URLS, else http://127.0.0.1:8081
 builder.AddScopeCatalogue();       // Scopes/: catalogue from Gateway:RoutesFile (a bad file stops the start first)
 builder.AddAdminStore();           // keys/: SQLite, migrations, then the bootstrap owner credential

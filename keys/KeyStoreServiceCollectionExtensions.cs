@@ -21,12 +21,13 @@ public static class KeyStoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<KeysOptions>().BindConfiguration(KeysOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KeysOptions>().BindConfiguration(KeysOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeysOptions>, KeysOptionsValidator>());
         services.AddOptions<KeyStoreOptions>()
             .BindConfiguration(KeyStoreOptions.SectionName)
             .Configure(o => o.ConnectionString = configuration.GetConnectionString(KeyStoreOptions.ConnectionStringName) ?? KeyStoreOptions.DefaultConnectionString)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyStoreOptions>, KeyStoreOptionsValidator>());
 
         services.TryAddSingleton(sp => new KeyFormat(sp.GetRequiredService<IOptions<KeysOptions>>().Value.Prefix));
         services.TryAddSingleton(sp => new KeyHasher(sp.GetRequiredService<IOptions<KeysOptions>>().Value.Pepper));

@@ -1,10 +1,7 @@
-using System.ComponentModel.DataAnnotations;
-using ApiGateway.Keys.Format;
-
 namespace ApiGateway.Keys;
 
-/// <summary>The <c>Keys</c> section: how keys are minted and hashed (DESIGN.md settings table).</summary>
-public sealed class KeysOptions : IValidatableObject
+/// <summary>The <c>Keys</c> section: how keys are minted and hashed (README "Configuration"); validated at start by <see cref="KeysOptionsValidator"/>.</summary>
+public sealed class KeysOptions
 {
     public const string SectionName = "Keys";
 
@@ -15,7 +12,6 @@ public sealed class KeysOptions : IValidatableObject
     public string? Pepper { get; set; }
 
     /// <summary>Active keys one owner may hold; revoked and expired keys do not count.</summary>
-    [Range(1, 100_000)]
     public int MaxActivePerOwner { get; set; } = 10;
 
     /// <summary>
@@ -23,16 +19,4 @@ public sealed class KeysOptions : IValidatableObject
     /// Unset: only our own format is accepted.
     /// </summary>
     public string? ImportedKeyPattern { get; set; }
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (!KeyFormat.IsValidProductPrefix(Prefix))
-        {
-            yield return new ValidationResult("Keys:Prefix must be 1-20 characters of a-z and 0-9.", [nameof(Prefix)]);
-        }
-        if (Format.ImportedKeyPattern.Check(ImportedKeyPattern) is { } error)
-        {
-            yield return new ValidationResult($"Keys:ImportedKeyPattern is not a valid .NET regular expression: {error}", [nameof(ImportedKeyPattern)]);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Http;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -34,10 +35,17 @@ internal sealed partial class AdminCredentialHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!BearerToken.TryRead(Request.Headers.Authorization, out var token))
+        switch (BearerToken.TryRead(Request.Headers.Authorization, out var bearer))
         {
-            return AuthenticateResult.NoResult();
+            case BearerToken.Outcome.None:
+                return AuthenticateResult.NoResult();
+            case BearerToken.Outcome.Ambiguous:
+                // Two Authorization headers: a malformed credential, as at the gateway (they were once joined with a comma
+                // and looked up as one token, which matched nothing).
+                Log.CredentialRejected(Logger);
+                return Invalid;
         }
+        var token = bearer.ToString();
         var client = Context.Connection.RemoteIpAddress;
         using var gate = await throttle.EnterAsync(SignInAttempt.From(client, token), Context.RequestAborted);
         if (gate.IsRefused)

@@ -1,3 +1,4 @@
+using ApiGateway.Keys.Routes;
 using ApiGateway.Keys.Scopes;
 using Microsoft.Extensions.Options;
 
@@ -80,9 +81,9 @@ internal sealed partial class ScopeCatalogueSource(IOptions<RoutesFileOptions> o
             error = "";
             return true;
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            error = ex is System.Text.Json.JsonException ? $"it is not valid JSON ({ex.Message})" : ex.Message;
+            error = ex is System.Text.Json.JsonException or FormatException ? $"it is not valid JSON ({ex.Message})" : ex.Message;
             return false;
         }
     }

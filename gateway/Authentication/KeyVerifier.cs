@@ -1,6 +1,7 @@
 using System.Net;
 using ApiGateway.Gateway.Problems;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Http;
 using ApiGateway.Keys.Model;
 
 namespace ApiGateway.Gateway.Authentication;
@@ -33,7 +34,7 @@ internal sealed class KeyVerifier(KeyCredentials credentials, KeyCache cache, Ti
     /// <param name="cancellationToken">The request's abort token (a store read is abandoned with the request).</param>
     public ValueTask<KeyVerification> VerifyAsync(HttpRequest request, IPAddress? client, CancellationToken cancellationToken)
     {
-        switch (BearerToken.TryRead(request, out var token))
+        switch (BearerToken.TryRead(request.Headers.Authorization, out var token))
         {
             case BearerToken.Outcome.None:
                 return ValueTask.FromResult(KeyVerification.Missing);

@@ -1,3 +1,5 @@
+using ApiGateway.Keys.Hosting;
+using ApiGateway.Keys.Routes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -14,10 +16,11 @@ internal static class GatewayHosting
 {
     public static WebApplicationBuilder AddGatewayHosting(this WebApplicationBuilder builder)
     {
-        AddShippedSettings(builder);
+        builder.UseAppSettingsBesideBinary(); // log levels: YARP logs every proxied request at Information otherwise
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsSetup>();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        builder.Services.AddRoutesFileOptions(); // Gateway:RoutesFile, shared with the admin API
         builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerMatcherPolicy>();
         builder.Services.AddOptions<ConnectionLimitsOptions>().BindConfiguration(ConnectionLimitsOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ConnectionLimitsOptions>, ConnectionLimitsOptionsValidator>();
@@ -30,23 +33,6 @@ internal static class GatewayHosting
         var forwardAuthUrl = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.ForwardAuthUrl)}"];
         builder.Services.AddSingleton(GatewayListeners.Add(builder, internalUrl, forwardAuthUrl));
         return builder;
-    }
-
-    /// <summary>
-    /// The process runs from any working directory (relative paths in settings resolve there), so when that directory
-    /// has no appsettings.json, the one shipped next to the binary still applies (log levels: YARP logs every proxied
-    /// request at Information). It goes first, so every other source (environment variables included) overrides it.
-    /// </summary>
-    private static void AddShippedSettings(WebApplicationBuilder builder)
-    {
-        var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
-        var local = Path.Combine(builder.Environment.ContentRootPath, "appsettings.json");
-        if (File.Exists(shipped) && !File.Exists(local))
-        {
-            var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = shipped, Optional = true };
-            source.ResolveFileProvider();
-            builder.Configuration.Sources.Insert(0, source);
-        }
     }
 
     /// <summary>The public listen URLs from <c>Urls</c> (which <c>ASPNETCORE_URLS</c> also sets), semicolon-separated.</summary>

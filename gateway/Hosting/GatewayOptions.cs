@@ -17,9 +17,6 @@ internal sealed class GatewayOptions
     /// </summary>
     public string? ForwardAuthUrl { get; set; }
 
-    /// <summary>The YARP routes file, relative to the working directory; reloaded when it changes.</summary>
-    public string RoutesFile { get; set; } = "config/routes.json";
-
     /// <summary>The header that carries the selected workspace upstream (and selects it on the request).</summary>
     public string WorkspaceHeader { get; set; } = "X-Workspace-Id";
 

@@ -32,10 +32,6 @@ internal sealed class GatewayOptionsValidator(PublicUrls publicUrls) : IValidate
         {
             ValidateForwardAuthUrl(options.ForwardAuthUrl, internalUri, failures);
         }
-        if (string.IsNullOrWhiteSpace(options.RoutesFile))
-        {
-            failures.Add("Gateway:RoutesFile must name the routes file.");
-        }
         if (string.IsNullOrWhiteSpace(options.WorkspaceHeader) || !options.WorkspaceHeader.All(IsTokenChar))
         {
             failures.Add($"Gateway:WorkspaceHeader must be a valid header name, not '{options.WorkspaceHeader}'.");

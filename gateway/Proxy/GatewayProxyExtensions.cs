@@ -3,6 +3,7 @@ using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Gateway.Transforms;
 using ApiGateway.Gateway.WebSockets;
+using ApiGateway.Keys.Routes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Configuration.ClusterValidators;
@@ -15,7 +16,7 @@ internal static class GatewayProxyExtensions
     /// <summary>YARP from <c>Gateway:RoutesFile</c> (reloaded on change, last good config kept), transforms, breakers and WebSocket tunnels.</summary>
     public static WebApplicationBuilder AddGatewayProxy(this WebApplicationBuilder builder)
     {
-        var routesFile = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.RoutesFile)}"] ?? new GatewayOptions().RoutesFile;
+        var routesFile = RoutesFileOptions.From(builder.Configuration);
         var source = new RoutesFileConfigurationSource(routesFile);
         ((IConfigurationBuilder)builder.Configuration).Add(source);
         builder.Services.AddSingleton(source);

@@ -1,3 +1,4 @@
+using ApiGateway.Keys.Routes;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
 
@@ -83,19 +84,7 @@ internal sealed class RoutesFileConfigurationProvider : ConfigurationProvider, I
 
     private static Dictionary<string, string?> Read(string path)
     {
-        byte[] bytes;
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-        using (var memory = new MemoryStream())
-        {
-            file.CopyTo(memory);
-            bytes = memory.ToArray();
-        }
-        if (bytes.Length == 0)
-        {
-            throw new InvalidDataException("The file is empty.");
-        }
-        using var stream = new MemoryStream(bytes);
-        var root = new ConfigurationBuilder().AddJsonStream(stream).Build();
+        var root = RoutesFile.Read(path);
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in root.AsEnumerable())
         {

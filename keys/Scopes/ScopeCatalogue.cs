@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using System.Text.Json;
+using ApiGateway.Keys.Routes;
 
 namespace ApiGateway.Keys.Scopes;
 
@@ -25,29 +25,27 @@ public sealed class ScopeCatalogue
     /// <summary>Whether a key may hold <paramref name="scope"/>.</summary>
     public bool Allows(string scope) => ScopeGrammar.IsWildcard(scope) || (ScopeGrammar.IsConcrete(scope) && Scopes.Contains(scope));
 
-    /// <summary>Reads <c>ReverseProxy:Routes:*:Metadata</c> from a YARP routes file. Routes with bad metadata add nothing.</summary>
+    /// <summary>
+    /// Reads <c>ReverseProxy:Routes:*:Metadata</c> from a YARP routes file, as the gateway reads it (<see cref="RoutesFile"/>:
+    /// names in any case, every value as text). Routes with bad metadata add nothing. Throws what <see cref="RoutesFile.Read"/> throws.
+    /// </summary>
     public static ScopeCatalogue FromRoutesFile(string path)
     {
-        using var stream = File.OpenRead(path);
-        using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var scopes = new List<string>();
-        if (document.RootElement.TryGetProperty("ReverseProxy", out var proxy)
-            && proxy.TryGetProperty("Routes", out var routes) && routes.ValueKind == JsonValueKind.Object)
+        foreach (var route in RoutesFile.Read(path).GetSection("ReverseProxy:Routes").GetChildren())
         {
-            foreach (var route in routes.EnumerateObject())
+            var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var entry in route.GetSection("Metadata").GetChildren())
             {
-                if (route.Value.ValueKind != JsonValueKind.Object || !route.Value.TryGetProperty("Metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object)
+                if (entry.Value is { } value)
                 {
-                    continue;
+                    values[entry.Key] = value;
                 }
-                var values = metadata.EnumerateObject()
-                    .Where(p => p.Value.ValueKind == JsonValueKind.String)
-                    .ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.OrdinalIgnoreCase);
-                var policy = RouteScopePolicy.Parse(values, out var problems);
-                if (problems.Count == 0)
-                {
-                    scopes.AddRange(policy.MentionedScopes);
-                }
+            }
+            var policy = RouteScopePolicy.Parse(values, out var problems);
+            if (problems.Count == 0)
+            {
+                scopes.AddRange(policy.MentionedScopes);
             }
         }
         return new ScopeCatalogue(scopes);

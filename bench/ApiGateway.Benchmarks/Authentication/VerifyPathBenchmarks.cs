@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Http;
 using ApiGateway.Keys.Scopes;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
@@ -44,7 +45,7 @@ public class VerifyPathBenchmarks
     public void Cleanup() => _store.Dispose();
 
     [Benchmark]
-    public bool BearerToken_Read() => BearerToken.TryRead(_http.Request, out _) == BearerToken.Outcome.Token;
+    public bool BearerToken_Read() => BearerToken.TryRead(_http.Request.Headers.Authorization, out _) == BearerToken.Outcome.Token;
 
     [Benchmark]
     public bool CacheLookup_Hit()
@@ -56,7 +57,7 @@ public class VerifyPathBenchmarks
     [Benchmark(Baseline = true)]
     public int CachedVerify_ParseHashLookupScope()
     {
-        BearerToken.TryRead(_http.Request, out var token);
+        BearerToken.TryRead(_http.Request.Headers.Authorization, out var token);
         if (!BenchKeys.Format.TryParse(token, out _))
         {
             return -1;

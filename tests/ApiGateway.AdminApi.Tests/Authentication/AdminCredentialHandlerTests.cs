@@ -52,6 +52,23 @@ public sealed class AdminCredentialHandlerTests(AdminApiFactory factory) : IClas
         Assert.Equal("Bearer realm=\"admin\", error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
     }
 
+    [Theory]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    [InlineData("Bearer " + AdminApiFactory.OwnerCredential)]
+    public async Task Request_TwoAuthorizationHeaders_Returns401InvalidToken(string first)
+    {
+        // One Bearer parser for both processes (keys/Http/BearerToken): two headers are a malformed credential, never
+        // a guess at which one counts (the gateway's rule; the admin API used to join them into one value).
+        using var client = factory.CreateClient(credential: null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/keys");
+        request.Headers.TryAddWithoutValidation("Authorization", [first, "Bearer " + AdminApiFactory.OwnerCredential]);
+
+        using var response = await client.SendAsync(request, Ct);
+
+        await ApiAssert.ProblemAsync(response, HttpStatusCode.Unauthorized, "Invalid admin credential");
+        Assert.Equal("Bearer realm=\"admin\", error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+    }
+
     [Fact]
     public async Task Request_OversizedCredential_Returns401()
     {

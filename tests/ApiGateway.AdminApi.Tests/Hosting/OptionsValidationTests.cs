@@ -12,6 +12,7 @@ public sealed class OptionsValidationTests
         { "RateLimits:Tiers:free:Limit", "0", "RateLimits:Tiers:free:Limit must be at least 1 (was 0)." },
         { "RateLimits:DefaultTier", "gold", "RateLimits:DefaultTier 'gold' is not a tier in RateLimits:Tiers." },
         { "RateLimits:Redis", "127.0.0.1:6379,ssl=maybe", "RateLimits:Redis is not a valid StackExchange.Redis connection string" },
+        { "Gateway:RoutesFile", "", "Gateway:RoutesFile must name the routes file." },
     };
 
     [Theory]

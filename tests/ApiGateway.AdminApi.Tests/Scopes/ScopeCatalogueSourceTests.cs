@@ -1,5 +1,6 @@
 using ApiGateway.AdminApi.Scopes;
 using ApiGateway.AdminApi.Tests.TestSupport;
+using ApiGateway.Keys.Routes;
 using ApiGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

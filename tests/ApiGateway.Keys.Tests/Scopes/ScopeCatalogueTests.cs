@@ -82,6 +82,21 @@ public sealed class ScopeCatalogueTests
     }
 
     [Fact]
+    public void FromRoutesFile_NamesInAnotherCase_ReadAsTheGatewayReadsThem()
+    {
+        // Configuration keys are case-insensitive, so the gateway enforces this route's scopes; the catalogue must offer them.
+        var catalogue = FromText("""{ "reverseProxy": { "routes": { "r": { "metadata": { "scopes": "billing:read" } } } } }""");
+
+        Assert.True(catalogue.Allows("billing:read"));
+    }
+
+    [Fact]
+    public void FromRoutesFile_EmptyFile_ThrowsInvalidData()
+    {
+        Assert.Throws<InvalidDataException>(() => FromText(""));
+    }
+
+    [Fact]
     public void FromRoutesFile_MissingFile_Throws()
     {
         Assert.ThrowsAny<IOException>(() => ScopeCatalogue.FromRoutesFile(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "routes.json")));
