@@ -5,6 +5,7 @@ using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Scopes;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using ApiGateway.Keys.Format;
@@ -82,9 +81,8 @@ public sealed class KeyCredentialsTests
     [InlineData("(?<x")]
     public void KeysOptions_InvalidImportedKeyPattern_NamedAtStart(string pattern)
     {
-        var options = new KeysOptions { ImportedKeyPattern = pattern };
-        var errors = options.Validate(new ValidationContext(options)).ToList();
-        var error = Assert.Single(errors);
-        Assert.Contains("Keys:ImportedKeyPattern", error.ErrorMessage, StringComparison.Ordinal);
+        var result = new KeysOptionsValidator().Validate(null, new KeysOptions { ImportedKeyPattern = pattern });
+        var error = Assert.Single(result.Failures!);
+        Assert.Contains("Keys:ImportedKeyPattern", error, StringComparison.Ordinal);
     }
 }
