@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>
-/// The admin web console (DESIGN.md <c>GET /console</c>): server-rendered Razor Pages under <c>/console</c>, signed in
+/// The admin web console (docs/console.md): server-rendered Razor Pages under <c>/console</c>, signed in
 /// with an admin credential held in its own cookie scheme, next to (never instead of) the API's Bearer scheme.
 /// </summary>
 public static class ConsoleExtensions

@@ -7,7 +7,7 @@ using ApiGateway.Keys.Scopes;
 
 namespace ApiGateway.AdminApi.Validation;
 
-/// <summary>The rule for each key field (DESIGN.md "Admin API"); each adds its failures under the field's name.</summary>
+/// <summary>The rule for each key field (docs/admin-api.md "Mint a key"); each adds its failures under the field's name.</summary>
 internal static class KeyFieldRules
 {
     public const int MaxNameLength = 100;
@@ -42,7 +42,7 @@ internal static class KeyFieldRules
 
     /// <summary>
     /// A value the gateway forwards in a header (<c>owner</c> as <c>X-Api-Key-Owner</c>): 1-<paramref name="maxLength"/>
-    /// visible ASCII characters, <c>!</c> to <c>~</c> (DESIGN.md "Gateway behaviour"), so every forward can send it.
+    /// visible ASCII characters, <c>!</c> to <c>~</c> (docs/gateway.md "Upstream"), so every forward can send it.
     /// </summary>
     public static string? HeaderValue(string field, string? value, int maxLength, ValidationErrors errors)
     {

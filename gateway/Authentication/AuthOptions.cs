@@ -7,7 +7,7 @@ internal sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
-    /// <summary>How long a cached key keeps working after the store was last reached (DESIGN.md <c>Auth__StaleSeconds</c>).</summary>
+    /// <summary>How long a cached key keeps working after the store was last reached (<c>Auth__StaleSeconds</c>, docs/gateway.md "Ports and settings").</summary>
     [Range(1, 86_400)]
     public int StaleSeconds { get; set; } = 30;
 
@@ -24,7 +24,7 @@ internal sealed class AuthOptions
 
     /// <summary>
     /// Failed lookups (well-formed keys the store does not know) one client IP (IPv6: /64) may cause per minute; past it
-    /// its keys that are not already cached get 429 without a store query (DESIGN.md "Protocols").
+    /// its keys that are not already cached get 429 without a store query (docs/gateway.md "Freshness and outages").
     /// </summary>
     [Range(1, 1_000_000)]
     public int FailedLookupsPerMinute { get; set; } = 60;

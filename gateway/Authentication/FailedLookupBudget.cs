@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ApiGateway.Gateway.Authentication;
 
 /// <summary>
-/// Each client's budget of failed key lookups, <c>Auth:FailedLookupsPerMinute</c> (DESIGN.md "Protocols"): a window
+/// Each client's budget of failed key lookups, <c>Auth:FailedLookupsPerMinute</c> (docs/gateway.md "Freshness and outages"): a window
 /// opens at a client's first failure and lasts a minute; past the budget its keys that are not already cached are
 /// refused (429) without a store query until the window ends. A lookup reserves a failure before it queries the store
 /// and gives it back when the key exists, so concurrent requests cannot overshoot the budget.

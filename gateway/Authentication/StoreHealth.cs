@@ -22,9 +22,6 @@ internal sealed class StoreHealth(TimeProvider time, IOptions<AuthOptions> optio
     /// <summary>When any store call (poll or lookup) last succeeded.</summary>
     public DateTimeOffset? LastReached => FromTicks(Interlocked.Read(ref _lastReachedTicks));
 
-    /// <summary>When the change feed was last read to its end.</summary>
-    public DateTimeOffset? LastPolled => FromTicks(Interlocked.Read(ref _lastPolledTicks));
-
     /// <summary>Reached the store within <c>Auth:StaleSeconds</c> (what <c>/readyz</c> reports).</summary>
     public bool IsReachable => LastReached is { } last && time.GetUtcNow() - last <= _stale;
 

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace ApiGateway.Gateway.Hosting;
 
-/// <summary>The <c>Gateway</c> section (DESIGN.md settings table).</summary>
+/// <summary>The <c>Gateway</c> section (docs/gateway.md "Ports and settings").</summary>
 internal sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";

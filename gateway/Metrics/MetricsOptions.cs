@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ApiGateway.Gateway.Metrics;
 
-/// <summary>The <c>Metrics</c> section (DESIGN.md settings table).</summary>
+/// <summary>The <c>Metrics</c> section (docs/metrics.md, docs/gateway.md "Ports and settings").</summary>
 public sealed class MetricsOptions
 {
     public const string SectionName = "Metrics";

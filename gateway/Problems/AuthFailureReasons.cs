@@ -1,6 +1,6 @@
 namespace ApiGateway.Gateway.Problems;
 
-/// <summary>The closed set of <c>reason</c> label values of <c>gateway_auth_failures_total</c> (DESIGN.md "Metrics").</summary>
+/// <summary>The closed set of <c>reason</c> label values of <c>gateway_auth_failures_total</c> (docs/metrics.md).</summary>
 internal static class AuthFailureReasons
 {
     public const string Missing = "missing";

@@ -7,7 +7,7 @@ namespace ApiGateway.Gateway.Problems;
 
 /// <summary>
 /// Every error the gateway itself answers, as RFC 9457 <c>application/problem+json</c> with a stable <c>type</c>
-/// (DESIGN.md error table). Bodies carry no trace id or timestamp, so an unknown and a revoked key get
+/// (docs/gateway.md "Errors as implemented"). Bodies carry no trace id or timestamp, so an unknown and a revoked key get
 /// byte-identical answers, and the detail never echoes a credential.
 /// </summary>
 internal static class GatewayProblems

@@ -11,7 +11,6 @@ internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHosted
     private readonly RoutesFileConfigurationProvider? _provider;
     private readonly ILogger<RoutesFileMonitor> _logger;
     private volatile bool _loaded;
-    private int _applied;
     private int _rejected;
 
     public RoutesFileMonitor(RoutesFileConfigurationSource source, ILogger<RoutesFileMonitor> logger)
@@ -21,9 +20,6 @@ internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHosted
     }
 
     public bool Loaded => _loaded;
-
-    /// <summary>Configs applied so far (the first load included).</summary>
-    public int Applied => Volatile.Read(ref _applied);
 
     /// <summary>Reloads refused so far: unreadable file or invalid config.</summary>
     public int Rejected => Volatile.Read(ref _rejected);
@@ -70,7 +66,6 @@ internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHosted
     public void ConfigurationApplied(IReadOnlyList<IProxyConfig> proxyConfigs)
     {
         _loaded = true;
-        Interlocked.Increment(ref _applied);
     }
 
     /// <summary>Logs every validation error of a refused config, one line each (route and field named).</summary>

@@ -1,6 +1,6 @@
 namespace ApiGateway.Keys.Format;
 
-/// <summary>Base62 (<c>0-9A-Za-z</c>, most significant digit first) as the key format in DESIGN.md defines it.</summary>
+/// <summary>Base62 (<c>0-9A-Za-z</c>, most significant digit first) as the key format (README.md) uses it.</summary>
 public static class Base62
 {
     public const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

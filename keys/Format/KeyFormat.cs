@@ -6,7 +6,7 @@ using System.Text;
 namespace ApiGateway.Keys.Format;
 
 /// <summary>
-/// Mints and checks credentials shaped <c>{prefix}_{mode}_{random}{checksum}</c> (DESIGN.md, "Key format"):
+/// Mints and checks credentials shaped <c>{prefix}_{mode}_{random}{checksum}</c> (README.md, the key format):
 /// 43 base62 digits of a 256-bit CSPRNG number, then the CRC-32 of everything before it in 6 base62 digits.
 /// Parsing never touches the store, so typos and truncations are refused for free.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace ApiGateway.Keys.Scopes;
 
 /// <summary>
-/// What a route requires, read once from its YARP <c>Metadata</c> (DESIGN.md "Scopes and routes"):
+/// What a route requires, read once from its YARP <c>Metadata</c> (docs/gateway.md "Routes and scopes"):
 /// <c>Public</c>, <c>Scopes</c> (all listed, any method), <c>Scopes.{METHOD}</c> (overrides for one method) and
 /// <c>Resource</c> (GET/HEAD/OPTIONS need <c>r:read</c>, other methods <c>r:write</c>). A method the route maps to no
 /// scope is refused. <see cref="Parse"/> collects every problem so a bad routes file names them all.

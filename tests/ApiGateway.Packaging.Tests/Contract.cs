@@ -1,6 +1,6 @@
 namespace ApiGateway.Packaging.Tests;
 
-/// <summary>The names DESIGN.md fixes: settings, ports, metrics. Packaging must use exactly these.</summary>
+/// <summary>The names the contract fixes (README "Configuration", docs/gateway.md, docs/metrics.md): settings, ports, metrics. Packaging must use exactly these.</summary>
 internal static class Contract
 {
     /// <summary>The settings table, as environment variable names.</summary>

@@ -53,7 +53,7 @@ public sealed class KeyRequestValidatorTests(AdminApiFactory factory) : IClassFi
         { "workspaces", "[\"bad id\"]", "workspaces" },
         { "owner", "\"\"", "owner" },
         { "owner", $"\"{new string('o', 201)}\"", "owner" },
-        // owner goes upstream as X-Api-Key-Owner: visible ASCII only (DESIGN.md "Gateway behaviour").
+        // owner goes upstream as X-Api-Key-Owner: visible ASCII only (docs/gateway.md "Upstream").
         { "owner", "\"jos\u00e9\"", "owner" },
         { "owner", "\"alice smith\"", "owner" },
         { "owner", "\"\u7528\u6237\"", "owner" },

@@ -4,7 +4,7 @@ using System.Text;
 namespace ApiGateway.Keys.Tests.Format;
 
 /// <summary>
-/// An independent implementation of DESIGN.md's key format (BigInteger base62, bitwise CRC-32), so the tests check
+/// An independent implementation of the key format (README.md) (BigInteger base62, bitwise CRC-32), so the tests check
 /// the production code against the contract rather than against itself.
 /// </summary>
 internal static class ReferenceKeys
