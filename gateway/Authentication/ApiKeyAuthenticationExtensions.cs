@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Keys;
+using ApiGateway.Keys.RateLimits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
