@@ -44,7 +44,8 @@ public sealed class RedisConnectionTests
 
         var multiplexer = await connected.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.Same(multiplexer, connection.Current);
-        Assert.Equal(["failed", "succeeded"], health.Events);
+        // Down until connected; a multiplexer handed back before its socket is up reports up later (ConnectionRestored).
+        Assert.Equal("failed", health.Events[0]);
         var late = 0;
         connection.OnConnected(_ => late++); // already connected: runs at once
         Assert.Equal(1, late);
