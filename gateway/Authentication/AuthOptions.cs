@@ -33,6 +33,13 @@ internal sealed class AuthOptions
     [Range(0, 10_000_000)]
     public int NegativeCacheSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// Forwarded responses for a key that expires within this many days carry <c>Api-Key-Expires</c>
+    /// (docs/gateway.md "Expiry warnings"); 0 turns the header off.
+    /// </summary>
+    [Range(0, 3_650)]
+    public int ExpiryWarningDays { get; set; } = 7;
+
     public TimeSpan Stale => TimeSpan.FromSeconds(StaleSeconds);
 
     public TimeSpan PollInterval => TimeSpan.FromMilliseconds(PollIntervalMilliseconds);

@@ -29,6 +29,7 @@ internal static class GatewayProxyExtensions
         builder.Services.AddSingleton<OpenTunnels>();
         builder.Services.AddSingleton<ITransformProvider, IdentityHeadersTransformProvider>();
         builder.Services.AddSingleton<ITransformProvider, UpstreamStartTransformProvider>();
+        builder.Services.AddSingleton<ITransformProvider, ExpiryWarningTransformProvider>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IClusterValidator, ClusterBreakerValidator>());
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         return builder;
