@@ -21,11 +21,10 @@ builder.AddAdminAuthentication();  // Authentication/: Bearer admin credentials,
 builder.AddKeyManagement();        // Endpoints/ + Validation/
 builder.AddAdminOpenApi();         // OpenApi/: /openapi/v1.json
 builder.AddAdminConsole();         // Console/: the web console at /console (cookie sign-in, Razor Pages)
-builder.AddKeyChangePublishing();  // ChangeFeed/: with RateLimits:Redis, 'keys:changed' on Redis after each mutation
+builder.AddKeyChangePublishing();  // ChangeFeed/: with RateLimits:Redis, 'keys:changed' on Redis after each committed key mutation
 
 var app = builder.Build();
 app.UseAdminProblems();
-app.UseKeyChangePublishing();      // ChangeFeed/: publishes once the mutation has succeeded
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapAdminApi();

@@ -1,4 +1,5 @@
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Storage;
 using ApiGateway.Keys.Storage.Postgres;
 using ApiGateway.Keys.Storage.Sqlite;
@@ -13,7 +14,7 @@ namespace ApiGateway.Keys;
 public static class KeyStoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the key format, hasher, issuer and the store chosen by <c>KeyStore:Provider</c>, and migrates the
+    /// Registers the key format, hasher, the mutation service (<see cref="KeyMutationService"/>) and the store chosen by <c>KeyStore:Provider</c>, and migrates the
     /// store when the host starts (before the server listens).
     /// </summary>
     public static IServiceCollection AddKeyStore(this IServiceCollection services, IConfiguration configuration)
@@ -31,9 +32,10 @@ public static class KeyStoreServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new KeyFormat(sp.GetRequiredService<IOptions<KeysOptions>>().Value.Prefix));
         services.TryAddSingleton(sp => new KeyHasher(sp.GetRequiredService<IOptions<KeysOptions>>().Value.Pepper));
-        services.TryAddSingleton<KeyIssuer>();
         services.TryAddSingleton(sp => new KeyCredentials(sp.GetRequiredService<KeyFormat>(), sp.GetRequiredService<KeyHasher>(),
             ImportedKeyPattern.From(sp.GetRequiredService<IOptions<KeysOptions>>().Value.ImportedKeyPattern)));
+        services.TryAddSingleton<KeyMinter>();
+        services.TryAddSingleton<KeyMutationService>();
 
         var provider = configuration[$"{KeyStoreOptions.SectionName}:Provider"] ?? "sqlite";
         if (string.Equals(provider, "sqlite", StringComparison.OrdinalIgnoreCase))
@@ -53,6 +55,7 @@ public static class KeyStoreServiceCollectionExtensions
 
         // One implementation of each store over the provider's dialect.
         services.TryAddSingleton<IKeyStore, KeyStore>();
+        services.TryAddSingleton<IKeyWriteStore, KeyWriteStore>();
         services.TryAddSingleton<IAdminCredentialStore, AdminCredentialStore>();
         services.TryAddSingleton<IKeyChangeFeed, KeyChangeFeed>();
         services.TryAddSingleton<IUsageStore, UsageStore>();

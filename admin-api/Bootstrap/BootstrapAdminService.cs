@@ -1,4 +1,4 @@
-using ApiGateway.Keys;
+using ApiGateway.Keys.Mutations;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Bootstrap;
@@ -7,7 +7,7 @@ namespace ApiGateway.AdminApi.Bootstrap;
 /// Creates the first owner credential after migrations, only while no admin credential exists. A generated one is
 /// printed once to stdout (never through <see cref="ILogger"/>, so it reaches no log sink); a restart prints nothing.
 /// </summary>
-internal sealed partial class BootstrapAdminService(KeyIssuer issuer, IOptions<AdminOptions> options, ILogger<BootstrapAdminService> logger) : IHostedService
+internal sealed partial class BootstrapAdminService(KeyMutationService mutations, IOptions<AdminOptions> options, ILogger<BootstrapAdminService> logger) : IHostedService
 {
     public const string Banner = "Bootstrap admin credential (shown once): ";
 
@@ -24,7 +24,7 @@ internal sealed partial class BootstrapAdminService(KeyIssuer issuer, IOptions<A
             Log.ShortBootstrapKey(logger, AdminOptions.RecommendedBootstrapKeyLength);
         }
 
-        var issued = await issuer.BootstrapAsync(configured, cancellationToken);
+        var issued = await mutations.BootstrapAsync(configured, cancellationToken);
         if (issued is null)
         {
             return;

@@ -1,3 +1,4 @@
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Redis;
 
@@ -6,9 +7,10 @@ namespace ApiGateway.AdminApi.ChangeFeed;
 internal static class KeyChangePublishingExtensions
 {
     /// <summary>
-    /// With <c>RateLimits:Redis</c> set, the process's <see cref="RedisConnection"/>, for <see cref="UseKeyChangePublishing"/>.
-    /// It connects in the background, as the gateway's does: an unreachable or hanging Redis (TLS against a plain server)
-    /// never holds up start-up or shutdown, and a malformed connection string is reported by the options validation.
+    /// With <c>RateLimits:Redis</c> set, the process's <see cref="RedisConnection"/> and a <see cref="KeyChangePublisher"/>
+    /// told of each committed key mutation; without it, adds nothing. The connection is made in the background, as the
+    /// gateway's is: an unreachable or hanging Redis (TLS against a plain server) never holds up start-up or shutdown, and
+    /// a malformed connection string is reported by the options validation.
     /// </summary>
     public static WebApplicationBuilder AddKeyChangePublishing(this WebApplicationBuilder builder)
     {
@@ -17,16 +19,8 @@ internal static class KeyChangePublishingExtensions
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             builder.Services.AddRedisConnection(connectionString);
+            builder.Services.AddSingleton<IKeyMutationListener, KeyChangePublisher>();
         }
         return builder;
-    }
-
-    /// <summary>Publishes <c>keys:changed</c> after each successful mutation when Redis is configured; otherwise adds nothing.</summary>
-    public static IApplicationBuilder UseKeyChangePublishing(this IApplicationBuilder app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        // Asked without resolving it: the connection is made only once the host starts, after its settings are validated.
-        var configured = app.ApplicationServices.GetRequiredService<IServiceProviderIsService>().IsService(typeof(RedisConnection));
-        return configured ? app.UseMiddleware<KeyChangePublisher>() : app;
     }
 }

@@ -3,7 +3,7 @@ using ApiGateway.AdminApi.Authentication;
 using ApiGateway.AdminApi.Contracts;
 using ApiGateway.AdminApi.Problems;
 using ApiGateway.AdminApi.Validation;
-using ApiGateway.Keys;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
@@ -26,7 +26,7 @@ internal static class AdminKeysEndpoints
     }
 
     internal static async Task<Results<Created<CreatedAdminKey>, ValidationProblem>> CreateAsync(
-        CreateAdminKeyRequest request, ClaimsPrincipal user, KeyIssuer issuer, CancellationToken cancellationToken)
+        CreateAdminKeyRequest request, ClaimsPrincipal user, KeyMutationService mutations, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var name = KeyFieldRules.Text("name", request.Name, KeyFieldRules.MaxNameLength, required: true, errors);
@@ -39,7 +39,7 @@ internal static class AdminKeysEndpoints
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        var issued = await issuer.CreateAdminAsync(name!, role, user.ToActor(), cancellationToken);
+        var issued = await mutations.CreateAdminAsync(name!, role, user.ToActor(), cancellationToken);
         return TypedResults.Created($"/v1/admin-keys/{issued.Credential.Id}", new CreatedAdminKey(ToRecord(issued.Credential), issued.Plaintext));
     }
 
@@ -59,13 +59,13 @@ internal static class AdminKeysEndpoints
     }
 
     internal static async Task<Results<Ok<AdminKeyRecord>, ProblemHttpResult>> RevokeAsync(
-        string id, ClaimsPrincipal user, IAdminCredentialStore store, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, KeyMutationService mutations, CancellationToken cancellationToken)
     {
         if (!Ids.LooksLike(id, "adm"))
         {
             return AdminProblems.AdminKeyNotFound();
         }
-        var outcome = await store.RevokeAsync(id, user.ToActor(), cancellationToken);
+        var outcome = await mutations.RevokeAdminAsync(id, user.ToActor(), cancellationToken);
         return outcome.Status switch
         {
             RevokeAdminStatus.NotFound => AdminProblems.AdminKeyNotFound(),

@@ -26,7 +26,7 @@ internal static class KeyChangesEndpoints
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        var outcome = await services.Store.UpdateAsync(id, update, user.ToActor(), cancellationToken);
+        var outcome = await services.Mutations.UpdateAsync(id, update, user.ToActor(), cancellationToken);
         return outcome.Status switch
         {
             UpdateKeyStatus.NotFound => AdminProblems.KeyNotFound(),
@@ -39,7 +39,7 @@ internal static class KeyChangesEndpoints
     internal static async Task<Results<Ok<KeyRecord>, ProblemHttpResult>> RevokeAsync(
         string id, ClaimsPrincipal user, [AsParameters] KeyServices services, CancellationToken cancellationToken)
     {
-        var revoked = Ids.LooksLike(id, "key") ? await services.Store.RevokeAsync(id, user.ToActor(), cancellationToken) : null;
+        var revoked = Ids.LooksLike(id, "key") ? await services.Mutations.RevokeAsync(id, user.ToActor(), cancellationToken) : null;
         return revoked is null ? AdminProblems.KeyNotFound() : TypedResults.Ok(await KeyRecords.FromAsync(revoked, services, cancellationToken));
     }
 
@@ -60,7 +60,7 @@ internal static class KeyChangesEndpoints
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        var result = await services.Issuer.RotateAsync(id, gracePeriod, expiresAt, user.ToActor(), cancellationToken);
+        var result = await services.Mutations.RotateAsync(id, gracePeriod, expiresAt, user.ToActor(), cancellationToken);
         switch (result.Status)
         {
             case RotateKeyStatus.NotFound:

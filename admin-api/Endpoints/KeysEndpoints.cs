@@ -39,7 +39,7 @@ internal static class KeysEndpoints
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        var result = await services.Issuer.CreateAsync(spec, user.ToActor(), cancellationToken);
+        var result = await services.Mutations.CreateAsync(spec, user.ToActor(), cancellationToken);
         if (result.Status == CreateKeyStatus.OwnerLimitReached)
         {
             return AdminProblems.OwnerLimitReached(spec.Owner!, services.Options.Value.MaxActivePerOwner);

@@ -1,6 +1,6 @@
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Mutations;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Leaks;
@@ -11,9 +11,10 @@ internal sealed record LeakOutcome(string Prefix, LeakResult Result, bool IsOurK
 /// <summary>
 /// Ends reported keys (docs/admin-api.md, "Leaked keys"): a candidate that is neither our format (with a valid checksum)
 /// nor an imported key's (<c>Keys:ImportedKeyPattern</c>) is <c>invalid_format</c> without touching the store; any other
-/// is looked up by hash and revoked or flagged (<c>Leaks:Action</c>) in one write transaction with its audit event.
+/// is looked up by hash and revoked or flagged (<c>Leaks:Action</c>) by <see cref="KeyMutationService.ReportLeakAsync"/>:
+/// one write transaction with its audit event, and the same after-commit listeners as a <c>DELETE</c>.
 /// </summary>
-internal sealed class LeakReporter(KeyCredentials credentials, IKeyStore store, IOptions<LeaksOptions> options)
+internal sealed class LeakReporter(KeyCredentials credentials, KeyMutationService mutations, IOptions<LeaksOptions> options)
 {
     private LeakAction Action => options.Value.Action == LeakActions.Flag ? LeakAction.Flag : LeakAction.Revoke;
 
@@ -23,7 +24,7 @@ internal sealed class LeakReporter(KeyCredentials credentials, IKeyStore store, 
         {
             return new LeakOutcome(Shown(candidate), LeakResult.InvalidFormat, IsOurKey: false);
         }
-        var (result, key) = await store.ReportLeakAsync(hash, Action, report, actor, cancellationToken);
+        var (result, key) = await mutations.ReportLeakAsync(hash, Action, report, actor, cancellationToken);
         return new LeakOutcome(key?.Prefix ?? Shown(candidate), result, IsOurKey: key is not null);
     }
 

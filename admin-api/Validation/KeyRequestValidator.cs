@@ -1,6 +1,7 @@
 using ApiGateway.AdminApi.Contracts;
 using ApiGateway.AdminApi.Scopes;
 using ApiGateway.Keys;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.RateLimits;

@@ -48,8 +48,11 @@ public sealed class BenchStore : IDisposable
             CreatedAt = DateTimeOffset.UtcNow,
             CreatedBy = "adm_bench",
         };
-        store.CreateAsync(new NewKey(key, BenchKeys.Hasher.Hash(plaintext)), 10, new Actor("adm_bench", "bench"), CancellationToken.None)
-            .GetAwaiter().GetResult();
+        new KeyWriteStore(new SqliteDialect(database), TimeProvider.System).WriteAsync(async writer =>
+        {
+            await writer.InsertKeyAsync(new NewKey(key, BenchKeys.Hasher.Hash(plaintext)));
+            return true;
+        }, CancellationToken.None).GetAwaiter().GetResult();
         return new BenchStore(dir, database, store, plaintext, key);
     }
 

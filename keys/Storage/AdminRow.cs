@@ -1,6 +1,4 @@
-using System.Data;
 using ApiGateway.Keys.Model;
-using Dapper;
 
 namespace ApiGateway.Keys.Storage;
 
@@ -41,22 +39,6 @@ internal sealed class AdminRow
         CreatedAt = UnixMs.From(credential.CreatedAt),
         credential.CreatedBy,
     };
-
-    /// <summary>
-    /// The last-owner rule: an active owner credential may be revoked only while another active owner exists. Callers run
-    /// it inside the revoking transaction, after taking the store's lock for it, so two revocations cannot both pass it.
-    /// </summary>
-    public static async Task<bool> IsLastActiveOwnerAsync(IDbConnection connection, IDbTransaction transaction, AdminCredential credential, CancellationToken cancellationToken)
-    {
-        if (!credential.IsActive || credential.Role != AdminRole.Owner)
-        {
-            return false;
-        }
-        var others = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM admin_credentials WHERE role = 'owner' AND revoked_at IS NULL AND id <> @id",
-            new { id = credential.Id }, transaction, cancellationToken: cancellationToken));
-        return others == 0;
-    }
 
     /// <summary>The <c>details</c> of admin audit events: who, never the secret.</summary>
     public static string AuditDetails(AdminCredential credential) =>

@@ -3,25 +3,23 @@ using ApiGateway.Keys.Model;
 
 namespace ApiGateway.Keys.Storage;
 
-/// <summary>Hashed admin-API credentials. Creating and revoking them is audited like key changes.</summary>
+/// <summary>
+/// Reading hashed admin-API credentials, and the sign-in throttle's audit row. Creating and revoking them (audited like key changes) goes through
+/// <see cref="Mutations.KeyMutationService"/>.
+/// </summary>
 public interface IAdminCredentialStore
 {
     Task<AdminCredential?> FindActiveByHashAsync(KeyHash hash, CancellationToken cancellationToken);
 
-    Task<AdminCredential> CreateAsync(AdminCredential credential, KeyHash hash, Actor actor, CancellationToken cancellationToken);
-
-    /// <summary>Stores <paramref name="credential"/> only if no admin credential exists yet; false when one did.</summary>
-    Task<bool> TryBootstrapAsync(AdminCredential credential, KeyHash hash, CancellationToken cancellationToken);
-
+    /// <summary>In creation order: the bootstrap owner first.</summary>
     Task<IReadOnlyList<AdminCredential>> ListAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Revokes now (idempotent), unless it is the last active owner credential: that check and the revocation are one step
-    /// under the store's write lock, so two owners revoking each other at once leave one of them.
+    /// Appends an <c>admin.signin_failed</c> audit event (actor <see cref="Actor.Anonymous"/>). Deliberately not a
+    /// <see cref="Mutations.KeyMutationService"/> mutation: it is the sign-in throttle's bookkeeping, changes no key or
+    /// credential, has no rule to check under a lock, and must not wake gateways or feed mutation hooks (webhooks of key
+    /// changes); a failed sign-in is no change to announce.
     /// </summary>
-    Task<RevokeAdminOutcome> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken);
-
-    /// <summary>Appends an <c>admin.signin_failed</c> audit event (actor <see cref="Actor.Anonymous"/>).</summary>
     Task RecordFailedSignInAsync(FailedSignIn failure, CancellationToken cancellationToken);
 }
 

@@ -4,44 +4,18 @@ using ApiGateway.Keys.Model;
 namespace ApiGateway.Keys.Storage;
 
 /// <summary>
-/// Keys and their audit trail. Every mutation writes its audit event and a change-feed row in the same
-/// transaction, so a crash never leaves a key without its audit event or a gateway without the change.
-/// Implemented for SQLite and Postgres.
+/// Reading keys and their audit trail. Every mutation goes through <see cref="Mutations.KeyMutationService"/>, which writes
+/// the key, its audit event and its change-feed row in one <see cref="IKeyWriteStore"/> transaction. Implemented once,
+/// over a dialect per engine (<see cref="KeyStore"/>).
 /// </summary>
 public interface IKeyStore
 {
-    /// <summary>Stores a new key unless its owner already holds <paramref name="maxActivePerOwner"/> active keys.</summary>
-    Task<CreateKeyOutcome> CreateAsync(NewKey key, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken);
-
     Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>The gateway's lookup: the key whose hash this is, whatever its status.</summary>
     Task<ApiKey?> FindByHashAsync(KeyHash hash, CancellationToken cancellationToken);
 
     Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Applies <paramref name="update"/> if <see cref="KeyWriteRules.CheckUpdate"/> allows it, checked in the write
-    /// transaction (a key revoked, expired or rotated a moment earlier is refused, never revived). An update that
-    /// changes nothing writes nothing.
-    /// </summary>
-    Task<UpdateKeyOutcome> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken);
-
-    /// <summary>Revokes now; revoking a revoked key changes nothing and writes no second event. Null when no such key exists.</summary>
-    Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// A leak report for the key whose hash this is (<see cref="KeyLeakRules"/>, under the key's row lock): revoked or
-    /// flagged with its audit event (<c>key.leaked</c>) and change-feed row; <see cref="LeakResult.Unknown"/> writes nothing.
-    /// </summary>
-    Task<(LeakResult Result, ApiKey? Key)> ReportLeakAsync(KeyHash hash, LeakAction action, LeakReport report, Actor actor, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Stores <paramref name="successor"/> in the old key's lineage, and revokes the old key now or expires it at
-    /// <paramref name="oldKeyEndsAt"/>. With a grace period both keys are active for a while, so the successor then
-    /// counts against <paramref name="maxActivePerOwner"/> (checked in the write transaction, like a mint).
-    /// </summary>
-    Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken);
 
     Task<AuditPage> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken);
 }
@@ -54,8 +28,6 @@ public enum CreateKeyStatus
     Created,
     OwnerLimitReached,
 }
-
-public sealed record CreateKeyOutcome(CreateKeyStatus Status, ApiKey? Key);
 
 public enum RotateKeyStatus
 {
@@ -79,8 +51,6 @@ public enum UpdateKeyStatus
 
 /// <summary>The key after the update, or as it stands when refused (null when not found).</summary>
 public sealed record UpdateKeyOutcome(UpdateKeyStatus Status, ApiKey? Key);
-
-public sealed record RotateKeyOutcome(RotateKeyStatus Status, ApiKey? Successor, ApiKey? Predecessor);
 
 /// <summary>A page of keys, newest first. Every filter is optional; set ones combine.</summary>
 public sealed record KeyQuery(string? WorkspaceId, string? Owner, KeyStatus? Status, int Limit, int Offset)

@@ -3,8 +3,8 @@ using ApiGateway.Keys.Model;
 namespace ApiGateway.Keys.Storage;
 
 /// <summary>
-/// The rules a key write must pass, in one place for every engine. Each store evaluates them on rows read inside its
-/// write transaction (SQLite's write lock, Postgres row and owner locks), never on a copy read before it.
+/// The rules a key or admin-credential write must pass, in one place. <see cref="Mutations.KeyMutationService"/> evaluates
+/// them on rows read inside its write transaction (under the row, owner or admin-revocation lock), never on a copy read before it.
 /// </summary>
 public static class KeyWriteRules
 {
@@ -38,5 +38,15 @@ public static class KeyWriteRules
     {
         ArgumentNullException.ThrowIfNull(current);
         return oldKeyEndsAt is not null && current.Owner is not null;
+    }
+
+    /// <summary>
+    /// The last-owner rule: an active owner credential may be revoked only while another active owner exists, so the
+    /// admin API can never be locked. <paramref name="otherActiveOwners"/> is counted under the admin-revocation lock.
+    /// </summary>
+    public static bool IsLastActiveOwner(AdminCredential current, long otherActiveOwners)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return current.IsActive && current.Role == AdminRole.Owner && otherActiveOwners == 0;
     }
 }

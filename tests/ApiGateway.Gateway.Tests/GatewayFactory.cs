@@ -2,6 +2,7 @@ using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.TestKit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -44,6 +45,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
 
     public IKeyStore Store => Services.GetRequiredService<IKeyStore>();
 
+    /// <summary>Every key change, as the admin API makes it (rules, audit, change feed).</summary>
+    public KeyMutationService Mutations => Services.GetRequiredService<KeyMutationService>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:KeyStore", $"Data Source={DatabasePath}");
@@ -75,7 +79,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         string[] scopes, KeyMode mode = KeyMode.Live, string workspaceId = "ws_main", string[]? workspaces = null,
         string[]? allowedIps = null, DateTimeOffset? expiresAt = null, string? owner = null)
     {
-        var issuer = Services.GetRequiredService<KeyIssuer>();
+        var issuer = Services.GetRequiredService<KeyMutationService>();
         var spec = new KeySpec("test key", workspaceId, scopes, owner, mode, expiresAt, null, null, null, allowedIps ?? [], workspaces ?? []);
         var result = await issuer.CreateAsync(spec, TestActor, TestContext.Current.CancellationToken);
         return result.Issued ?? throw new InvalidOperationException($"Minting failed: {result.Status}");

@@ -1,6 +1,6 @@
 using ApiGateway.AdminApi.Contracts;
 using ApiGateway.AdminApi.Validation;
-using ApiGateway.Keys;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,10 +8,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>
-/// Mints a key through <see cref="KeyIssuer"/> with the signed-in credential as the audit actor. The plaintext is
+/// Mints a key through <see cref="KeyMutationService"/> with the signed-in credential as the audit actor. The plaintext is
 /// rendered in this POST's response only (no redirect can carry it without putting it in a URL or cookie).
 /// </summary>
-internal sealed class CreateKeyModel(KeyIssuer issuer, KeyRequestValidator validator, ConsoleCatalogue catalogue, ConsoleSubmissions submissions) : PageModel
+internal sealed class CreateKeyModel(KeyMutationService mutations, KeyRequestValidator validator, ConsoleCatalogue catalogue, ConsoleSubmissions submissions) : PageModel
 {
     public const int MaxExpiryDays = KeyFieldRules.MaxExpiresInDays;
 
@@ -42,7 +42,7 @@ internal sealed class CreateKeyModel(KeyIssuer issuer, KeyRequestValidator valid
             Notice = "That form was already submitted, so no second key was created. A key's secret is shown only once.";
             return Redirect(ConsoleExtensions.BasePath);
         }
-        var result = await issuer.CreateAsync(spec!, ConsoleSession.Actor(HttpContext), cancellationToken);
+        var result = await mutations.CreateAsync(spec!, ConsoleSession.Actor(HttpContext), cancellationToken);
         if (result.Status == CreateKeyStatus.OwnerLimitReached)
         {
             Input.Submission = ConsoleSubmissions.NewId();

@@ -1,19 +1,18 @@
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ApiGateway.AdminApi.WebConsole.Pages;
 
-/// <summary>Revokes through <see cref="IKeyStore"/> with the signed-in credential as actor: the same <c>key.revoked</c> event as the API.</summary>
-internal sealed class RevokeKeyModel(IKeyStore keys, TimeProvider time) : KeyActionModel(keys, time)
+/// <summary>Revokes through <see cref="KeyMutationService"/> with the signed-in credential as actor: the same <c>key.revoked</c> event as the API.</summary>
+internal sealed class RevokeKeyModel(IKeyStore keys, KeyMutationService mutations, TimeProvider time) : KeyActionModel(keys, time)
 {
-    private readonly IKeyStore _keys = keys;
-
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostAsync(string id, CancellationToken cancellationToken)
     {
-        var revoked = await _keys.RevokeAsync(id, ConsoleSession.Actor(HttpContext), cancellationToken);
+        var revoked = await mutations.RevokeAsync(id, ConsoleSession.Actor(HttpContext), cancellationToken);
         if (revoked is null)
         {
             return NotFound();

@@ -1,14 +1,14 @@
-using ApiGateway.Keys;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>
-/// Rotates through <see cref="KeyIssuer"/> (same <c>key.rotated</c> event as the API) and shows the successor's plaintext
+/// Rotates through <see cref="KeyMutationService"/> (same <c>key.rotated</c> event as the API) and shows the successor's plaintext
 /// in this response only. A resubmitted form cannot mint twice: a rotated key is no longer rotatable.
 /// </summary>
-internal sealed class RotateKeyModel(IKeyStore keys, KeyIssuer issuer, TimeProvider time) : KeyActionModel(keys, time)
+internal sealed class RotateKeyModel(IKeyStore keys, KeyMutationService mutations, TimeProvider time) : KeyActionModel(keys, time)
 {
     /// <summary>The longest grace period the console offers (30 days).</summary>
     public const int MaxGraceSeconds = 30 * 24 * 3600;
@@ -32,7 +32,7 @@ internal sealed class RotateKeyModel(IKeyStore keys, KeyIssuer issuer, TimeProvi
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        var result = await issuer.RotateAsync(id, TimeSpan.FromSeconds(graceSeconds), null, ConsoleSession.Actor(HttpContext), cancellationToken);
+        var result = await mutations.RotateAsync(id, TimeSpan.FromSeconds(graceSeconds), null, ConsoleSession.Actor(HttpContext), cancellationToken);
         switch (result.Status)
         {
             case RotateKeyStatus.Rotated:

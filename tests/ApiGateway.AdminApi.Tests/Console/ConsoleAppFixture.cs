@@ -2,6 +2,7 @@ using System.Net;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.TestKit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -75,7 +76,7 @@ public sealed class ConsoleAppFixture : WebApplicationFactory<Program>, IAsyncLi
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First());
         // The app bootstraps from Admin:BootstrapKey itself; this is a no-op then, and the same credential otherwise.
-        await Services.GetRequiredService<KeyIssuer>().BootstrapAsync(BootstrapKey, CancellationToken.None);
+        await Services.GetRequiredService<KeyMutationService>().BootstrapAsync(BootstrapKey, CancellationToken.None);
         if (HasChromium)
         {
             _playwright = await Playwright.CreateAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 
 namespace ApiGateway.AdminApi.Tests.WebConsole;
 
@@ -13,7 +14,7 @@ public sealed class ConsoleSearchAndPagingTests(ConsoleAppFixture app) : IClassF
     [Fact]
     public async Task Keys_SearchForAKeyOlderThanTheNewest500_FindsItByNameAndByPrefix()
     {
-        var issuer = app.Service<KeyIssuer>();
+        var issuer = app.Service<KeyMutationService>();
         var needle = await MintAsync(issuer, $"needle-{Guid.NewGuid():N}");
         for (var i = 0; i < 505; i++)
         {
@@ -52,7 +53,7 @@ public sealed class ConsoleSearchAndPagingTests(ConsoleAppFixture app) : IClassF
     [Fact]
     public async Task Audit_OlderLink_ShowsTheNextOlderEvents()
     {
-        var issuer = app.Service<KeyIssuer>();
+        var issuer = app.Service<KeyMutationService>();
         for (var i = 0; i < 60; i++)
         {
             await MintAsync(issuer, $"audited-{i}");
@@ -69,7 +70,7 @@ public sealed class ConsoleSearchAndPagingTests(ConsoleAppFixture app) : IClassF
         Assert.Contains("<bdi>audited-9</bdi>", olderPage, StringComparison.Ordinal);
     }
 
-    private static async Task<IssuedKey> MintAsync(KeyIssuer issuer, string name)
+    private static async Task<IssuedKey> MintAsync(KeyMutationService issuer, string name)
     {
         var spec = new KeySpec(name, "ws_console", ["contacts:read"], null, KeyMode.Live, null, null, null, null, [], []);
         return (await issuer.CreateAsync(spec, Actor.System, Ct)).Issued!;

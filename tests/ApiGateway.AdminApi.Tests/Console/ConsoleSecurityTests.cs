@@ -2,6 +2,7 @@ using System.Net;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Mutations;
 
 namespace ApiGateway.AdminApi.Tests.WebConsole;
 
@@ -121,7 +122,7 @@ public sealed class ConsoleSecurityTests(ConsoleAppFixture app) : IClassFixture<
         const string Name = "invoice\u202Etxt.exe";
         const string Owner = "own\u202Eer";
         const string AdminName = "ops\u2067\u05D0";
-        var issuer = app.Service<KeyIssuer>();
+        var issuer = app.Service<KeyMutationService>();
         var admin = await issuer.CreateAdminAsync(AdminName, AdminRole.Admin, Actor.System, Ct);
         var spec = new KeySpec(Name, "ws_bidi", ["contacts:read"], Owner, ApiGateway.Keys.Format.KeyMode.Live, null, null, null, null, [], []);
         var key = (await issuer.CreateAsync(spec, new Actor(admin.Credential.Id, AdminName), Ct)).Issued!.Key;
@@ -159,13 +160,13 @@ public sealed class ConsoleSecurityTests(ConsoleAppFixture app) : IClassFixture<
     [Fact]
     public async Task Session_CredentialRevoked_SignedOut()
     {
-        var issued = await app.Service<KeyIssuer>().CreateAdminAsync("temp-operator", AdminRole.Admin, Actor.System, Ct);
+        var issued = await app.Service<KeyMutationService>().CreateAdminAsync("temp-operator", AdminRole.Admin, Actor.System, Ct);
         using var session = new ConsoleHttpSession(app.BaseAddress);
         using var signIn = await session.SignInAsync(issued.Plaintext, Ct);
         using var before = await session.Client.GetAsync(new Uri("/console", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
 
-        await app.Service<IAdminCredentialStore>().RevokeAsync(issued.Credential.Id, Actor.System, Ct);
+        await app.Service<KeyMutationService>().RevokeAdminAsync(issued.Credential.Id, Actor.System, Ct);
 
         using var after = await session.Client.GetAsync(new Uri("/console", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);

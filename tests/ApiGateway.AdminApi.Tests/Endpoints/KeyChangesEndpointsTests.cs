@@ -5,6 +5,7 @@ using ApiGateway.AdminApi.Tests.TestSupport;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGateway.AdminApi.Tests.Endpoints;
@@ -268,7 +269,7 @@ public sealed class KeyChangesEndpointsTests(AdminApiFactory factory) : IClassFi
         // Minted before expiresAt was bounded (or by another tool): now + (expiresAt - createdAt) would pass DateTimeOffset.MaxValue.
         var spec = new KeySpec("far future", "ws_far", ["contacts:read"], null, KeyMode.Live, DateTimeOffset.MaxValue,
             Tier: null, RateLimit: null, Quota: null, AllowedIps: [], Workspaces: []);
-        var old = (await factory.Services.GetRequiredService<KeyIssuer>().CreateAsync(spec, Actor.System, Ct)).Issued!.Key;
+        var old = (await factory.Services.GetRequiredService<KeyMutationService>().CreateAsync(spec, Actor.System, Ct)).Issued!.Key;
         factory.Clock.Advance(TimeSpan.FromDays(1));
 
         using var response = await _client.PostAsync($"/v1/keys/{old.Id}/rotate", null, Ct);

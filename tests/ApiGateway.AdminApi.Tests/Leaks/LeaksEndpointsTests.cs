@@ -6,10 +6,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApiGateway.AdminApi.Leaks;
 using ApiGateway.AdminApi.Tests.TestSupport;
+using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Tests.Leaks;
@@ -121,13 +124,15 @@ public sealed class LeaksEndpointsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    /// <summary>The reporter over a store that fails any call: bad shapes and checksums are decided without it.</summary>
+    /// <summary>The reporter over a write store that fails any call: bad shapes and checksums are decided without it.</summary>
     [Fact]
     public async Task Reporter_InvalidFormatCandidates_NeverTouchTheStore()
     {
         var format = new KeyFormat("agw");
-        var reporter = new LeakReporter(new KeyCredentials(format, new KeyHasher(null), ImportedKeyPattern.None),
-            DispatchProxy.Create<IKeyStore, FailingStore>(), Options.Create(new LeaksOptions()));
+        var hasher = new KeyHasher(null);
+        var mutations = new KeyMutationService(DispatchProxy.Create<IKeyWriteStore, FailingStore>(), new KeyMinter(format, hasher, TimeProvider.System),
+            [], [], Options.Create(new KeysOptions()), TimeProvider.System, NullLogger<KeyMutationService>.Instance);
+        var reporter = new LeakReporter(new KeyCredentials(format, hasher, ImportedKeyPattern.None), mutations, Options.Create(new LeaksOptions()));
         var key = format.Mint(KeyMode.Live);
 
         foreach (var candidate in new[] { key[..^1] + (key[^1] == 'a' ? 'b' : 'a'), key[..^1], key + "a", "agw_prod_" + key[9..], "x", new string('a', 5000) })

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ApiGateway.EndToEnd.Tests.Infrastructure;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.Abuse;

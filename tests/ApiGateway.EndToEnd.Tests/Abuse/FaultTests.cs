@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ApiGateway.Keys.Mutations;
 using System.Diagnostics;
 using System.Net;
 using ApiGateway.EndToEnd.Tests.Infrastructure;
@@ -76,7 +77,7 @@ public sealed class FaultTests
         await upstream.StartAsync(Ct);
         await using var gateway = await GatewayProcess.StartAsync(
             RoutesFile.SingleRoute("contacts", "/v1/contacts", "contacts:read", upstream.BaseAddress), ProcessPair.HighLimits, Ct);
-        var uncached = new List<ApiGateway.Keys.IssuedKey>();
+        var uncached = new List<ApiGateway.Keys.Mutations.IssuedKey>();
         for (var i = 0; i < 3; i++)
         {
             uncached.Add(await gateway.Keys.MintAsync(["contacts:read"], cancellationToken: Ct));
@@ -96,7 +97,7 @@ public sealed class FaultTests
             }
             var lockedUntil = clock.Elapsed + TimeSpan.FromSeconds(10);
 
-            async Task ProbeAsync(ApiGateway.Keys.IssuedKey key)
+            async Task ProbeAsync(ApiGateway.Keys.Mutations.IssuedKey key)
             {
                 using var client = gateway.CreatePublicClient(key.Plaintext);
                 while (clock.Elapsed < lockedUntil)

@@ -4,6 +4,7 @@ using ApiGateway.EndToEnd.Tests.Infrastructure;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 
 namespace ApiGateway.EndToEnd.Tests.ForwardAuth;
 
@@ -48,7 +49,7 @@ public sealed class NginxForwardAuthTests(NginxForwardAuthFixture stack) : IClas
             Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{ok.StatusCode} {stack.Describe()}");
         }
 
-        await stack.Gateway.Keys.Store.RevokeAsync(key.Key.Id, TestKeyStore.TestActor, Ct);
+        await stack.Gateway.Keys.Mutations.RevokeAsync(key.Key.Id, TestKeyStore.TestActor, Ct);
         var sinceRevoke = Stopwatch.StartNew();
         HttpResponseMessage refused;
         while (true)

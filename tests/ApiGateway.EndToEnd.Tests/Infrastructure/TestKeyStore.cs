@@ -2,6 +2,7 @@ using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Mutations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +18,9 @@ public sealed class TestKeyStore : IAsyncDisposable
     private TestKeyStore(ServiceProvider services) => _services = services;
 
     public IKeyStore Store => _services.GetRequiredService<IKeyStore>();
+
+    /// <summary>Every change goes through the service, as in the admin API.</summary>
+    public KeyMutationService Mutations => _services.GetRequiredService<KeyMutationService>();
 
     public IUsageStore Usage => _services.GetRequiredService<IUsageStore>();
 
@@ -46,7 +50,7 @@ public sealed class TestKeyStore : IAsyncDisposable
     /// <summary>Mints a key from a full <paramref name="spec"/> (owner, allow-list, limits...).</summary>
     public async Task<IssuedKey> MintAsync(KeySpec spec, CancellationToken cancellationToken)
     {
-        var result = await _services.GetRequiredService<KeyIssuer>().CreateAsync(spec, TestActor, cancellationToken);
+        var result = await _services.GetRequiredService<KeyMutationService>().CreateAsync(spec, TestActor, cancellationToken);
         return result.Issued ?? throw new InvalidOperationException($"Minting failed: {result.Status}");
     }
 

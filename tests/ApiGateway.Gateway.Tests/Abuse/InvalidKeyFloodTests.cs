@@ -5,6 +5,7 @@ using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Mutations;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -39,7 +40,7 @@ public sealed class InvalidKeyFloodTests(ITestOutputHelper output)
         var store = (GatedKeyStore)host.Services.GetRequiredService<IKeyStore>();
         var format = host.Services.GetRequiredService<KeyFormat>();
         var spec = new KeySpec("legit", "ws_main", ["contacts:read"], null, KeyMode.Live, null, null, null, null, [], []);
-        var legit = (await host.Services.GetRequiredService<KeyIssuer>().CreateAsync(spec, GatewayFactory.TestActor, Ct)).Issued!.Plaintext;
+        var legit = (await host.Services.GetRequiredService<KeyMutationService>().CreateAsync(spec, GatewayFactory.TestActor, Ct)).Issued!.Plaintext;
         Assert.Equal(200, (await SendAsync(host.Server, legit, Legitimate)).StatusCode);
 
         var quiet = new List<double>();

@@ -41,23 +41,9 @@ internal sealed class GatedKeyStore(IKeyStore inner) : IKeyStore
         return key;
     }
 
-    public Task<CreateKeyOutcome> CreateAsync(NewKey key, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken) =>
-        inner.CreateAsync(key, maxActivePerOwner, actor, cancellationToken);
-
     public Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
     public Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
-
-    public Task<UpdateKeyOutcome> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken) =>
-        inner.UpdateAsync(id, update, actor, cancellationToken);
-
-    public Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken) => inner.RevokeAsync(id, actor, cancellationToken);
-
-    public Task<(LeakResult Result, ApiKey? Key)> ReportLeakAsync(KeyHash hash, LeakAction action, LeakReport report, Actor actor, CancellationToken cancellationToken) =>
-        inner.ReportLeakAsync(hash, action, report, actor, cancellationToken);
-
-    public Task<RotateKeyOutcome> RotateAsync(string id, NewKey successor, DateTimeOffset? oldKeyEndsAt, int maxActivePerOwner, Actor actor, CancellationToken cancellationToken) =>
-        inner.RotateAsync(id, successor, oldKeyEndsAt, maxActivePerOwner, actor, cancellationToken);
 
     public Task<AuditPage> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken) => inner.ListAuditAsync(query, cancellationToken);
 }

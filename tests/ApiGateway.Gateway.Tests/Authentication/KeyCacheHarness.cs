@@ -3,6 +3,7 @@ using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.TestKit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -52,6 +53,9 @@ internal sealed class KeyCacheHarness : IAsyncDisposable
 
     public GatedKeyStore Store { get; }
 
+    /// <summary>Every key change, as the admin API makes it (rules, audit, change feed).</summary>
+    public KeyMutationService Mutations => _services.GetRequiredService<KeyMutationService>();
+
     public GatedKeyChangeFeed Feed { get; }
 
     public StoreHealth Health { get; }
@@ -80,7 +84,7 @@ internal sealed class KeyCacheHarness : IAsyncDisposable
     public async Task<(ApiKey Key, KeyHash Hash)> MintAsync()
     {
         var spec = new KeySpec("cache test", "ws_main", ["contacts:read"], null, KeyMode.Live, null, null, null, null, [], []);
-        var result = await _services.GetRequiredService<KeyIssuer>().CreateAsync(spec, TestActor, Ct);
+        var result = await _services.GetRequiredService<KeyMutationService>().CreateAsync(spec, TestActor, Ct);
         var issued = result.Issued ?? throw new InvalidOperationException($"Minting failed: {result.Status}");
         return (issued.Key, Hasher.Hash(issued.Plaintext));
     }
@@ -97,8 +101,14 @@ internal sealed class KeyCacheHarness : IAsyncDisposable
             Id = id, Name = "imported", Prefix = secret[..16], Mode = KeyMode.Live, WorkspaceId = "ws_main", Scopes = ["contacts:read"],
             LineageId = Ids.New("lin"), CreatedAt = Clock.GetUtcNow(), CreatedBy = TestActor.Id,
         };
-        var outcome = await Store.CreateAsync(new NewKey(key, Hasher.Hash(secret)), 100, TestActor, Ct);
-        return outcome.Key ?? throw new InvalidOperationException($"Storing failed: {outcome.Status}");
+        // Straight through the store's write steps: no mint makes a key from a chosen secret.
+        await _services.GetRequiredService<IKeyWriteStore>().WriteAsync(async writer =>
+        {
+            await writer.InsertKeyAsync(new NewKey(key, Hasher.Hash(secret)));
+            await writer.AppendChangeAsync(key.Id);
+            return true;
+        }, Ct);
+        return key;
     }
 
     public Task<KeyLookup> LookupAsync(KeyHash hash) => Cache.LookupAsync(hash, Ct).AsTask();

@@ -30,7 +30,7 @@ public sealed class KeyCacheTests
         await lookupGate.Reached.WaitAsync(Ct);
 
         // 2. The key is revoked; enough other changes follow that the poll needs a second page.
-        await harness.Store.RevokeAsync(key.Id, KeyCacheHarness.TestActor, Ct);
+        await harness.Mutations.RevokeAsync(key.Id, KeyCacheHarness.TestActor, Ct);
         await harness.AppendUnrelatedChangesAsync(600);
 
         // 3. The poll evicts the key from its first page and is held reading the second.
@@ -119,7 +119,7 @@ public sealed class KeyCacheTests
 
         // The operator restores the backup (its feed ends 5 changes earlier), then revokes the key there.
         harness.Restore(backup);
-        await harness.Store.RevokeAsync(key.Id, KeyCacheHarness.TestActor, Ct);
+        await harness.Mutations.RevokeAsync(key.Id, KeyCacheHarness.TestActor, Ct);
         await harness.PollAsync();
 
         Assert.Equal(KeyStatus.Revoked, StatusOf(await harness.LookupAsync(hash), harness));
@@ -137,7 +137,7 @@ public sealed class KeyCacheTests
 
         // Restored, then the revoke and more changes land before the next poll: the feed is longer than our position again.
         harness.Restore(backup);
-        await harness.Store.RevokeAsync(key.Id, KeyCacheHarness.TestActor, Ct);
+        await harness.Mutations.RevokeAsync(key.Id, KeyCacheHarness.TestActor, Ct);
         await harness.MintAsync();
         await harness.MintAsync();
         await harness.MintAsync();
@@ -172,7 +172,7 @@ public sealed class KeyCacheTests
         var gate = harness.Store.GateNextLookup();
         var before = harness.LookupAsync(hash);
         await gate.Reached.WaitAsync(Ct);
-        await harness.Store.RevokeAsync(key.Id, KeyCacheHarness.TestActor, Ct);
+        await harness.Mutations.RevokeAsync(key.Id, KeyCacheHarness.TestActor, Ct);
         await harness.PollAsync();
 
         var after = await harness.LookupAsync(hash).WaitAsync(Ct);
@@ -245,7 +245,7 @@ public sealed class KeyCacheTests
 
         // Already cached answers cost nothing and still answer; a key that was found before is exempt even when evicted.
         Assert.Equal(KeyLookupStatus.Unknown, (await harness.Cache.LookupAsync(guesses[0], attacker, Ct)).Status);
-        await harness.Store.UpdateAsync(key.Id, new KeyUpdate { Name = new(true, "renamed") }, KeyCacheHarness.TestActor, Ct);
+        await harness.Mutations.UpdateAsync(key.Id, new KeyUpdate { Name = new(true, "renamed") }, KeyCacheHarness.TestActor, Ct);
         await harness.PollAsync();
         Assert.Equal(KeyLookupStatus.Found, (await harness.Cache.LookupAsync(known, attacker, Ct)).Status);
         Assert.Equal(lookups + 1, harness.Store.Lookups);

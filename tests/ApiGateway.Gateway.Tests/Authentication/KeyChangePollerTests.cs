@@ -1,6 +1,7 @@
 using System.Net;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Mutations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGateway.Gateway.Tests.Authentication;
@@ -36,7 +37,7 @@ public sealed class KeyChangePollerTests(GatewayFactory factory) : IClassFixture
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
 
-        await factory.Store.RevokeAsync(key.Key.Id, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.RevokeAsync(key.Key.Id, GatewayFactory.TestActor, Ct);
 
         // No poll yet (the fake clock has not moved): the cached entry answers, proving no store query per request.
         using (var cached = await client.GetAsync("/v1/contacts/1", Ct))
@@ -57,7 +58,7 @@ public sealed class KeyChangePollerTests(GatewayFactory factory) : IClassFixture
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
-        await factory.Store.UpdateAsync(key.Key.Id, new KeyUpdate { Scopes = new(true, ["contacts:write"]) }, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.UpdateAsync(key.Key.Id, new KeyUpdate { Scopes = new(true, ["contacts:write"]) }, GatewayFactory.TestActor, Ct);
         Assert.Equal(HttpStatusCode.Forbidden, await AfterPollAsync(key.Plaintext, "/v1/contacts/2", HttpStatusCode.Forbidden));
     }
 
@@ -70,7 +71,7 @@ public sealed class KeyChangePollerTests(GatewayFactory factory) : IClassFixture
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
-        await factory.Store.UpdateAsync(key.Key.Id, new KeyUpdate { ExpiresAt = new(true, factory.Clock.GetUtcNow()) }, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.UpdateAsync(key.Key.Id, new KeyUpdate { ExpiresAt = new(true, factory.Clock.GetUtcNow()) }, GatewayFactory.TestActor, Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, await AfterPollAsync(key.Plaintext, "/v1/contacts/3", HttpStatusCode.Unauthorized));
         using var refused = await client.GetAsync("/v1/contacts/3", Ct);
         await ProblemAssert.HasAsync(refused, 401, "API key has expired", "expired-key", "Bearer realm=\"api\", error=\"invalid_token\"");
@@ -85,7 +86,7 @@ public sealed class KeyChangePollerTests(GatewayFactory factory) : IClassFixture
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
-        var rotated = await factory.Services.GetRequiredService<KeyIssuer>().RotateAsync(key.Key.Id, TimeSpan.Zero, null, GatewayFactory.TestActor, Ct);
+        var rotated = await factory.Services.GetRequiredService<KeyMutationService>().RotateAsync(key.Key.Id, TimeSpan.Zero, null, GatewayFactory.TestActor, Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, await AfterPollAsync(key.Plaintext, "/v1/contacts/4", HttpStatusCode.Unauthorized));
         Assert.Equal(HttpStatusCode.OK, await AfterPollAsync(rotated.Successor!.Plaintext, "/v1/contacts/4", HttpStatusCode.OK));
     }

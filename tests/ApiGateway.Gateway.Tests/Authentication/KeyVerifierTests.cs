@@ -135,7 +135,7 @@ public abstract class KeyVerifierTests(GatewayFactory factory, GatewayEntry entr
         var format = factory.Services.GetRequiredService<KeyFormat>();
         var unknown = format.Mint(KeyMode.Live);
         var revoked = await factory.MintAsync(["contacts:read"]);
-        await factory.Store.RevokeAsync(revoked.Key.Id, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.RevokeAsync(revoked.Key.Id, GatewayFactory.TestActor, Ct);
 
         using var unknownClient = factory.CreateKeyClient(unknown, entry);
         using var revokedClient = factory.CreateKeyClient(revoked.Plaintext, entry);

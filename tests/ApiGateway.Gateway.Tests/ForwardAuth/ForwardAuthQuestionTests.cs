@@ -1,6 +1,7 @@
 using System.Net;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Mutations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 

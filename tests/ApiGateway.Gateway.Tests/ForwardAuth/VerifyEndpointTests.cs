@@ -5,6 +5,7 @@ using System.Text.Json;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGateway.Gateway.Tests.ForwardAuth;
@@ -59,7 +60,7 @@ public sealed class VerifyEndpointTests(GatewayFactory factory) : IClassFixture<
     {
         var unknown = factory.Services.GetRequiredService<KeyFormat>().Mint(KeyMode.Live);
         var revoked = await factory.MintAsync(["contacts:read"]);
-        await factory.Store.RevokeAsync(revoked.Key.Id, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.RevokeAsync(revoked.Key.Id, GatewayFactory.TestActor, Ct);
 
         var answers = new List<string>();
         foreach (var key in new[] { unknown, revoked.Plaintext, "agw_live_short", "", "Bearer x" })
@@ -190,7 +191,7 @@ public sealed class VerifyEndpointTests(GatewayFactory factory) : IClassFixture<
     private async Task<IssuedKey> MintLimitedAsync(RateLimitOverride? rate, QuotaOverride? quota)
     {
         var spec = new KeySpec("verify", "ws_main", ["contacts:read"], null, KeyMode.Live, null, null, rate, quota, [], []);
-        var result = await factory.Services.GetRequiredService<KeyIssuer>().CreateAsync(spec, GatewayFactory.TestActor, Ct);
+        var result = await factory.Mutations.CreateAsync(spec, GatewayFactory.TestActor, Ct);
         return result.Issued!;
     }
 

@@ -3,6 +3,7 @@ using ApiGateway.Gateway.Problems;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Mutations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,7 +27,7 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
         var live = await _factory.MintAsync(["contacts:read"]);
         var test = await _factory.MintAsync(["payments:read"], mode: KeyMode.Test);
         var revoked = await _factory.MintAsync(["contacts:read"]);
-        await _factory.Store.RevokeAsync(revoked.Key.Id, GatewayFactory.TestActor, Ct);
+        await _factory.Mutations.RevokeAsync(revoked.Key.Id, GatewayFactory.TestActor, Ct);
         var unknown = _factory.Services.GetRequiredService<KeyFormat>().Mint(KeyMode.Live);
         var disabled = await _factory.MintAsync(["contacts:read"]);
         await _factory.DisableAsync(disabled.Key.Id);
@@ -204,8 +205,8 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
     [Fact]
     public async Task Pipeline_RateLimitedKey_Counts429PerKeyAndAsUsage()
     {
-        var issuer = _factory.Services.GetRequiredService<ApiGateway.Keys.KeyIssuer>();
-        var spec = new ApiGateway.Keys.KeySpec("limited", "ws_main", ["contacts:read"], null, KeyMode.Live, null, null,
+        var issuer = _factory.Services.GetRequiredService<ApiGateway.Keys.Mutations.KeyMutationService>();
+        var spec = new ApiGateway.Keys.Mutations.KeySpec("limited", "ws_main", ["contacts:read"], null, KeyMode.Live, null, null,
             new RateLimitOverride(2, 60), null, [], []);
         var key = (await issuer.CreateAsync(spec, GatewayFactory.TestActor, Ct)).Issued!;
 

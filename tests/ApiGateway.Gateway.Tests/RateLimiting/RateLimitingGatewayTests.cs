@@ -4,6 +4,7 @@ using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Mutations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGateway.Gateway.Tests.RateLimiting;
@@ -132,7 +133,7 @@ public abstract class RateLimitingGatewayTests(GatewayFactory factory, GatewayEn
             (await client.GetAsync("/v1/contacts/1", Ct)).Dispose();
             (await client.GetAsync("/v1/contacts/1", Ct)).Dispose();
         }
-        var rotated = await factory.Services.GetRequiredService<KeyIssuer>().RotateAsync(key.Key.Id, TimeSpan.FromHours(1), null, GatewayFactory.TestActor, Ct);
+        var rotated = await factory.Services.GetRequiredService<KeyMutationService>().RotateAsync(key.Key.Id, TimeSpan.FromHours(1), null, GatewayFactory.TestActor, Ct);
         using var successor = factory.CreateKeyClient(rotated.Successor!.Plaintext, entry);
 
         using var third = await successor.GetAsync("/v1/contacts/1", Ct);
@@ -152,7 +153,7 @@ public abstract class RateLimitingGatewayTests(GatewayFactory factory, GatewayEn
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         }
 
-        await factory.Store.UpdateAsync(key.Key.Id, new KeyUpdate
+        await factory.Mutations.UpdateAsync(key.Key.Id, new KeyUpdate
         {
             Tier = new PatchField<string?>(true, "enterprise"),
             RateLimit = new PatchField<RateLimitOverride?>(true, null),
@@ -176,7 +177,7 @@ public abstract class RateLimitingGatewayTests(GatewayFactory factory, GatewayEn
     private async Task<IssuedKey> MintAsync(
         string? tier = null, RateLimitOverride? rateLimit = null, QuotaOverride? quota = null, string[]? scopes = null)
     {
-        var issuer = factory.Services.GetRequiredService<KeyIssuer>();
+        var issuer = factory.Services.GetRequiredService<KeyMutationService>();
         var spec = new KeySpec("rate test", "ws_main", scopes ?? ["contacts:read"], null, KeyMode.Live, null, tier, rateLimit, quota, [], []);
         var result = await issuer.CreateAsync(spec, GatewayFactory.TestActor, Ct);
         return result.Issued ?? throw new InvalidOperationException($"Minting failed: {result.Status}");

@@ -2,6 +2,7 @@ using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,7 @@ public sealed class UsageTestStore : IAsyncDisposable
 
     public async Task<ApiKey> MintKeyAsync(string name = "test key")
     {
-        var issued = await _services.GetRequiredService<KeyIssuer>().CreateAsync(
+        var issued = await _services.GetRequiredService<KeyMutationService>().CreateAsync(
             new KeySpec(name, "ws_1", ["contacts:read"], Owner: null, KeyMode.Live, ExpiresAt: null, Tier: null, RateLimit: null,
                 Quota: null, AllowedIps: [], Workspaces: []),
             new Actor("adm_tests", "tests"),

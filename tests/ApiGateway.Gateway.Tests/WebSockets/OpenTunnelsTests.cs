@@ -33,7 +33,7 @@ public sealed class OpenTunnelsTests(GatewayFactory factory) : IClassFixture<Gat
         var request = new AbortableRequest();
         using var registration = await OpenAsync(request, entry);
 
-        await factory.Store.RevokeAsync(id, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.RevokeAsync(id, GatewayFactory.TestActor, Ct);
         Cache.Evict(id);
         await Tunnels.LastRecheck;
 
@@ -47,7 +47,7 @@ public sealed class OpenTunnelsTests(GatewayFactory factory) : IClassFixture<Gat
         var request = new AbortableRequest();
         using var registration = await OpenAsync(request, entry);
 
-        await factory.Store.UpdateAsync(id, new KeyUpdate { Scopes = new(true, ["invoices:read"]) }, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.UpdateAsync(id, new KeyUpdate { Scopes = new(true, ["invoices:read"]) }, GatewayFactory.TestActor, Ct);
         Cache.Evict(id);
         await Tunnels.LastRecheck;
 
@@ -61,12 +61,12 @@ public sealed class OpenTunnelsTests(GatewayFactory factory) : IClassFixture<Gat
         var request = new AbortableRequest();
         using var registration = await OpenAsync(request, entry);
 
-        await factory.Store.UpdateAsync(id, new KeyUpdate { Name = new(true, "renamed") }, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.UpdateAsync(id, new KeyUpdate { Name = new(true, "renamed") }, GatewayFactory.TestActor, Ct);
         Cache.Evict(id);
         await Tunnels.LastRecheck;
         Assert.Equal(0, request.Aborts);
 
-        await factory.Store.RevokeAsync(id, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.RevokeAsync(id, GatewayFactory.TestActor, Ct);
         Cache.Evict(id);
         await Tunnels.LastRecheck;
         Assert.Equal(1, request.Aborts);
@@ -77,7 +77,7 @@ public sealed class OpenTunnelsTests(GatewayFactory factory) : IClassFixture<Gat
     {
         // The handshake's lookup returned the key; the revocation and its eviction land before the tunnel is registered.
         var (id, entry) = await MintAsync(["contacts:read"]);
-        await factory.Store.RevokeAsync(id, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.RevokeAsync(id, GatewayFactory.TestActor, Ct);
         Cache.Evict(id);
         var request = new AbortableRequest();
 
@@ -112,7 +112,7 @@ public sealed class OpenTunnelsTests(GatewayFactory factory) : IClassFixture<Gat
         var registration = await OpenAsync(request, entry);
 
         registration.Dispose();
-        await factory.Store.RevokeAsync(id, GatewayFactory.TestActor, Ct);
+        await factory.Mutations.RevokeAsync(id, GatewayFactory.TestActor, Ct);
         Cache.Evict(id);
         await Tunnels.LastRecheck;
 

@@ -82,7 +82,7 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
         var store = StoreHarness.Create(Provider, connectionString, Clock);
         await using var _ = store;
         await store.Migrator.MigrateAsync(Ct);
-        var added = await store.Issuer.CreateAdminAsync("after migration", AdminRole.Admin, Operator, Ct);
+        var added = await store.Mutations.CreateAdminAsync("after migration", AdminRole.Admin, Operator, Ct);
 
         Assert.Equal(["adm_z", "adm_a", "adm_m", added.Credential.Id], (await store.Admins.ListAsync(Ct)).Select(c => c.Id));
     }
@@ -131,8 +131,8 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
         SkipIfUnavailable();
         var first = await OpenAsync();
         var second = await OpenAsync();
-        var alice = await first.Issuer.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
-        var bob = await first.Issuer.CreateAdminAsync("bob", AdminRole.Owner, Operator, Ct);
+        var alice = await first.Mutations.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
+        var bob = await first.Mutations.CreateAdminAsync("bob", AdminRole.Owner, Operator, Ct);
         await using var blocker = new NpgsqlConnection(await ConnectionStringAsync());
         await blocker.OpenAsync(Ct);
         await using var held = await blocker.BeginTransactionAsync(Ct);
@@ -146,8 +146,8 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
         // locking (two active owners) is stale by the time it writes. Only a check made under the lock holds.
         var revokes = new[]
         {
-            first.Admins.RevokeAsync(bob.Credential.Id, new Actor(alice.Credential.Id, "alice"), Ct),
-            second.Admins.RevokeAsync(alice.Credential.Id, new Actor(bob.Credential.Id, "bob"), Ct),
+            first.Mutations.RevokeAdminAsync(bob.Credential.Id, new Actor(alice.Credential.Id, "alice"), Ct),
+            second.Mutations.RevokeAdminAsync(alice.Credential.Id, new Actor(bob.Credential.Id, "bob"), Ct),
         };
         await WaitForLockWaitersAsync(blocker, held, 2);
         await held.CommitAsync(Ct);
@@ -175,6 +175,24 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
 
         Assert.Contains("ix_api_keys_prefix", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+    }
+
+    protected override async Task WaitForBlockedWriterAsync()
+    {
+        await using var connection = new NpgsqlConnection(await ConnectionStringAsync());
+        await connection.OpenAsync(Ct);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+            if ((long)(await command.ExecuteScalarAsync(Ct))! >= 1)
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "Expected the second writer to wait on a lock held by the first.");
+            await Task.Yield();
+        }
     }
 
     /// <summary>Polls (to a deadline) until <paramref name="count"/> backends of this database wait on an advisory lock.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Storage;
 using Microsoft.Extensions.Time.Testing;
 
@@ -24,6 +25,12 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected FakeTimeProvider Clock { get; } = new(Start);
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// Returns once a writer that began a write transaction while another holds its locks is seen waiting for them (SQLite:
+    /// beginning is waiting, for the database write lock; Postgres: the server shows the backend waiting on a lock).
+    /// </summary>
+    protected virtual Task WaitForBlockedWriterAsync() => Task.CompletedTask;
 
     /// <summary>Makes an empty database and returns its connection string; skips the test when the provider is unavailable.</summary>
     protected abstract Task<string> NewDatabaseAsync();
@@ -64,7 +71,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var spec = new KeySpec("billing sync", "ws_main", ["contacts:read", "contacts:write"], "user_1", KeyMode.Test,
             Start.AddDays(30), "pro", new RateLimitOverride(50, 60), new QuotaOverride(1000, null), ["10.0.0.0/8", "192.168.1.7"], ["ws_other"]);
 
-        var issued = (await store.Issuer.CreateAsync(spec, Operator, Ct)).Issued!;
+        var issued = (await store.Mutations.CreateAsync(spec, Operator, Ct)).Issued!;
         var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
 
         Assert.NotNull(stored);
@@ -99,7 +106,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var hash = store.Hasher.Hash(issued.Plaintext);
 
         Assert.Equal(issued.Key.Id, (await store.Keys.FindByHashAsync(hash, Ct))?.Id);
-        await store.Keys.RevokeAsync(issued.Key.Id, Operator, Ct);
+        await store.Mutations.RevokeAsync(issued.Key.Id, Operator, Ct);
         var revoked = await store.Keys.FindByHashAsync(hash, Ct);
         Assert.Equal(KeyStatus.Revoked, revoked?.StatusAt(Clock.GetUtcNow()));
     }
@@ -120,7 +127,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var first = await store.MintAsync(StoreHarness.Spec(), Ct);
         var copy = first.Key with { Id = ApiGateway.Keys.Format.Ids.New("key"), LineageId = ApiGateway.Keys.Format.Ids.New("lin") };
 
-        await Assert.ThrowsAnyAsync<DbException>(() => store.Keys.CreateAsync(new NewKey(copy, store.Hasher.Hash(first.Plaintext)), 10, Operator, Ct));
+        await Assert.ThrowsAnyAsync<DbException>(() => store.InsertAsIsAsync(new NewKey(copy, store.Hasher.Hash(first.Plaintext)), Ct));
         Assert.Null(await store.Keys.GetAsync(copy.Id, Ct));
         Assert.Equal(1, (await store.Keys.ListAsync(new KeyQuery(null, null, null, 100, 0), Ct)).Total);
     }
@@ -135,7 +142,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var other = await store.MintAsync(StoreHarness.Spec("b", "ws_2", "alice"), Ct);
         var revoked = await store.MintAsync(StoreHarness.Spec("c", "ws_1", "bob"), Ct);
         var expiring = await store.MintAsync(StoreHarness.Spec("d", "ws_1", "bob", expiresAt: Start.AddHours(1)), Ct);
-        await store.Keys.RevokeAsync(revoked.Key.Id, Operator, Ct);
+        await store.Mutations.RevokeAsync(revoked.Key.Id, Operator, Ct);
         Clock.Advance(TimeSpan.FromHours(2));
 
         Assert.Equal(IdsOf(active, revoked, expiring), await ListIdsAsync(store, new KeyQuery("ws_1", null, null, 100, 0)));
@@ -253,7 +260,7 @@ public abstract class StoreContractTests : IAsyncLifetime
             ExpiresAt = new(true, Start.AddDays(1)),
         };
 
-        var updated = await store.Keys.UpdateAsync(issued.Key.Id, update, Operator, Ct);
+        var updated = await store.Mutations.UpdateAsync(issued.Key.Id, update, Operator, Ct);
         var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
 
         Assert.Equal(UpdateKeyStatus.Updated, updated.Status);
@@ -279,7 +286,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var spec = StoreHarness.Spec(expiresAt: Start.AddDays(3)) with { Tier = "pro", RateLimit = new RateLimitOverride(1, 1), Quota = new QuotaOverride(1, 1) };
         var issued = await store.MintAsync(spec, Ct);
 
-        await store.Keys.UpdateAsync(issued.Key.Id, new KeyUpdate { Tier = new(true, null), RateLimit = new(true, null), Quota = new(true, null), ExpiresAt = new(true, null) }, Operator, Ct);
+        await store.Mutations.UpdateAsync(issued.Key.Id, new KeyUpdate { Tier = new(true, null), RateLimit = new(true, null), Quota = new(true, null), ExpiresAt = new(true, null) }, Operator, Ct);
         var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
 
         Assert.Null(stored!.Tier);
@@ -295,7 +302,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var store = await OpenAsync();
 
-        Assert.Equal(new UpdateKeyOutcome(UpdateKeyStatus.NotFound, null), await store.Keys.UpdateAsync("key_missing", new KeyUpdate { Name = new(true, "x") }, Operator, Ct));
+        Assert.Equal(new UpdateKeyOutcome(UpdateKeyStatus.NotFound, null), await store.Mutations.UpdateAsync("key_missing", new KeyUpdate { Name = new(true, "x") }, Operator, Ct));
     }
 
     [Fact]
@@ -318,7 +325,7 @@ public abstract class StoreContractTests : IAsyncLifetime
             ExpiresAt = new(true, null),
         };
 
-        await store.Keys.UpdateAsync(issued.Key.Id, update, Operator, Ct);
+        await store.Mutations.UpdateAsync(issued.Key.Id, update, Operator, Ct);
 
         var details = Assert.Single((await store.Keys.ListAuditAsync(new AuditQuery(issued.Key.Id, AuditActions.KeyUpdated, 10, 0), Ct)).Items).Details!;
         using var json = System.Text.Json.JsonDocument.Parse(details);
@@ -343,11 +350,11 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var store = await OpenAsync();
         var old = await store.MintAsync(StoreHarness.Spec(), Ct);
-        await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct);
+        await store.Mutations.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct);
 
-        var cleared = await store.Keys.UpdateAsync(old.Key.Id, new KeyUpdate { ExpiresAt = new(true, null) }, Operator, Ct);
-        var extended = await store.Keys.UpdateAsync(old.Key.Id, new KeyUpdate { ExpiresAt = new(true, Start.AddDays(1)) }, Operator, Ct);
-        var renamed = await store.Keys.UpdateAsync(old.Key.Id, new KeyUpdate { Name = new(true, "old, ending") }, Operator, Ct);
+        var cleared = await store.Mutations.UpdateAsync(old.Key.Id, new KeyUpdate { ExpiresAt = new(true, null) }, Operator, Ct);
+        var extended = await store.Mutations.UpdateAsync(old.Key.Id, new KeyUpdate { ExpiresAt = new(true, Start.AddDays(1)) }, Operator, Ct);
+        var renamed = await store.Mutations.UpdateAsync(old.Key.Id, new KeyUpdate { Name = new(true, "old, ending") }, Operator, Ct);
 
         Assert.Equal(UpdateKeyStatus.ExpiryFixedByRotation, cleared.Status);
         Assert.Equal(UpdateKeyStatus.ExpiryFixedByRotation, extended.Status);
@@ -364,11 +371,11 @@ public abstract class StoreContractTests : IAsyncLifetime
         var store = await OpenAsync();
         var revoked = await store.MintAsync(StoreHarness.Spec(), Ct);
         var expiring = await store.MintAsync(StoreHarness.Spec(expiresAt: Start.AddMinutes(1)), Ct);
-        await store.Keys.RevokeAsync(revoked.Key.Id, Operator, Ct);
+        await store.Mutations.RevokeAsync(revoked.Key.Id, Operator, Ct);
         Clock.Advance(TimeSpan.FromMinutes(2));
 
-        var onRevoked = await store.Keys.UpdateAsync(revoked.Key.Id, new KeyUpdate { Name = new(true, "x") }, Operator, Ct);
-        var onExpired = await store.Keys.UpdateAsync(expiring.Key.Id, new KeyUpdate { ExpiresAt = new(true, Start.AddDays(1)) }, Operator, Ct);
+        var onRevoked = await store.Mutations.UpdateAsync(revoked.Key.Id, new KeyUpdate { Name = new(true, "x") }, Operator, Ct);
+        var onExpired = await store.Mutations.UpdateAsync(expiring.Key.Id, new KeyUpdate { ExpiresAt = new(true, Start.AddDays(1)) }, Operator, Ct);
 
         Assert.Equal(UpdateKeyStatus.NotActive, onRevoked.Status);
         Assert.Equal(UpdateKeyStatus.NotActive, onExpired.Status);
@@ -382,9 +389,9 @@ public abstract class StoreContractTests : IAsyncLifetime
         var store = await OpenAsync();
         var issued = await store.MintAsync(StoreHarness.Spec(), Ct);
 
-        var first = await store.Keys.RevokeAsync(issued.Key.Id, Operator, Ct);
+        var first = await store.Mutations.RevokeAsync(issued.Key.Id, Operator, Ct);
         Clock.Advance(TimeSpan.FromMinutes(1));
-        var second = await store.Keys.RevokeAsync(issued.Key.Id, Operator, Ct);
+        var second = await store.Mutations.RevokeAsync(issued.Key.Id, Operator, Ct);
 
         Assert.Equal(Start, first!.RevokedAt);
         Assert.Equal(Start, second!.RevokedAt);
@@ -397,7 +404,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var store = await OpenAsync();
 
-        Assert.Null(await store.Keys.RevokeAsync("key_missing", Operator, Ct));
+        Assert.Null(await store.Mutations.RevokeAsync("key_missing", Operator, Ct));
     }
 
     // ---- keys: leaks ----
@@ -411,9 +418,9 @@ public abstract class StoreContractTests : IAsyncLifetime
         var before = await store.Feed.GetLatestSequenceAsync(Ct);
         var reportedAt = Clock.GetUtcNow();
 
-        var (result, key) = await store.Keys.ReportLeakAsync(hash, LeakAction.Revoke, new LeakReport("scanner", "https://example.com/a"), Operator, Ct);
+        var (result, key) = await store.Mutations.ReportLeakAsync(hash, LeakAction.Revoke, new LeakReport("scanner", "https://example.com/a"), Operator, Ct);
         Clock.Advance(TimeSpan.FromMinutes(1));
-        var (again, _) = await store.Keys.ReportLeakAsync(hash, LeakAction.Revoke, new LeakReport("github", null), Operator, Ct);
+        var (again, _) = await store.Mutations.ReportLeakAsync(hash, LeakAction.Revoke, new LeakReport("github", null), Operator, Ct);
 
         Assert.Equal(LeakResult.Revoked, result);
         Assert.Equal(LeakResult.AlreadyRevoked, again);
@@ -435,8 +442,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         var store = await OpenAsync();
         var issued = await store.MintAsync(StoreHarness.Spec(), Ct);
 
-        var (flagged, _) = await store.Keys.ReportLeakAsync(store.Hasher.Hash(issued.Plaintext), LeakAction.Flag, new LeakReport(null, null), Operator, Ct);
-        var (unknown, none) = await store.Keys.ReportLeakAsync(store.Hasher.Hash("agw_live_unknown"), LeakAction.Revoke, new LeakReport(null, null), Operator, Ct);
+        var (flagged, _) = await store.Mutations.ReportLeakAsync(store.Hasher.Hash(issued.Plaintext), LeakAction.Flag, new LeakReport(null, null), Operator, Ct);
+        var (unknown, none) = await store.Mutations.ReportLeakAsync(store.Hasher.Hash("agw_live_unknown"), LeakAction.Revoke, new LeakReport(null, null), Operator, Ct);
 
         Assert.Equal(LeakResult.Flagged, flagged);
         Assert.Equal(LeakResult.Unknown, unknown);
@@ -456,7 +463,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var old = await store.MintAsync(StoreHarness.Spec(owner: "alice"), Ct);
         Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var result = await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.Zero, expiresAt: null, Operator, Ct);
+        var result = await store.Mutations.RotateAsync(old.Key.Id, TimeSpan.Zero, expiresAt: null, Operator, Ct);
 
         Assert.Equal(RotateKeyStatus.Rotated, result.Status);
         var successor = (await store.Keys.GetAsync(result.Successor!.Key.Id, Ct))!;
@@ -477,7 +484,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var store = await OpenAsync();
         var old = await store.MintAsync(StoreHarness.Spec(), Ct);
 
-        var result = await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), expiresAt: null, Operator, Ct);
+        var result = await store.Mutations.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), expiresAt: null, Operator, Ct);
         var predecessor = (await store.Keys.GetAsync(old.Key.Id, Ct))!;
 
         Assert.Equal(RotateKeyStatus.Rotated, result.Status);
@@ -494,7 +501,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var store = await OpenAsync();
         var old = await store.MintAsync(StoreHarness.Spec(expiresAt: Start.AddMinutes(30)), Ct);
 
-        var result = await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), expiresAt: null, Operator, Ct);
+        var result = await store.Mutations.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), expiresAt: null, Operator, Ct);
 
         Assert.Equal(Start.AddMinutes(30), (await store.Keys.GetAsync(old.Key.Id, Ct))!.ExpiresAt);
         Assert.Equal(Start.AddMinutes(30), (await store.Keys.GetAsync(result.Successor!.Key.Id, Ct))!.ExpiresAt);
@@ -505,13 +512,13 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var store = await OpenAsync();
         var revoked = await store.MintAsync(StoreHarness.Spec(), Ct);
-        await store.Keys.RevokeAsync(revoked.Key.Id, Operator, Ct);
+        await store.Mutations.RevokeAsync(revoked.Key.Id, Operator, Ct);
         var rotated = await store.MintAsync(StoreHarness.Spec(), Ct);
-        await store.Issuer.RotateAsync(rotated.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct);
+        await store.Mutations.RotateAsync(rotated.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct);
 
-        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Issuer.RotateAsync(revoked.Key.Id, TimeSpan.Zero, null, Operator, Ct)).Status);
-        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Issuer.RotateAsync(rotated.Key.Id, TimeSpan.Zero, null, Operator, Ct)).Status);
-        Assert.Equal(RotateKeyStatus.NotFound, (await store.Issuer.RotateAsync("key_missing", TimeSpan.Zero, null, Operator, Ct)).Status);
+        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Mutations.RotateAsync(revoked.Key.Id, TimeSpan.Zero, null, Operator, Ct)).Status);
+        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Mutations.RotateAsync(rotated.Key.Id, TimeSpan.Zero, null, Operator, Ct)).Status);
+        Assert.Equal(RotateKeyStatus.NotFound, (await store.Mutations.RotateAsync("key_missing", TimeSpan.Zero, null, Operator, Ct)).Status);
     }
 
     [Fact]
@@ -522,7 +529,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var old = await first.MintAsync(StoreHarness.Spec(), Ct);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            (i % 2 == 0 ? first : second).Issuer.RotateAsync(old.Key.Id, TimeSpan.FromMinutes(10), null, Operator, Ct)));
+            (i % 2 == 0 ? first : second).Mutations.RotateAsync(old.Key.Id, TimeSpan.FromMinutes(10), null, Operator, Ct)));
 
         Assert.Single(results, r => r.Status == RotateKeyStatus.Rotated);
         Assert.Equal(7, results.Count(r => r.Status == RotateKeyStatus.NotRotatable));
@@ -537,7 +544,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var store = await OpenAsync();
         var a = await store.MintAsync(StoreHarness.Spec("a"), Ct);
         var b = await store.MintAsync(StoreHarness.Spec("b"), Ct);
-        await store.Keys.RevokeAsync(a.Key.Id, Operator, Ct);
+        await store.Mutations.RevokeAsync(a.Key.Id, Operator, Ct);
 
         var all = await store.Keys.ListAuditAsync(new AuditQuery(null, null, 2, 0), Ct);
         var rest = await store.Keys.ListAuditAsync(new AuditQuery(null, null, 2, 2), Ct);
@@ -594,22 +601,22 @@ public abstract class StoreContractTests : IAsyncLifetime
     public async Task AdminCredential_CreateFindListRevoke_FollowsTheContract()
     {
         var store = await OpenAsync();
-        var owner = await store.Issuer.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
+        var owner = await store.Mutations.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var admin = await store.Issuer.CreateAdminAsync("bob", AdminRole.Admin, Operator, Ct);
+        var admin = await store.Mutations.CreateAdminAsync("bob", AdminRole.Admin, Operator, Ct);
 
         var found = await store.Admins.FindActiveByHashAsync(store.Hasher.Hash(admin.Plaintext), Ct);
         Assert.Equal(admin.Credential, found);
         Assert.Equal([owner.Credential, admin.Credential], await store.Admins.ListAsync(Ct));
 
-        var revoked = (await store.Admins.RevokeAsync(admin.Credential.Id, Operator, Ct)).Credential;
+        var revoked = (await store.Mutations.RevokeAdminAsync(admin.Credential.Id, Operator, Ct)).Credential;
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var again = (await store.Admins.RevokeAsync(admin.Credential.Id, Operator, Ct)).Credential;
+        var again = (await store.Mutations.RevokeAdminAsync(admin.Credential.Id, Operator, Ct)).Credential;
 
         Assert.Equal(Start.AddSeconds(1), revoked!.RevokedAt);
         Assert.Equal(Start.AddSeconds(1), again!.RevokedAt);
         Assert.Null(await store.Admins.FindActiveByHashAsync(store.Hasher.Hash(admin.Plaintext), Ct));
-        Assert.Equal(new RevokeAdminOutcome(RevokeAdminStatus.NotFound, null), await store.Admins.RevokeAsync("adm_missing", Operator, Ct));
+        Assert.Equal(new RevokeAdminOutcome(RevokeAdminStatus.NotFound, null), await store.Mutations.RevokeAdminAsync("adm_missing", Operator, Ct));
         Assert.Equal(2, (await store.Admins.ListAsync(Ct)).Count);
         var audit = (await store.Keys.ListAuditAsync(new AuditQuery(null, null, 10, 0), Ct)).Items;
         Assert.Equal([AuditActions.AdminRevoked, AuditActions.AdminCreated, AuditActions.AdminCreated], audit.Select(e => e.Action));
@@ -620,11 +627,11 @@ public abstract class StoreContractTests : IAsyncLifetime
     public async Task AdminList_ManyMadeWithinOneMillisecond_BootstrapOwnerFirstThenCreationOrder()
     {
         var store = await OpenAsync();
-        var bootstrap = await store.Issuer.BootstrapAsync(null, Ct);
+        var bootstrap = await store.Mutations.BootstrapAsync(null, Ct);
         var created = new List<string> { bootstrap!.Credential.Id };
         for (var i = 0; i < 20; i++)
         {
-            created.Add((await store.Issuer.CreateAdminAsync($"c{i}", i % 2 == 0 ? AdminRole.Admin : AdminRole.Owner, Operator, Ct)).Credential.Id);
+            created.Add((await store.Mutations.CreateAdminAsync($"c{i}", i % 2 == 0 ? AdminRole.Admin : AdminRole.Owner, Operator, Ct)).Credential.Id);
         }
 
         // The clock never moved: every created_at is equal, and ids are random, so only the creation order can decide.
@@ -651,11 +658,11 @@ public abstract class StoreContractTests : IAsyncLifetime
     public async Task AdminRevoke_LastActiveOwner_IsRefusedByTheStore()
     {
         var store = await OpenAsync();
-        var owner = await store.Issuer.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
-        var admin = await store.Issuer.CreateAdminAsync("bob", AdminRole.Admin, Operator, Ct);
+        var owner = await store.Mutations.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
+        var admin = await store.Mutations.CreateAdminAsync("bob", AdminRole.Admin, Operator, Ct);
 
-        var refused = await store.Admins.RevokeAsync(owner.Credential.Id, Operator, Ct);
-        var adminRevoked = await store.Admins.RevokeAsync(admin.Credential.Id, Operator, Ct);
+        var refused = await store.Mutations.RevokeAdminAsync(owner.Credential.Id, Operator, Ct);
+        var adminRevoked = await store.Mutations.RevokeAdminAsync(admin.Credential.Id, Operator, Ct);
 
         Assert.Equal(RevokeAdminStatus.LastOwner, refused.Status);
         Assert.True(refused.Credential!.IsActive);
@@ -669,15 +676,15 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var first = await OpenAsync();
         var second = await OpenAsync();
-        var alice = await first.Issuer.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
-        var bob = await first.Issuer.CreateAdminAsync("bob", AdminRole.Owner, Operator, Ct);
+        var alice = await first.Mutations.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
+        var bob = await first.Mutations.CreateAdminAsync("bob", AdminRole.Owner, Operator, Ct);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // Each would pass a check made before its write: both see two active owners.
         var revokes = new[] { (first, bob), (second, alice) }.Select(p => Task.Run(async () =>
         {
             await gate.Task;
-            return await p.Item1.Admins.RevokeAsync(p.Item2.Credential.Id, new Actor(p.Item2.Credential.Id, p.Item2.Credential.Name), Ct);
+            return await p.Item1.Mutations.RevokeAdminAsync(p.Item2.Credential.Id, new Actor(p.Item2.Credential.Id, p.Item2.Credential.Name), Ct);
         }, Ct)).ToArray();
         gate.SetResult();
         var outcomes = await Task.WhenAll(revokes);
@@ -687,12 +694,40 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdminRevoke_LastTwoOwnersRevokedAtOnce_SecondChecksAfterFirstCommitsAndIsRefused()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+        var alice = await first.Mutations.CreateAdminAsync("alice", AdminRole.Owner, Operator, Ct);
+        var bob = await first.Mutations.CreateAdminAsync("bob", AdminRole.Owner, Operator, Ct);
+        var paused = new PausingHook();
+        SignallingDialect? secondDialect = null;
+        var revokesBob = first.MutationsWith([paused]);
+        var revokesAlice = second.MutationsWith([], d => secondDialect = new SignallingDialect(d));
+
+        // Alice revokes bob: checked (alice stays) and written, then held before commit with its locks.
+        var bobGoes = revokesBob.RevokeAdminAsync(bob.Credential.Id, new Actor(alice.Credential.Id, "alice"), Ct);
+        await paused.Reached.WaitAsync(Ct);
+        // Bob revokes alice meanwhile, from another process. A check made before bob's revocation commits would see two
+        // owners and let this pass too; it must wait for the lock and see bob gone.
+        var aliceGoes = Task.Run(() => revokesAlice.RevokeAdminAsync(alice.Credential.Id, new Actor(bob.Credential.Id, "bob"), Ct), Ct);
+        await secondDialect!.BeginningWrite.WaitAsync(Ct);
+        await WaitForBlockedWriterAsync();
+        paused.Release();
+
+        Assert.Equal(RevokeAdminStatus.Revoked, (await bobGoes).Status);
+        Assert.Equal(RevokeAdminStatus.LastOwner, (await aliceGoes).Status);
+        Assert.Equal([alice.Credential.Id], (await first.Admins.ListAsync(Ct)).Where(c => c.IsActive && c.Role == AdminRole.Owner).Select(c => c.Id));
+        Assert.Single((await first.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.AdminRevoked, 10, 0), Ct)).Items);
+    }
+
+    [Fact]
     public async Task Bootstrap_WhenACredentialExists_ReturnsNull()
     {
         var store = await OpenAsync();
 
-        var first = await store.Issuer.BootstrapAsync("agw_admin_configured-secret", Ct);
-        var second = await store.Issuer.BootstrapAsync(null, Ct);
+        var first = await store.Mutations.BootstrapAsync("agw_admin_configured-secret", Ct);
+        var second = await store.Mutations.BootstrapAsync(null, Ct);
 
         Assert.NotNull(first);
         Assert.Null(second);
@@ -709,7 +744,7 @@ public abstract class StoreContractTests : IAsyncLifetime
             processes.Add(await OpenAsync());
         }
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => processes[i % processes.Count].Issuer.BootstrapAsync(null, Ct)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => processes[i % processes.Count].Mutations.BootstrapAsync(null, Ct)));
 
         Assert.Single(results, r => r is not null);
         Assert.Single(await processes[0].Admins.ListAsync(Ct));
@@ -732,9 +767,9 @@ public abstract class StoreContractTests : IAsyncLifetime
         var store = await OpenAsync();
         var a = await store.MintAsync(StoreHarness.Spec("a"), Ct);
         var b = await store.MintAsync(StoreHarness.Spec("b"), Ct);
-        await store.Keys.UpdateAsync(a.Key.Id, new KeyUpdate { Name = new(true, "a2") }, Operator, Ct);
-        await store.Keys.RevokeAsync(b.Key.Id, Operator, Ct);
-        var rotated = await store.Issuer.RotateAsync(a.Key.Id, TimeSpan.Zero, null, Operator, Ct);
+        await store.Mutations.UpdateAsync(a.Key.Id, new KeyUpdate { Name = new(true, "a2") }, Operator, Ct);
+        await store.Mutations.RevokeAsync(b.Key.Id, Operator, Ct);
+        var rotated = await store.Mutations.RotateAsync(a.Key.Id, TimeSpan.Zero, null, Operator, Ct);
 
         var all = await store.Feed.ReadAsync(0, 100, Ct);
 
@@ -775,8 +810,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         {
             var writer = i % 2 == 0 ? writerA : writerB;
             var issued = await writer.MintAsync(StoreHarness.Spec($"k{i}"), Ct);
-            await writer.Keys.UpdateAsync(issued.Key.Id, new KeyUpdate { Name = new(true, $"k{i}'") }, Operator, Ct);
-            await writer.Keys.RevokeAsync(issued.Key.Id, Operator, Ct);
+            await writer.Mutations.UpdateAsync(issued.Key.Id, new KeyUpdate { Name = new(true, $"k{i}'") }, Operator, Ct);
+            await writer.Mutations.RevokeAsync(issued.Key.Id, Operator, Ct);
         }));
         await done.CancelAsync();
         await polling;
@@ -915,7 +950,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var second = await OpenAsync();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
-            (i % 2 == 0 ? first : second).Issuer.CreateAsync(StoreHarness.Spec($"k{i}", owner: "alice"), Operator, Ct)));
+            (i % 2 == 0 ? first : second).Mutations.CreateAsync(StoreHarness.Spec($"k{i}", owner: "alice"), Operator, Ct)));
 
         Assert.Equal(10, results.Count(r => r.Status == CreateKeyStatus.Created));
         Assert.Equal(40, results.Count(r => r.Status == CreateKeyStatus.OwnerLimitReached));
@@ -930,8 +965,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         var first = await store.MintAsync(StoreHarness.Spec(owner: "alice"), Ct);
         var second = await store.MintAsync(StoreHarness.Spec(owner: "alice"), Ct);
 
-        var withGrace = await store.Issuer.RotateAsync(first.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct);
-        var withoutGrace = await store.Issuer.RotateAsync(second.Key.Id, TimeSpan.Zero, null, Operator, Ct);
+        var withGrace = await store.Mutations.RotateAsync(first.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct);
+        var withoutGrace = await store.Mutations.RotateAsync(second.Key.Id, TimeSpan.Zero, null, Operator, Ct);
 
         Assert.Equal(RotateKeyStatus.OwnerLimitReached, withGrace.Status);
         Assert.Null((await store.Keys.GetAsync(first.Key.Id, Ct))!.RotatedTo);
@@ -951,8 +986,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         }
 
         // 6 active; 6 rotations with grace and 6 mints race for the 4 free places.
-        var rotations = held.Select((k, i) => (i % 2 == 0 ? first : second).Issuer.RotateAsync(k.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct));
-        var mints = Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? second : first).Issuer.CreateAsync(StoreHarness.Spec($"m{i}", owner: "alice"), Operator, Ct));
+        var rotations = held.Select((k, i) => (i % 2 == 0 ? first : second).Mutations.RotateAsync(k.Key.Id, TimeSpan.FromHours(1), null, Operator, Ct));
+        var mints = Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? second : first).Mutations.CreateAsync(StoreHarness.Spec($"m{i}", owner: "alice"), Operator, Ct));
         var rotating = Task.WhenAll(rotations);
         var creating = Task.WhenAll(mints);
         var rotated = await rotating;
@@ -969,16 +1004,16 @@ public abstract class StoreContractTests : IAsyncLifetime
         var store = await OpenAsync(maxActivePerOwner: 2);
         var revoked = await store.MintAsync(StoreHarness.Spec(owner: "alice"), Ct);
         await store.MintAsync(StoreHarness.Spec(owner: "alice", expiresAt: Start.AddMinutes(1)), Ct);
-        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Mutations.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
 
-        await store.Keys.RevokeAsync(revoked.Key.Id, Operator, Ct);
+        await store.Mutations.RevokeAsync(revoked.Key.Id, Operator, Ct);
         Clock.Advance(TimeSpan.FromMinutes(1));
 
-        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
-        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
-        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
-        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: "bob"), Operator, Ct)).Status);
-        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(StoreHarness.Spec(owner: null), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Mutations.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Mutations.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Mutations.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Mutations.CreateAsync(StoreHarness.Spec(owner: "bob"), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Mutations.CreateAsync(StoreHarness.Spec(owner: null), Operator, Ct)).Status);
     }
 
     // ---- migrations ----
@@ -1009,7 +1044,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var versions = await Task.WhenAll(processes.Select(p => p.Migrator.MigrateAsync(Ct)));
 
         Assert.Single(versions.Distinct());
-        Assert.Equal(CreateKeyStatus.Created, (await processes[^1].Issuer.CreateAsync(StoreHarness.Spec(), Operator, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await processes[^1].Mutations.CreateAsync(StoreHarness.Spec(), Operator, Ct)).Status);
     }
 
     private static async Task<string[]> ListIdsAsync(StoreHarness store, KeyQuery query) =>

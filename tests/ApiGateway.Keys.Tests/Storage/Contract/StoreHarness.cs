@@ -1,8 +1,11 @@
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ApiGateway.Keys.Tests.Storage.Contract;
@@ -27,7 +30,8 @@ public sealed class StoreHarness : IAsyncDisposable
     public IKeyChangeFeed Feed => _services.GetRequiredService<IKeyChangeFeed>();
     public IUsageStore Usage => _services.GetRequiredService<IUsageStore>();
     public IStoreMigrator Migrator => _services.GetRequiredService<IStoreMigrator>();
-    public KeyIssuer Issuer => _services.GetRequiredService<KeyIssuer>();
+    public KeyMutationService Mutations => _services.GetRequiredService<KeyMutationService>();
+    public IKeyWriteStore Writes => _services.GetRequiredService<IKeyWriteStore>();
     public KeyHasher Hasher => _services.GetRequiredService<KeyHasher>();
 
     public static StoreHarness Create(string provider, string connectionString, FakeTimeProvider clock, int maxActivePerOwner = 10)
@@ -52,10 +56,28 @@ public sealed class StoreHarness : IAsyncDisposable
 
     public async Task<IssuedKey> MintAsync(KeySpec spec, CancellationToken cancellationToken)
     {
-        var result = await Issuer.CreateAsync(spec, Contract.StoreContractTests.Operator, cancellationToken);
+        var result = await Mutations.CreateAsync(spec, Contract.StoreContractTests.Operator, cancellationToken);
         Assert.Equal(CreateKeyStatus.Created, result.Status);
         return result.Issued!;
     }
+
+    /// <summary>
+    /// A mutation service of this process with test hooks, over this process's dialect or a wrapper of it
+    /// (<paramref name="wrapDialect"/>), for interleavings the test controls.
+    /// </summary>
+    public KeyMutationService MutationsWith(IKeyMutationHook[] hooks, Func<IStoreDialect, IStoreDialect>? wrapDialect = null)
+    {
+        var dialect = _services.GetRequiredService<IStoreDialect>();
+        return new KeyMutationService(new KeyWriteStore(wrapDialect is null ? dialect : wrapDialect(dialect), Clock), _services.GetRequiredService<KeyMinter>(),
+            hooks, [], _services.GetRequiredService<IOptions<KeysOptions>>(), Clock, NullLogger<KeyMutationService>.Instance);
+    }
+
+    /// <summary>Stores <paramref name="key"/> as given (no rules, audit or feed row): for keys no mint would make.</summary>
+    public Task InsertAsIsAsync(NewKey key, CancellationToken cancellationToken) => Writes.WriteAsync(async writer =>
+    {
+        await writer.InsertKeyAsync(key);
+        return true;
+    }, cancellationToken);
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

@@ -21,8 +21,8 @@ public sealed class SqliteKeyChangeFeedTests
         var a = (await store.MintAsync()).Key;
         var afterCreate = await store.Changes.GetLatestSequenceAsync(Ct);
         var b = (await store.MintAsync()).Key;
-        await store.Keys.RevokeAsync(a.Id, TestStore.Admin, Ct);
-        await store.Keys.UpdateAsync(b.Id, new KeyUpdate { Name = new(true, "b2") }, TestStore.Admin, Ct);
+        await store.Mutations.RevokeAsync(a.Id, TestStore.Admin, Ct);
+        await store.Mutations.UpdateAsync(b.Id, new KeyUpdate { Name = new(true, "b2") }, TestStore.Admin, Ct);
 
         var changes = await store.Changes.ReadAsync(afterCreate, 10, Ct);
 
@@ -40,7 +40,7 @@ public sealed class SqliteKeyChangeFeedTests
         var old = (await store.MintAsync()).Key;
         var before = await store.Changes.GetLatestSequenceAsync(Ct);
 
-        var rotated = await store.Issuer.RotateAsync(old.Id, TimeSpan.Zero, null, TestStore.Admin, Ct);
+        var rotated = await store.Mutations.RotateAsync(old.Id, TimeSpan.Zero, null, TestStore.Admin, Ct);
 
         var changed = (await store.Changes.ReadAsync(before, 10, Ct)).Select(c => c.KeyId).ToHashSet();
         Assert.Contains(old.Id, changed);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Storage;
 using ApiGateway.Keys.Storage.Sqlite;
 using Dapper;
@@ -21,7 +22,7 @@ public sealed class SqliteKeyStoreTests
             TestStore.Start.AddDays(30), "gold", new RateLimitOverride(100, 60), new QuotaOverride(1000, null),
             ["10.0.0.0/8", "2001:db8::/32"], ["ws_other", "ws_third"]);
 
-        var issued = (await store.Issuer.CreateAsync(spec, TestStore.Admin, Ct)).Issued!;
+        var issued = (await store.Mutations.CreateAsync(spec, TestStore.Admin, Ct)).Issued!;
         var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
 
         Assert.NotNull(stored);
@@ -56,7 +57,7 @@ public sealed class SqliteKeyStoreTests
         var issued = await store.MintAsync();
 
         Assert.Equal(issued.Key.Id, (await store.Keys.FindByHashAsync(store.Hasher.Hash(issued.Plaintext), Ct))?.Id);
-        await store.Keys.RevokeAsync(issued.Key.Id, TestStore.Admin, Ct);
+        await store.Mutations.RevokeAsync(issued.Key.Id, TestStore.Admin, Ct);
         var revoked = await store.Keys.FindByHashAsync(store.Hasher.Hash(issued.Plaintext), Ct);
         Assert.Equal(KeyStatus.Revoked, revoked?.StatusAt(store.Clock.GetUtcNow()));
         Assert.Null(await store.Keys.FindByHashAsync(store.Hasher.Hash(store.Format.Mint(KeyMode.Live)), Ct));
@@ -69,7 +70,7 @@ public sealed class SqliteKeyStoreTests
         var issued = await store.MintAsync();
         var copy = issued.Key with { Id = Ids.New("key") };
 
-        await Assert.ThrowsAsync<SqliteException>(() => store.Keys.CreateAsync(new NewKey(copy, store.Hasher.Hash(issued.Plaintext)), 10, TestStore.Admin, Ct));
+        await Assert.ThrowsAsync<SqliteException>(() => store.InsertAsIsAsync(new NewKey(copy, store.Hasher.Hash(issued.Plaintext))));
         Assert.Null(await store.Keys.GetAsync(copy.Id, Ct));
     }
 
@@ -140,7 +141,7 @@ public sealed class SqliteKeyStoreTests
         var forever = await store.MintAsync();
         var shortLived = await store.MintAsync(TestStore.Spec(expiresAt: TestStore.Start.AddHours(1)));
         var revoked = await store.MintAsync();
-        await store.Keys.RevokeAsync(revoked.Key.Id, TestStore.Admin, Ct);
+        await store.Mutations.RevokeAsync(revoked.Key.Id, TestStore.Admin, Ct);
 
         Assert.Equal(new HashSet<string> { shortLived.Key.Id, forever.Key.Id }, (await IdsAsync(store, new KeyQuery(null, null, KeyStatus.Active, 50, 0))).ToHashSet());
         Assert.Empty(await IdsAsync(store, new KeyQuery(null, null, KeyStatus.Expired, 50, 0)));
@@ -158,7 +159,7 @@ public sealed class SqliteKeyStoreTests
     {
         using var store = await TestStore.CreateAsync();
         var key = await store.MintAsync(TestStore.Spec(expiresAt: TestStore.Start.AddHours(1)));
-        await store.Keys.RevokeAsync(key.Key.Id, TestStore.Admin, Ct);
+        await store.Mutations.RevokeAsync(key.Key.Id, TestStore.Admin, Ct);
         store.Clock.Advance(TimeSpan.FromHours(2));
 
         Assert.Equal([key.Key.Id], await IdsAsync(store, new KeyQuery(null, null, KeyStatus.Revoked, 50, 0)));
@@ -179,7 +180,7 @@ public sealed class SqliteKeyStoreTests
             ExpiresAt = new(true, TestStore.Start.AddDays(1)),
         };
 
-        var updated = (await store.Keys.UpdateAsync(issued.Key.Id, update, TestStore.Admin, Ct)).Key;
+        var updated = (await store.Mutations.UpdateAsync(issued.Key.Id, update, TestStore.Admin, Ct)).Key;
         var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
 
         Assert.NotNull(updated);
@@ -237,7 +238,7 @@ public sealed class SqliteKeyStoreTests
         var spec = TestStore.Spec() with { Tier = "gold", Quota = new QuotaOverride(1, 2), ExpiresAt = TestStore.Start.AddDays(1) };
         var issued = await store.MintAsync(spec);
 
-        await store.Keys.UpdateAsync(issued.Key.Id, new KeyUpdate { Tier = new(true, null), Quota = new(true, null), ExpiresAt = new(true, null), AllowedIps = new(true, []) }, TestStore.Admin, Ct);
+        await store.Mutations.UpdateAsync(issued.Key.Id, new KeyUpdate { Tier = new(true, null), Quota = new(true, null), ExpiresAt = new(true, null), AllowedIps = new(true, []) }, TestStore.Admin, Ct);
         var stored = await store.Keys.GetAsync(issued.Key.Id, Ct);
 
         Assert.Null(stored!.Tier);
@@ -250,7 +251,7 @@ public sealed class SqliteKeyStoreTests
     public async Task UpdateAsync_UnknownId_NullAndNoAudit()
     {
         using var store = await TestStore.CreateAsync();
-        Assert.Equal(UpdateKeyStatus.NotFound, (await store.Keys.UpdateAsync(Ids.New("key"), new KeyUpdate { Name = new(true, "x") }, TestStore.Admin, Ct)).Status);
+        Assert.Equal(UpdateKeyStatus.NotFound, (await store.Mutations.UpdateAsync(Ids.New("key"), new KeyUpdate { Name = new(true, "x") }, TestStore.Admin, Ct)).Status);
         Assert.Equal(0, (await store.Keys.ListAuditAsync(new AuditQuery(null, null, 10, 0), Ct)).Total);
     }
 
@@ -260,9 +261,9 @@ public sealed class SqliteKeyStoreTests
         using var store = await TestStore.CreateAsync();
         var issued = await store.MintAsync();
 
-        var first = await store.Keys.RevokeAsync(issued.Key.Id, TestStore.Admin, Ct);
+        var first = await store.Mutations.RevokeAsync(issued.Key.Id, TestStore.Admin, Ct);
         store.Clock.Advance(TimeSpan.FromMinutes(5));
-        var second = await store.Keys.RevokeAsync(issued.Key.Id, new Actor("adm_other", "other"), Ct);
+        var second = await store.Mutations.RevokeAsync(issued.Key.Id, new Actor("adm_other", "other"), Ct);
 
         Assert.Equal(TestStore.Start, first!.RevokedAt);
         Assert.Equal(TestStore.Start, second!.RevokedAt);
@@ -277,7 +278,7 @@ public sealed class SqliteKeyStoreTests
     public async Task RevokeAsync_UnknownId_Null()
     {
         using var store = await TestStore.CreateAsync();
-        Assert.Null(await store.Keys.RevokeAsync(Ids.New("key"), TestStore.Admin, Ct));
+        Assert.Null(await store.Mutations.RevokeAsync(Ids.New("key"), TestStore.Admin, Ct));
     }
 
     [Fact]
@@ -286,10 +287,10 @@ public sealed class SqliteKeyStoreTests
         using var store = await TestStore.CreateAsync();
         var spec = new KeySpec("svc", "ws_1", ["contacts:read"], "alice", KeyMode.Test, null, "gold", new RateLimitOverride(10, 60),
             new QuotaOverride(null, 5000), ["192.0.2.0/24"], ["ws_2"]);
-        var old = (await store.Issuer.CreateAsync(spec, TestStore.Admin, Ct)).Issued!;
+        var old = (await store.Mutations.CreateAsync(spec, TestStore.Admin, Ct)).Issued!;
         store.Clock.Advance(TimeSpan.FromHours(1));
 
-        var result = await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.Zero, null, TestStore.Admin, Ct);
+        var result = await store.Mutations.RotateAsync(old.Key.Id, TimeSpan.Zero, null, TestStore.Admin, Ct);
 
         Assert.Equal(RotateKeyStatus.Rotated, result.Status);
         var successor = result.Successor!.Key;
@@ -324,7 +325,7 @@ public sealed class SqliteKeyStoreTests
         using var store = await TestStore.CreateAsync();
         var old = await store.MintAsync();
 
-        var result = await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), null, TestStore.Admin, Ct);
+        var result = await store.Mutations.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), null, TestStore.Admin, Ct);
 
         var predecessor = await store.Keys.GetAsync(old.Key.Id, Ct);
         Assert.Null(predecessor!.RevokedAt);
@@ -342,7 +343,7 @@ public sealed class SqliteKeyStoreTests
         using var store = await TestStore.CreateAsync();
         var old = await store.MintAsync(TestStore.Spec(expiresAt: TestStore.Start.AddMinutes(10)));
 
-        await store.Issuer.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), null, TestStore.Admin, Ct);
+        await store.Mutations.RotateAsync(old.Key.Id, TimeSpan.FromHours(1), null, TestStore.Admin, Ct);
 
         Assert.Equal(TestStore.Start.AddMinutes(10), (await store.Keys.GetAsync(old.Key.Id, Ct))!.ExpiresAt);
     }
@@ -352,17 +353,17 @@ public sealed class SqliteKeyStoreTests
     {
         using var store = await TestStore.CreateAsync();
         var rotatedOnce = await store.MintAsync();
-        await store.Issuer.RotateAsync(rotatedOnce.Key.Id, TimeSpan.FromHours(1), null, TestStore.Admin, Ct);
+        await store.Mutations.RotateAsync(rotatedOnce.Key.Id, TimeSpan.FromHours(1), null, TestStore.Admin, Ct);
         var revoked = await store.MintAsync();
-        await store.Keys.RevokeAsync(revoked.Key.Id, TestStore.Admin, Ct);
+        await store.Mutations.RevokeAsync(revoked.Key.Id, TestStore.Admin, Ct);
         var expired = await store.MintAsync(TestStore.Spec(expiresAt: TestStore.Start.AddMinutes(1)));
         store.Clock.Advance(TimeSpan.FromMinutes(1));
         var total = (await store.Keys.ListAsync(new KeyQuery(null, null, null, 100, 0), Ct)).Total;
 
-        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Issuer.RotateAsync(rotatedOnce.Key.Id, TimeSpan.Zero, null, TestStore.Admin, Ct)).Status);
-        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Issuer.RotateAsync(revoked.Key.Id, TimeSpan.Zero, null, TestStore.Admin, Ct)).Status);
-        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Issuer.RotateAsync(expired.Key.Id, TimeSpan.Zero, null, TestStore.Admin, Ct)).Status);
-        Assert.Equal(RotateKeyStatus.NotFound, (await store.Issuer.RotateAsync(Ids.New("key"), TimeSpan.Zero, null, TestStore.Admin, Ct)).Status);
+        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Mutations.RotateAsync(rotatedOnce.Key.Id, TimeSpan.Zero, null, TestStore.Admin, Ct)).Status);
+        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Mutations.RotateAsync(revoked.Key.Id, TimeSpan.Zero, null, TestStore.Admin, Ct)).Status);
+        Assert.Equal(RotateKeyStatus.NotRotatable, (await store.Mutations.RotateAsync(expired.Key.Id, TimeSpan.Zero, null, TestStore.Admin, Ct)).Status);
+        Assert.Equal(RotateKeyStatus.NotFound, (await store.Mutations.RotateAsync(Ids.New("key"), TimeSpan.Zero, null, TestStore.Admin, Ct)).Status);
         Assert.Equal(total, (await store.Keys.ListAsync(new KeyQuery(null, null, null, 100, 0), Ct)).Total);
     }
 
@@ -371,19 +372,13 @@ public sealed class SqliteKeyStoreTests
     {
         using var store = await TestStore.CreateAsync(maxActivePerOwner: 10);
         // A second database object on the same file stands in for a second admin-API process.
-        var other = new KeyStore(new SqliteDialect(TestStore.Open(store.File.ConnectionString)), store.Clock);
+        var other = store.OtherProcess();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var attempts = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
         {
             await gate.Task;
-            var plaintext = store.Format.Mint(KeyMode.Live);
-            var key = new ApiKey
-            {
-                Id = Ids.New("key"), Name = $"k{i}", Prefix = KeyFormat.VisiblePrefix(plaintext), Mode = KeyMode.Live, WorkspaceId = "ws_1",
-                Owner = "alice", Scopes = ["contacts:read"], LineageId = Ids.New("lin"), CreatedAt = store.Clock.GetUtcNow(), CreatedBy = TestStore.Admin.Id,
-            };
-            var target = i % 2 == 0 ? store.Keys : other;
-            return await target.CreateAsync(new NewKey(key, store.Hasher.Hash(plaintext)), 10, TestStore.Admin, Ct);
+            var target = i % 2 == 0 ? store.Mutations : other;
+            return await target.CreateAsync(TestStore.Spec(name: $"k{i}", owner: "alice"), TestStore.Admin, Ct);
         }, Ct)).ToArray();
         gate.SetResult();
 
@@ -391,7 +386,7 @@ public sealed class SqliteKeyStoreTests
 
         Assert.Equal(10, outcomes.Count(o => o.Status == CreateKeyStatus.Created));
         Assert.Equal(40, outcomes.Count(o => o.Status == CreateKeyStatus.OwnerLimitReached));
-        Assert.All(outcomes.Where(o => o.Status == CreateKeyStatus.OwnerLimitReached), o => Assert.Null(o.Key));
+        Assert.All(outcomes.Where(o => o.Status == CreateKeyStatus.OwnerLimitReached), o => Assert.Null(o.Issued));
         Assert.Equal(10, (await store.Keys.ListAsync(new KeyQuery(null, "alice", null, 100, 0), Ct)).Total);
         Assert.Equal(10, (await store.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.KeyCreated, 100, 0), Ct)).Total);
     }
@@ -404,17 +399,17 @@ public sealed class SqliteKeyStoreTests
         await store.MintAsync(TestStore.Spec(owner: "alice", expiresAt: TestStore.Start.AddMinutes(1)));
         await store.MintAsync(TestStore.Spec(owner: "alice"));
 
-        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Issuer.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct)).Status);
-        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(TestStore.Spec(owner: "bob"), TestStore.Admin, Ct)).Status);
-        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(TestStore.Spec(owner: null), TestStore.Admin, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Mutations.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Mutations.CreateAsync(TestStore.Spec(owner: "bob"), TestStore.Admin, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Mutations.CreateAsync(TestStore.Spec(owner: null), TestStore.Admin, Ct)).Status);
 
-        await store.Keys.RevokeAsync(revokeMe.Key.Id, TestStore.Admin, Ct);
-        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct)).Status);
-        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Issuer.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct)).Status);
+        await store.Mutations.RevokeAsync(revokeMe.Key.Id, TestStore.Admin, Ct);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Mutations.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Mutations.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct)).Status);
 
         store.Clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(CreateKeyStatus.Created, (await store.Issuer.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct)).Status);
-        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Issuer.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.Created, (await store.Mutations.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct)).Status);
+        Assert.Equal(CreateKeyStatus.OwnerLimitReached, (await store.Mutations.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct)).Status);
     }
 
     [Fact]
@@ -424,14 +419,14 @@ public sealed class SqliteKeyStoreTests
         var plaintexts = new List<string>();
         var first = await store.MintAsync(TestStore.Spec(owner: "alice"));
         plaintexts.Add(first.Plaintext);
-        await store.Keys.UpdateAsync(first.Key.Id, new KeyUpdate { Name = new(true, "renamed"), Scopes = new(true, ["*"]) }, TestStore.Admin, Ct);
-        var rotated = await store.Issuer.RotateAsync(first.Key.Id, TimeSpan.FromMinutes(5), null, TestStore.Admin, Ct);
+        await store.Mutations.UpdateAsync(first.Key.Id, new KeyUpdate { Name = new(true, "renamed"), Scopes = new(true, ["*"]) }, TestStore.Admin, Ct);
+        var rotated = await store.Mutations.RotateAsync(first.Key.Id, TimeSpan.FromMinutes(5), null, TestStore.Admin, Ct);
         plaintexts.Add(rotated.Successor!.Plaintext);
-        await store.Keys.RevokeAsync(rotated.Successor.Key.Id, TestStore.Admin, Ct);
-        var admin = await store.Issuer.CreateAdminAsync("ops", AdminRole.Admin, TestStore.Admin, Ct);
+        await store.Mutations.RevokeAsync(rotated.Successor.Key.Id, TestStore.Admin, Ct);
+        var admin = await store.Mutations.CreateAdminAsync("ops", AdminRole.Admin, TestStore.Admin, Ct);
         plaintexts.Add(admin.Plaintext);
-        await store.Admins.RevokeAsync(admin.Credential.Id, TestStore.Admin, Ct);
-        var bootstrap = await store.Issuer.BootstrapAsync(null, Ct);
+        await store.Mutations.RevokeAdminAsync(admin.Credential.Id, TestStore.Admin, Ct);
+        var bootstrap = await store.Mutations.BootstrapAsync(null, Ct);
         Assert.Null(bootstrap); // an admin credential exists already
 
         var audit = (await store.Keys.ListAuditAsync(new AuditQuery(null, null, 1000, 0), Ct)).Items;
@@ -465,7 +460,7 @@ public sealed class SqliteKeyStoreTests
         store.Clock.Advance(TimeSpan.FromSeconds(1));
         var b = await store.MintAsync(TestStore.Spec(name: "b"));
         store.Clock.Advance(TimeSpan.FromSeconds(1));
-        await store.Keys.RevokeAsync(a.Key.Id, TestStore.Admin, Ct);
+        await store.Mutations.RevokeAsync(a.Key.Id, TestStore.Admin, Ct);
 
         var all = await store.Keys.ListAuditAsync(new AuditQuery(null, null, 10, 0), Ct);
         Assert.Equal(3, all.Total);

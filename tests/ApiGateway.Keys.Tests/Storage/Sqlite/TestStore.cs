@@ -1,5 +1,6 @@
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Storage;
 using ApiGateway.Keys.Storage.Sqlite;
 using ApiGateway.TestKit;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace ApiGateway.Keys.Tests.Storage.Sqlite;
 
-/// <summary>A migrated SQLite file in a temp folder with every store over it, a fake clock and an issuer.</summary>
+/// <summary>A migrated SQLite file in a temp folder with every store over it, a fake clock and the mutation service.</summary>
 internal sealed class TestStore : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -27,7 +28,9 @@ internal sealed class TestStore : IDisposable
         Format = new KeyFormat("agw");
         Hasher = new KeyHasher(pepper);
         Options = new KeysOptions { MaxActivePerOwner = maxActivePerOwner, Pepper = pepper };
-        Issuer = new KeyIssuer(Keys, Admins, Format, Hasher, Microsoft.Extensions.Options.Options.Create(Options), Clock);
+        Writes = new KeyWriteStore(dialect, Clock);
+        Mutations = new KeyMutationService(Writes, new KeyMinter(Format, Hasher, Clock), [], [], Microsoft.Extensions.Options.Options.Create(Options),
+            Clock, NullLogger<KeyMutationService>.Instance);
     }
 
     public TempDatabase File { get; }
@@ -40,7 +43,8 @@ internal sealed class TestStore : IDisposable
     public KeyFormat Format { get; }
     public KeyHasher Hasher { get; }
     public KeysOptions Options { get; }
-    public KeyIssuer Issuer { get; }
+    public KeyWriteStore Writes { get; }
+    public KeyMutationService Mutations { get; }
 
     public static async Task<TestStore> CreateAsync(int maxActivePerOwner = 10, string? pepper = null)
     {
@@ -58,10 +62,29 @@ internal sealed class TestStore : IDisposable
 
     public async Task<IssuedKey> MintAsync(KeySpec? spec = null)
     {
-        var result = await Issuer.CreateAsync(spec ?? Spec(), Admin, TestContext.Current.CancellationToken);
+        var result = await Mutations.CreateAsync(spec ?? Spec(), Admin, TestContext.Current.CancellationToken);
         Assert.Equal(CreateKeyStatus.Created, result.Status);
         return result.Issued!;
     }
+
+    /// <summary>
+    /// A second mutation service on the same file over its own database object: another admin-API process.
+    /// </summary>
+    public KeyMutationService OtherProcess() =>
+        new(new KeyWriteStore(new SqliteDialect(Open(File.ConnectionString)), Clock), new KeyMinter(Format, Hasher, Clock), [], [],
+            Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<KeyMutationService>.Instance);
+
+    /// <summary>A mutation service on this store with the given hooks and listeners.</summary>
+    public KeyMutationService MutationsWith(IKeyMutationHook[] hooks, IKeyMutationListener[] listeners) =>
+        new(Writes, new KeyMinter(Format, Hasher, Clock), hooks, listeners, Microsoft.Extensions.Options.Options.Create(Options), Clock,
+            NullLogger<KeyMutationService>.Instance);
+
+    /// <summary>Stores <paramref name="key"/> as given (no rules, audit or feed row): for keys no mint would make.</summary>
+    public Task InsertAsIsAsync(NewKey key) => Writes.WriteAsync(async writer =>
+    {
+        await writer.InsertKeyAsync(key);
+        return true;
+    }, TestContext.Current.CancellationToken);
 
     public void Dispose() => File.Dispose();
 }

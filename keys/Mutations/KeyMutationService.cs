@@ -1,0 +1,292 @@
+using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.Keys.Mutations;
+
+/// <summary>
+/// Every change to keys and admin credentials, for the API, the console and anything after them: create, update,
+/// revoke and rotate keys; create, revoke and bootstrap admin credentials. Each runs as one store write transaction that
+/// reads what its rules (<see cref="KeyWriteRules"/>) depend on under the store's locks, checks them there, and writes
+/// the change with its audit event and change-feed rows; <see cref="IKeyMutationHook"/>s add their rows to the same
+/// transaction. After commit, and only for a change that changed something, every <see cref="IKeyMutationListener"/> is told.
+/// </summary>
+public sealed partial class KeyMutationService(
+    IKeyWriteStore store,
+    KeyMinter minter,
+    IEnumerable<IKeyMutationHook> hooks,
+    IEnumerable<IKeyMutationListener> listeners,
+    IOptions<KeysOptions> options,
+    TimeProvider time,
+    ILogger<KeyMutationService> logger)
+{
+    private readonly IKeyMutationHook[] _hooks = [.. hooks];
+    private readonly IKeyMutationListener[] _listeners = [.. listeners];
+
+    private int MaxActivePerOwner => options.Value.MaxActivePerOwner;
+
+    /// <summary>Mints and stores a key unless its owner already holds the most active keys allowed.</summary>
+    public Task<IssueKeyResult> CreateAsync(KeySpec spec, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(actor);
+        var (plaintext, key) = minter.MintKey(spec, Ids.New("lin"), rotatedFrom: null, actor);
+        return WriteAsync(async writer =>
+        {
+            if (key.Key.Owner is { } owner && await writer.CountActiveKeysAsync(owner, time.GetUtcNow()) >= MaxActivePerOwner)
+            {
+                return Refused(new IssueKeyResult(CreateKeyStatus.OwnerLimitReached, null));
+            }
+            await InsertAsync(writer, key);
+            await writer.AppendAuditAsync(AuditActions.KeyCreated, actor, key.Key.Id, key.Key.Name, KeyAuditDetails.Created(key.Key));
+            return Changed(new IssueKeyResult(CreateKeyStatus.Created, new IssuedKey(key.Key, plaintext)),
+                new KeyMutation(AuditActions.KeyCreated, actor, key.Key.Id, [key.Key.Id]));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="update"/> if <see cref="KeyWriteRules.CheckUpdate"/> allows it on the key as it stands under
+    /// its row lock (a key revoked, expired or rotated a moment earlier is refused, never revived). An update that changes
+    /// nothing writes nothing.
+    /// </summary>
+    public Task<UpdateKeyOutcome> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(actor);
+        return WriteAsync(async writer =>
+        {
+            var current = await writer.LockKeyAsync(id);
+            if (current is null)
+            {
+                return Refused(new UpdateKeyOutcome(UpdateKeyStatus.NotFound, null));
+            }
+            var verdict = KeyWriteRules.CheckUpdate(current, update, time.GetUtcNow());
+            if (verdict != UpdateKeyStatus.Updated || update.ChangedFields().Count == 0)
+            {
+                return Refused(new UpdateKeyOutcome(verdict, current));
+            }
+            var updated = update.ApplyTo(current);
+            await writer.UpdateKeyAsync(updated);
+            // Gateways drop cached copies from the change feed: without this row a PATCH would wait for the cache TTL.
+            await writer.AppendChangeAsync(id);
+            await writer.AppendAuditAsync(AuditActions.KeyUpdated, actor, id, updated.Name, KeyAuditDetails.Updated(current, updated, update));
+            return Changed(new UpdateKeyOutcome(UpdateKeyStatus.Updated, updated), new KeyMutation(AuditActions.KeyUpdated, actor, id, [id]));
+        }, cancellationToken);
+    }
+
+    /// <summary>Revokes now; revoking a revoked key changes nothing and writes no second event. Null when no such key exists.</summary>
+    public Task<ApiKey?> RevokeAsync(string id, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return WriteAsync(async writer =>
+        {
+            var current = await writer.LockKeyAsync(id);
+            var now = time.GetUtcNow();
+            if (current is null || (current.RevokedAt is not null && current.RevokedAt <= now))
+            {
+                return Refused(current);
+            }
+            var revoked = current with { RevokedAt = now };
+            await EndAsync(writer, revoked, actor, AuditActions.KeyRevoked, details: null);
+            return Changed<ApiKey?>(revoked, new KeyMutation(AuditActions.KeyRevoked, actor, id, [id]));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A leak report for the key whose secret has this hash (docs/admin-api.md, "Leaked keys"), decided by
+    /// <see cref="KeyLeakRules"/> on the key as it stands under its row lock: a live key is revoked exactly as by
+    /// <see cref="RevokeAsync"/> (or flagged), with its change-feed row and a <c>key.leaked</c> audit event, and listeners
+    /// are told as after a revoke; a key revoked already still records the report. <see cref="LeakResult.Unknown"/> (no
+    /// such key) writes nothing.
+    /// </summary>
+    public Task<(LeakResult Result, ApiKey? Key)> ReportLeakAsync(KeyHash hash, LeakAction action, LeakReport report, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(actor);
+        return WriteAsync(async writer =>
+        {
+            if (await writer.LockKeyByHashAsync(hash) is not { } current)
+            {
+                return Refused<(LeakResult, ApiKey?)>((LeakResult.Unknown, null));
+            }
+            var (result, reported) = KeyLeakRules.Apply(current, action, report.Source, time.GetUtcNow());
+            await writer.RecordLeakAsync(reported);
+            // Gateways re-read the key within the freshness bound, as after a DELETE.
+            await writer.AppendChangeAsync(reported.Id);
+            await writer.AppendAuditAsync(AuditActions.KeyLeaked, actor, reported.Id, reported.Name, KeyAuditDetails.Leaked(report, result));
+            return Changed<(LeakResult, ApiKey?)>((result, reported), new KeyMutation(AuditActions.KeyLeaked, actor, reported.Id, [reported.Id]));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Mints a successor in the key's lineage copying everything but id, secret and dates. <paramref name="gracePeriod"/>
+    /// zero revokes the old key now; otherwise it expires then (or sooner, if it was due to), and the successor then counts
+    /// against the owner's cap beside it. Without <paramref name="expiresAt"/> the successor gets the old key's lifetime
+    /// length, capped at <see cref="KeyLifetime.Max"/> (an old key that expires in year 9999 must not overflow the successor's date).
+    /// </summary>
+    public Task<RotateResult> RotateAsync(string id, TimeSpan gracePeriod, DateTimeOffset? expiresAt, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return WriteAsync(async writer =>
+        {
+            // The row lock makes "still active and not yet rotated" and the rotation one step: a second rotate waits, then sees rotatedTo.
+            var current = await writer.LockKeyAsync(id);
+            if (current is null)
+            {
+                return Refused(new RotateResult(RotateKeyStatus.NotFound, null, null));
+            }
+            var now = time.GetUtcNow();
+            if (!KeyWriteRules.CanRotate(current, now))
+            {
+                return Refused(new RotateResult(RotateKeyStatus.NotRotatable, null, current));
+            }
+            DateTimeOffset? oldKeyEndsAt = gracePeriod <= TimeSpan.Zero ? null : now + gracePeriod;
+            if (KeyWriteRules.RotationNeedsCapRoom(current, oldKeyEndsAt)
+                && await writer.CountActiveKeysAsync(current.Owner!, now) >= MaxActivePerOwner)
+            {
+                return Refused(new RotateResult(RotateKeyStatus.OwnerLimitReached, null, current));
+            }
+            var successorExpiry = expiresAt ?? (current.ExpiresAt is { } oldExpiry ? KeyLifetime.From(now, oldExpiry - current.CreatedAt) : null);
+            var spec = new KeySpec(current.Name, current.WorkspaceId, current.Scopes, current.Owner, current.Mode, successorExpiry,
+                current.Tier, current.RateLimit, current.Quota, current.AllowedIps, current.Workspaces);
+            var (plaintext, successor) = minter.MintKey(spec, current.LineageId, current.Id, actor);
+            await InsertAsync(writer, successor);
+            // Grace 0 revokes now; a grace period ends the old key by expiry, unless it was due to expire sooner anyway.
+            var predecessor = oldKeyEndsAt is null
+                ? current with { RevokedAt = now, RotatedTo = successor.Key.Id }
+                : current with { ExpiresAt = current.ExpiresAt is { } e && e < oldKeyEndsAt ? e : oldKeyEndsAt, RotatedTo = successor.Key.Id };
+            await EndAsync(writer, predecessor, actor, AuditActions.KeyRotated, KeyAuditDetails.Rotated(successor.Key, oldKeyEndsAt));
+            await writer.AppendAuditAsync(AuditActions.KeyCreated, actor, successor.Key.Id, successor.Key.Name, KeyAuditDetails.Created(successor.Key));
+            return Changed(new RotateResult(RotateKeyStatus.Rotated, new IssuedKey(successor.Key, plaintext), predecessor),
+                new KeyMutation(AuditActions.KeyRotated, actor, id, [successor.Key.Id, id]));
+        }, cancellationToken);
+    }
+
+    public Task<IssuedAdminCredential> CreateAdminAsync(string name, AdminRole role, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var (plaintext, credential, hash) = minter.MintAdmin(name, role, actor.Id);
+        return WriteAsync(async writer =>
+        {
+            await writer.InsertAdminAsync(credential, hash);
+            await writer.AppendAuditAsync(AuditActions.AdminCreated, actor, null, null, AdminRow.AuditDetails(credential));
+            return Changed(new IssuedAdminCredential(credential, plaintext), new KeyMutation(AuditActions.AdminCreated, actor, credential.Id, []));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Revokes now (idempotent), unless it is the last active owner credential (<see cref="KeyWriteRules.IsLastActiveOwner"/>):
+    /// the check and the revocation are one step under the admin-revocation lock, so two owners revoking each other at
+    /// once leave one of them.
+    /// </summary>
+    public Task<RevokeAdminOutcome> RevokeAdminAsync(string id, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return WriteAsync(async writer =>
+        {
+            var current = await writer.LockAdminAsync(id);
+            if (current is null)
+            {
+                return Refused(new RevokeAdminOutcome(RevokeAdminStatus.NotFound, null));
+            }
+            if (!current.IsActive)
+            {
+                return Refused(new RevokeAdminOutcome(RevokeAdminStatus.Revoked, current));
+            }
+            if (KeyWriteRules.IsLastActiveOwner(current, await writer.CountOtherActiveOwnersAsync(id)))
+            {
+                return Refused(new RevokeAdminOutcome(RevokeAdminStatus.LastOwner, current));
+            }
+            var revoked = current with { RevokedAt = time.GetUtcNow() };
+            await writer.RevokeAdminAsync(id, revoked.RevokedAt!.Value);
+            await writer.AppendAuditAsync(AuditActions.AdminRevoked, actor, null, null, AdminRow.AuditDetails(revoked));
+            return Changed(new RevokeAdminOutcome(RevokeAdminStatus.Revoked, revoked), new KeyMutation(AuditActions.AdminRevoked, actor, id, []));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the first owner credential unless one exists ("none yet" and the insert are one step under the bootstrap
+    /// lock, however many processes start together). Null when one existed.
+    /// </summary>
+    public Task<IssuedAdminCredential?> BootstrapAsync(string? configuredSecret, CancellationToken cancellationToken)
+    {
+        var (plaintext, credential, hash) = minter.MintBootstrap(configuredSecret);
+        return WriteAsync(async writer =>
+        {
+            if (await writer.AnyAdminAsync())
+            {
+                return Refused<IssuedAdminCredential?>(null);
+            }
+            await writer.InsertAdminAsync(credential, hash);
+            await writer.AppendAuditAsync(AuditActions.AdminBootstrapped, Actor.System, null, null, AdminRow.AuditDetails(credential));
+            return Changed<IssuedAdminCredential?>(new IssuedAdminCredential(credential, plaintext),
+                new KeyMutation(AuditActions.AdminBootstrapped, Actor.System, credential.Id, []));
+        }, cancellationToken);
+    }
+
+    private static async Task InsertAsync(IKeyStoreWriter writer, NewKey key)
+    {
+        await writer.InsertKeyAsync(key);
+        await writer.AppendChangeAsync(key.Key.Id);
+    }
+
+    /// <summary>Writes how a key ends (revoked, expiry, successor), its change-feed row and its audit event.</summary>
+    private static async Task EndAsync(IKeyStoreWriter writer, ApiKey ended, Actor actor, string action, string? details)
+    {
+        await writer.EndKeyAsync(ended);
+        await writer.AppendChangeAsync(ended.Id);
+        await writer.AppendAuditAsync(action, actor, ended.Id, ended.Name, details);
+    }
+
+    private static (T Result, KeyMutation? Mutation) Refused<T>(T result) => (result, null);
+
+    private static (T Result, KeyMutation? Mutation) Changed<T>(T result, KeyMutation mutation) => (result, mutation);
+
+    /// <summary>One write transaction: the work, then every hook on its mutation, then commit; then the listeners.</summary>
+    private async Task<T> WriteAsync<T>(Func<IKeyStoreWriter, Task<(T Result, KeyMutation? Mutation)>> work, CancellationToken cancellationToken)
+    {
+        var (result, mutation) = await store.WriteAsync(async writer =>
+        {
+            var outcome = await work(writer);
+            if (outcome.Mutation is { } changed)
+            {
+                foreach (var hook in _hooks)
+                {
+                    await hook.OnMutatedAsync(changed, writer, cancellationToken);
+                }
+            }
+            return outcome;
+        }, cancellationToken);
+        if (mutation is not null)
+        {
+            await SignalAsync(mutation);
+        }
+        return result;
+    }
+
+    /// <summary>The change is committed: a caller that stopped waiting does not stop the signal, and a failing listener fails nothing.</summary>
+    private async Task SignalAsync(KeyMutation mutation)
+    {
+        foreach (var listener in _listeners)
+        {
+            try
+            {
+                await listener.OnCommittedAsync(mutation, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // a listener's failure must not turn a committed mutation into an error response
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Log.ListenerFailed(logger, exception, listener.GetType().Name, mutation.Action);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Change listener {Listener} failed after a committed {Action}; the change stands.", EventName = "MutationListenerFailed")]
+        public static partial void ListenerFailed(ILogger logger, Exception exception, string listener, string action);
+    }
+}

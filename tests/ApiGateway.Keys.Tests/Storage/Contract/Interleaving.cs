@@ -1,0 +1,61 @@
+using System.Data.Common;
+using ApiGateway.Keys.Mutations;
+using ApiGateway.Keys.Storage;
+
+namespace ApiGateway.Keys.Tests.Storage.Contract;
+
+/// <summary>
+/// Holds a mutation inside its write transaction, after its rows are written and before commit, until released: what
+/// another writer does meanwhile is what the test controls.
+/// </summary>
+internal sealed class PausingHook : IKeyMutationHook
+{
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a mutation has written its rows and waits, holding its locks.</summary>
+    public Task Reached => _reached.Task;
+
+    public void Release() => _release.TrySetResult();
+
+    public async Task OnMutatedAsync(KeyMutation mutation, IKeyStoreWriter writer, CancellationToken cancellationToken)
+    {
+        _reached.TrySetResult();
+        await _release.Task.WaitAsync(cancellationToken);
+    }
+}
+
+/// <summary>The engine's dialect, telling when a write transaction starts to begin (on SQLite: starts waiting for the write lock).</summary>
+internal sealed class SignallingDialect(IStoreDialect inner) : IStoreDialect
+{
+    private readonly TaskCompletionSource _beginning = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task BeginningWrite => _beginning.Task;
+
+    public string RowLock => inner.RowLock;
+
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => inner.OpenAsync(cancellationToken);
+
+    public Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        _beginning.TrySetResult();
+        return inner.BeginWriteAsync(connection, cancellationToken);
+    }
+
+    public Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) => inner.BeginSnapshotAsync(connection, cancellationToken);
+
+    public Task LockAsync(DbConnection connection, DbTransaction transaction, AdvisoryLock lockClass, string name, CancellationToken cancellationToken) =>
+        inner.LockAsync(connection, transaction, lockClass, name, cancellationToken);
+
+    public Task LockKeysInOrderAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+        inner.LockKeysInOrderAsync(connection, transaction, ids, cancellationToken);
+
+    public Task LockChangeFeedAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        inner.LockChangeFeedAsync(connection, transaction, cancellationToken);
+
+    public string InArray(string parameter) => inner.InArray(parameter);
+
+    public string BatchRows(params string[] columns) => inner.BatchRows(columns);
+
+    public object BatchParameters(IReadOnlyList<(string Column, Array Values)> columns) => inner.BatchParameters(columns);
+}
