@@ -61,4 +61,8 @@ internal static class EventIds
     // WebSockets/ (901-999)
     public const int WebSocketClosedForKey = 901;
     public const int WebSocketRecheckFailed = 902;
+
+    // Shadow/ (1001-1099)
+    public const int ShadowRoutesLoaded = 1001;
+    public const int ShadowRoutesRefused = 1002;
 }

@@ -10,6 +10,7 @@ using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Gateway.RequestBodies;
 using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
+using ApiGateway.Gateway.Shadow;
 using ApiGateway.Gateway.WebSockets;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.AddRequestContext();          // Requests/: the client address (trusted 
 builder.AddApiKeyAuthentication();    // Authentication/: key store, cache, change-feed poller, Bearer key verifier
 builder.AddRouteScopes();             // Scopes/: IP/workspace/mode/scope checks, route validation
 builder.AddGatewayProxy();            // Proxy/ + Transforms/: YARP from the routes file, identity headers, circuit breakers
+builder.AddShadowRoutes();            // Shadow/: Gateway:ShadowRoutesFile decided beside the live routes, differences counted
 builder.AddIdentityTokens();          // IdentityToken/: X-Api-Key-Token (ES256 JWT) for backends, signing keys, JWKS
 builder.AddRequestBodyLimits();       // RequestBodies/: Gateway:MaxRequestBodySize, route limits (applied on reload too)
 builder.AddKeyRateLimits();           // RateLimiting/: tiers, per-lineage GCRA + quotas, persisted in batches

@@ -3,6 +3,7 @@ using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
+using ApiGateway.Gateway.Shadow;
 
 namespace ApiGateway.Gateway.Access;
 
@@ -21,7 +22,7 @@ namespace ApiGateway.Gateway.Access;
 /// </remarks>
 internal sealed partial class KeyAccessMiddleware(
     RequestDelegate next, KeyVerifier verifier, RouteAccessCheck routeAccess, RateLimitAdmission limits, ClientIpResolver clientIps,
-    ILoggerFactory loggers)
+    ShadowRoutes shadow, ILoggerFactory loggers)
 {
     /// <summary>Refusals are Debug events in this category (docs/gateway.md "Logging"), never Information.</summary>
     public const string RejectionsCategory = "ApiGateway.Gateway.Authentication.KeyRejections";
@@ -65,6 +66,11 @@ internal sealed partial class KeyAccessMiddleware(
 
         var verdict = routeAccess.Check(context, entry, access, feature.ClientIp);
         feature.WorkspaceId = verdict.WorkspaceId;
+        if (shadow.Candidate is { } candidate)
+        {
+            // Gateway:ShadowRoutesFile set: the candidate decides too, and only a difference is recorded (docs/gateway.md "Shadow routes").
+            candidate.Observe(context, entry, access, feature.ClientIp, verdict.Problem is null);
+        }
         if (verdict.Problem is { } refused)
         {
             return ReferenceEquals(refused, GatewayProblems.InsufficientScope)

@@ -4,6 +4,7 @@ using ApiGateway.Gateway.Hosting;
 using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.Proxy;
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Gateway.Shadow;
 
 namespace ApiGateway.Gateway.Health;
 
@@ -33,7 +34,8 @@ internal static class HealthEndpoints
     /// A shared limiter (Redis) that is down makes the gateway <c>degraded</c>, still 200: every gateway shares the same
     /// Redis, so taking them out of the load balancer would not help; each tier's <c>RedisFailure</c> decides instead.
     /// </remarks>
-    private static Task Ready(HttpContext context, ListenersBound listeners, StoreHealth store, RoutesFileMonitor routes, RateLimitBackendHealth limiter)
+    private static Task Ready(HttpContext context, ListenersBound listeners, StoreHealth store, RoutesFileMonitor routes, RateLimitBackendHealth limiter,
+        ShadowRoutes shadow)
     {
         if (!listeners.IsTrue)
         {
@@ -48,6 +50,8 @@ internal static class HealthEndpoints
                 : limiter.IsUp
                     ? new HealthReport("ready", "reachable", "loaded", "redis")
                     : new HealthReport("degraded", "reachable", "loaded", "unreachable");
+            // A shadow routes file never changes readiness: it is shown, failed or not (docs/gateway.md "Shadow routes").
+            report = report with { ShadowRoutes = shadow.State };
             return TypedResults.Ok(report).ExecuteAsync(context);
         }
         var reasons = new List<string>();
@@ -67,4 +71,9 @@ internal sealed record HealthReport(
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Store,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Routes,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RateLimiter = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RateLimiter = null)
+{
+    /// <summary><c>Gateway:ShadowRoutesFile</c>'s state; absent when none is configured.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ShadowRoutesState? ShadowRoutes { get; init; }
+}

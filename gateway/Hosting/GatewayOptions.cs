@@ -17,6 +17,12 @@ internal sealed class GatewayOptions
     /// </summary>
     public string? ForwardAuthUrl { get; set; }
 
+    /// <summary>
+    /// A candidate routes file (the live file's format) evaluated beside the live one for every authenticated request;
+    /// differences are counted and reported, never enforced (docs/gateway.md "Shadow routes"). Unset: no shadow decision.
+    /// </summary>
+    public string? ShadowRoutesFile { get; set; }
+
     /// <summary>The header that carries the selected workspace upstream (and selects it on the request).</summary>
     public string WorkspaceHeader { get; set; } = "X-Workspace-Id";
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using ApiGateway.Gateway.Problems;
+using ApiGateway.Gateway.Shadow;
 using Prometheus;
 
 namespace ApiGateway.Gateway.Metrics;
@@ -27,6 +28,8 @@ internal sealed class GatewayMetrics
     private readonly FrozenDictionary<string, Counter.Child> _authFailures;
     private readonly ConcurrentDictionary<string, RouteSeries> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter.Child> _rateLimitedChildren = new(StringComparer.Ordinal);
+    private readonly Counter _shadowDecisions;
+    private readonly ConcurrentDictionary<string, Counter.Child[]> _shadowChildren = new(StringComparer.Ordinal);
 
     public GatewayMetrics(CollectorRegistry registry, KeyIdLabels keyIds)
     {
@@ -43,6 +46,10 @@ internal sealed class GatewayMetrics
             new CounterConfiguration { LabelNames = ["key_id"] });
         _duration = factory.CreateHistogram("gateway_request_duration_seconds", "Time from the request entering the gateway to its response, by route.",
             new HistogramConfiguration { LabelNames = ["route"], Buckets = DurationBuckets });
+
+        _shadowDecisions = factory.CreateCounter("gateway_shadow_decisions_total",
+            "Authenticated requests the shadow routes file (Gateway:ShadowRoutesFile) would decide differently, by live route id and outcome.",
+            new CounterConfiguration { LabelNames = ["route", "outcome"] });
 
         _rateLimitBackendUp = factory.CreateGauge("gateway_ratelimit_backend_up",
             "1 when the shared rate-limit backend (Redis) answered its last call, or none is configured; 0 while it fails.");
@@ -89,6 +96,17 @@ internal sealed class GatewayMetrics
             child = _rateLimitedChildren.GetOrAdd(label, static (label, counter) => counter.WithLabels(label), _rateLimited);
         }
         child.Inc();
+    }
+
+    /// <summary>Counts a request the shadow routes file would decide differently; <paramref name="route"/> is the live route id.</summary>
+    public void ShadowDecision(string route, ShadowOutcome outcome)
+    {
+        if (!_shadowChildren.TryGetValue(route, out var children))
+        {
+            children = _shadowChildren.GetOrAdd(route, static (route, counter) =>
+                [counter.WithLabels(route, ShadowOutcomes.WouldRefuse), counter.WithLabels(route, ShadowOutcomes.WouldAllow)], _shadowDecisions);
+        }
+        children[(int)outcome].Inc();
     }
 
     /// <summary>Whether the shared limiter's backend answered its last call (<c>RateLimiting/RateLimitBackendHealth.cs</c>).</summary>

@@ -38,6 +38,15 @@ internal sealed class RoutesFileConfigurationProvider : ConfigurationProvider, I
 
     public string FilePath => _path;
 
+    /// <summary>The routes last read (the <c>ReverseProxy:</c> keys), copied: what a reader outside configuration builds from.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> Snapshot()
+    {
+        lock (_reloadLock)
+        {
+            return [.. Data];
+        }
+    }
+
     public override void Load()
     {
         try
@@ -72,8 +81,11 @@ internal sealed class RoutesFileConfigurationProvider : ConfigurationProvider, I
                 ReloadFailed?.Invoke(_path, ex);
                 return;
             }
+            // After a refused reload, the same good content again is news too: listeners that reported the failure
+            // (the shadow routes' /readyz state) learn the file is fine again.
+            var recovered = LastError is not null;
             LastError = null;
-            if (data.Count == Data.Count && data.All(p => Data.TryGetValue(p.Key, out var v) && v == p.Value))
+            if (!recovered && data.Count == Data.Count && data.All(p => Data.TryGetValue(p.Key, out var v) && v == p.Value))
             {
                 return;
             }

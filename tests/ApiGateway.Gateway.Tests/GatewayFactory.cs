@@ -43,6 +43,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         ["Gateway:ForwardAuthUrl"] = $"http://127.0.0.1:{ForwardAuthPort}",
     };
 
+    /// <summary>Every line the gateway logged at Warning or above.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public IKeyStore Store => Services.GetRequiredService<IKeyStore>();
 
     /// <summary>Every key change, as the admin API makes it (rules, audit, change feed).</summary>
@@ -56,7 +59,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 

@@ -39,6 +39,9 @@ public sealed class HealthEndpointsTests(GatewayFactory factory) : IClassFixture
         Assert.Equal(200, context.Response.StatusCode);
         using var json = await JsonDocument.ParseAsync(context.Response.Body, cancellationToken: Ct);
         Assert.Equal("ready", json.RootElement.GetProperty("status").GetString());
+        // No Gateway:ShadowRoutesFile: nothing about shadow routes, and the key access step's candidate stays null.
+        Assert.False(json.RootElement.TryGetProperty("shadowRoutes", out _));
+        Assert.Null(factory.Services.GetRequiredService<ApiGateway.Gateway.Shadow.ShadowRoutes>().Candidate);
     }
 
     /// <summary>
