@@ -22,7 +22,7 @@ namespace ApiGateway.Gateway.Access;
 /// </remarks>
 internal sealed partial class KeyAccessMiddleware(
     RequestDelegate next, KeyVerifier verifier, RouteAccessCheck routeAccess, RateLimitAdmission limits, ClientIpResolver clientIps,
-    ShadowRoutes shadow, ILoggerFactory loggers)
+    ActiveShadowCandidate shadow, ILoggerFactory loggers)
 {
     /// <summary>Refusals are Debug events in this category (docs/gateway.md "Logging"), never Information.</summary>
     public const string RejectionsCategory = "ApiGateway.Gateway.Authentication.KeyRejections";
@@ -66,7 +66,7 @@ internal sealed partial class KeyAccessMiddleware(
 
         var verdict = routeAccess.Check(context, entry, access, feature.ClientIp);
         feature.WorkspaceId = verdict.WorkspaceId;
-        if (shadow.Candidate is { } candidate)
+        if (shadow.Current is { } candidate)
         {
             // Gateway:ShadowRoutesFile set: the candidate decides too, and only a difference is recorded (docs/gateway.md "Shadow routes").
             candidate.Observe(context, entry, access, feature.ClientIp, verdict.Problem is null);

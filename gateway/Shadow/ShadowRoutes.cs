@@ -16,7 +16,7 @@ namespace ApiGateway.Gateway.Shadow;
 /// keeps being evaluated, and live traffic never depends on it. Rebuilt when the live routes change too, since which
 /// candidate route decides a request depends on how both files route it (<see cref="ShadowCandidate"/>).
 /// </summary>
-/// <remarks>Unset, <see cref="Candidate"/> stays null: the key access step's whole cost is that one null check.</remarks>
+/// <remarks>Unset, <see cref="ActiveShadowCandidate"/> stays null: the key access step's whole cost is that one null check.</remarks>
 internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListener, IDisposable
 {
     private readonly string? _path;
@@ -27,7 +27,7 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
     private readonly ShadowDecisionRecorder _recorder;
     private readonly ILogger<ShadowRoutes> _logger;
     private readonly SemaphoreSlim _rebuild = new(1, 1);
-    private volatile ShadowCandidate? _candidate;
+    private readonly ActiveShadowCandidate _active;
     private volatile ShadowRoutesState? _state;
     private volatile IReadOnlyList<RouteConfig> _live = [];
     private RoutesFileConfigurationProvider? _file;
@@ -36,7 +36,7 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
 
     public ShadowRoutes(
         IOptions<GatewayOptions> options, IConfigValidator validator, RouteAccessTable routes, IInlineConstraintResolver constraints,
-        RouteAccessCheck check, ShadowDecisionRecorder recorder, ILogger<ShadowRoutes> logger)
+        RouteAccessCheck check, ShadowDecisionRecorder recorder, ActiveShadowCandidate active, ILogger<ShadowRoutes> logger)
     {
         var path = options.Value.ShadowRoutesFile;
         _path = string.IsNullOrWhiteSpace(path) ? null : Path.GetFullPath(path);
@@ -45,11 +45,12 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
         _constraints = constraints;
         _check = check;
         _recorder = recorder;
+        _active = active;
         _logger = logger;
     }
 
     /// <summary>The candidate being evaluated, or null (unset, or no good version read yet).</summary>
-    public ShadowCandidate? Candidate => _candidate;
+    public ShadowCandidate? Candidate => _active.Current;
 
     /// <summary>For <c>/readyz</c>: null when no shadow file is configured.</summary>
     public ShadowRoutesState? State => _state;
@@ -97,7 +98,7 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
     {
         ArgumentNullException.ThrowIfNull(proxyConfigs);
         _live = [.. proxyConfigs.SelectMany(c => c.Routes)];
-        if (_file is not null && _candidate is not null)
+        if (_file is not null && _active.Current is not null)
         {
             _ = RebuildAsync();
         }
@@ -125,7 +126,7 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
                 Refuse(string.Join(" ", errors));
                 return;
             }
-            _candidate = candidate;
+            _active.Current = candidate;
             _state = ShadowRoutesState.Loaded;
             Log.Loaded(_logger, _path!, candidate.MatchesRequests ? "its own routing" : "the live routing");
         }
@@ -208,7 +209,7 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
 
     private void Refuse(string error)
     {
-        var evaluating = _candidate is not null;
+        var evaluating = _active.Current is not null;
         _state = ShadowRoutesState.Failed(error, evaluating);
         Log.Refused(_logger, _path!, evaluating ? "the last good version is still evaluated" : "nothing is evaluated", error);
     }

@@ -10,6 +10,7 @@ internal static class ShadowRoutesExtensions
     public static WebApplicationBuilder AddShadowRoutes(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ShadowDecisionRecorder>();
+        builder.Services.AddSingleton<ActiveShadowCandidate>();
         builder.Services.AddSingleton<ShadowRoutes>();
         builder.Services.AddSingleton<Yarp.ReverseProxy.Configuration.IConfigChangeListener>(sp => sp.GetRequiredService<ShadowRoutes>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ShadowRoutes>());
