@@ -12,7 +12,8 @@ namespace ApiGateway.Gateway.ForwardAuth;
 /// decides it: nothing is checked twice in two ways. The original method comes from <c>X-Forwarded-Method</c>
 /// (Traefik, Caddy) or <c>X-Original-Method</c> (nginx), the original path and query from <c>X-Forwarded-Uri</c> or
 /// <c>X-Original-URI</c>; without them the question's own method and target are the original's (Envoy ext_authz HTTP).
-/// Runs only on <c>Gateway:ForwardAuthUrl</c>'s port, before routing (docs/forward-auth.md).
+/// Runs only on <c>Gateway:ForwardAuthUrl</c>'s port, before routing (docs/forward-auth.md). Whether the request is a
+/// <c>POST /v1/verify</c> call instead is decided here too, from the request as it arrived (<see cref="VerifyCall"/>).
 /// </summary>
 internal static class ForwardAuthQuestions
 {
@@ -35,6 +36,7 @@ internal static class ForwardAuthQuestions
     internal static bool TryRewrite(HttpContext context)
     {
         var headers = context.Request.Headers;
+        VerifyCall.MarkIfVerifyCall(context, HasQuestionHeaders(headers));
         if (!TryReadOne(headers, ForwardedMethodHeader, OriginalMethodHeader, out var method)
             || !TryReadOne(headers, ForwardedUriHeader, OriginalUriHeader, out var target))
         {
@@ -59,6 +61,10 @@ internal static class ForwardAuthQuestions
         }
         return true;
     }
+
+    private static bool HasQuestionHeaders(IHeaderDictionary headers) =>
+        headers.ContainsKey(ForwardedMethodHeader) || headers.ContainsKey(OriginalMethodHeader)
+        || headers.ContainsKey(ForwardedUriHeader) || headers.ContainsKey(OriginalUriHeader);
 
     /// <summary>The single value of whichever of the two headers is present; false when both are, or one is repeated or empty.</summary>
     private static bool TryReadOne(IHeaderDictionary headers, string first, string second, out string? value)

@@ -8,7 +8,8 @@ namespace ApiGateway.Gateway.Hosting;
 /// <summary>
 /// Keeps the listeners apart during routing: endpoints marked <see cref="InternalEndpointMetadata"/> match only
 /// requests that arrived on the internal port, those marked <see cref="ForwardAuthEndpointMetadata"/> (<c>/v1/verify</c>)
-/// only requests on the forward-auth port, and every other endpoint (the proxy routes) requests on the public port and,
+/// only requests on the forward-auth port that are verify calls by their own request (<see cref="VerifyCall"/>: a
+/// question about <c>/v1/verify</c> matches nothing), and every other endpoint (the proxy routes) requests on the public port and,
 /// as questions about another request, on the forward-auth port (docs/forward-auth.md). It looks at the connection's
 /// local port, never at the client-controlled <c>Host</c> header.
 /// </summary>
@@ -34,7 +35,7 @@ internal sealed class ListenerMatcherPolicy(IOptions<GatewayOptions> options) : 
             }
             var metadata = candidates[i].Endpoint.Metadata;
             var valid = metadata.GetMetadata<InternalEndpointMetadata>() is not null ? isInternal
-                : metadata.GetMetadata<ForwardAuthEndpointMetadata>() is not null ? isForwardAuth
+                : metadata.GetMetadata<ForwardAuthEndpointMetadata>() is not null ? isForwardAuth && VerifyCall.IsMarked(httpContext)
                 : !isInternal;
             if (!valid)
             {

@@ -3,6 +3,7 @@ using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Mutations;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.TestHost;
 
 namespace ApiGateway.Gateway.Tests.ForwardAuth;
@@ -186,6 +187,48 @@ public sealed class ForwardAuthQuestionTests(GatewayFactory factory) : IClassFix
         Assert.Equal(1, Count(metrics, key.Key.Id, "invoices", "4xx"));
     }
 
+    /// <summary>
+    /// A question about <c>/v1/verify</c> is a question like any other (no route matches it: 404), never a verify call:
+    /// a proxy that forwards the client's body (Envoy <c>with_request_body</c>, Traefik <c>forwardBody</c>) would take
+    /// the verify answer's 200 as "allowed". Whether a request is a verify call is decided from the listener's own request.
+    /// </summary>
+    [Theory]
+    [InlineData("X-Forwarded-Uri", "/v1/verify")]
+    [InlineData("X-Forwarded-Uri", "/V1/Verify/?a=b")]
+    [InlineData("X-Original-URI", "/v1/verify")]
+    [InlineData("X-Original-URI", "/v1/verify?x=1")]
+    [InlineData("X-Forwarded-Uri", "/v1/%76erify")]
+    public async Task Question_AboutTheVerifyPath_Returns404NotAVerifyAnswer(string header, string target)
+    {
+        var methodHeader = header == "X-Original-URI" ? "X-Original-Method" : "X-Forwarded-Method";
+        var answer = await AskWithBodyAsync(HttpMethods.Post, "/", """{"key":"nope"}""", (methodHeader, "POST"), (header, target));
+        Assert.Equal(StatusCodes.Status404NotFound, answer.Response.StatusCode);
+        Assert.Equal("application/problem+json", answer.Response.ContentType);
+    }
+
+    /// <summary>
+    /// The Envoy dialect asks with the original request itself: only the exact target <c>POST /v1/verify</c> is the
+    /// listener's own endpoint (docs/forward-auth.md, Envoy), every other spelling routing would have folded onto it is a question.
+    /// </summary>
+    [Theory]
+    [InlineData("/V1/Verify/?a=b")]
+    [InlineData("/v1/verify/")]
+    [InlineData("/V1/VERIFY")]
+    public async Task Question_EnvoyDialectOtherSpellingOfTheVerifyPath_Returns404(string target)
+    {
+        var answer = await AskWithBodyAsync(HttpMethods.Post, target, """{"key":"nope"}""");
+        Assert.Equal(StatusCodes.Status404NotFound, answer.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Question_OwnRequestIsPostVerifyWithQuestionHeaders_IsJudgedAsTheQuestion()
+    {
+        // A proxy pointed at .../v1/verify by mistake still asks questions: the question headers decide, not its own path.
+        var answer = await AskWithBodyAsync(HttpMethods.Post, "/v1/verify", """{"key":"nope"}""",
+            ("X-Forwarded-Method", "GET"), ("X-Forwarded-Uri", "/v1/contacts/1"));
+        Assert.Equal(StatusCodes.Status401Unauthorized, answer.Response.StatusCode);
+    }
+
     [Fact]
     public async Task EdgePort_ForwardAuthHeaders_AreNotQuestions()
     {
@@ -206,6 +249,25 @@ public sealed class ForwardAuthQuestionTests(GatewayFactory factory) : IClassFix
             c.Request.Method = HttpMethods.Get;
             c.Request.Path = "/auth";
             c.Request.Headers.Authorization = $"Bearer {key}";
+            foreach (var (name, value) in headers)
+            {
+                c.Request.Headers.Append(name, value);
+            }
+            c.Connection.LocalPort = GatewayFactory.ForwardAuthPort;
+        }, Ct);
+
+    private Task<HttpContext> AskWithBodyAsync(string method, string target, string body, params (string Name, string Value)[] headers) =>
+        factory.Server.SendAsync(c =>
+        {
+            var mark = target.IndexOf('?', StringComparison.Ordinal);
+            var rawPath = mark < 0 ? target : target[..mark];
+            c.Request.Method = method;
+            c.Request.Path = Uri.UnescapeDataString(rawPath);
+            c.Request.QueryString = new QueryString(mark < 0 ? string.Empty : target[mark..]);
+            c.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget = target;
+            c.Request.ContentType = "application/json";
+            c.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body));
+            c.Request.ContentLength = c.Request.Body.Length;
             foreach (var (name, value) in headers)
             {
                 c.Request.Headers.Append(name, value);
