@@ -15,6 +15,7 @@ public sealed class UpdateKeyRequest
     private QuotaRequest? _quota;
     private IReadOnlyList<string?>? _allowedIps;
     private DateTimeOffset? _expiresAt;
+    private bool? _enabled;
 
     public string? Name { get => _name; set { _name = value; HasName = true; } }
     public IReadOnlyList<string?>? Scopes { get => _scopes; set { _scopes = value; HasScopes = true; } }
@@ -23,6 +24,8 @@ public sealed class UpdateKeyRequest
     public QuotaRequest? Quota { get => _quota; set { _quota = value; HasQuota = true; } }
     public IReadOnlyList<string?>? AllowedIps { get => _allowedIps; set { _allowedIps = value; HasAllowedIps = true; } }
     public DateTimeOffset? ExpiresAt { get => _expiresAt; set { _expiresAt = value; HasExpiresAt = true; } }
+    /// <summary><c>false</c> pauses the key (the gateway answers 403 "API key is disabled"), <c>true</c> resumes it.</summary>
+    public bool? Enabled { get => _enabled; set { _enabled = value; HasEnabled = true; } }
 
     [JsonIgnore] public bool HasName { get; private set; }
     [JsonIgnore] public bool HasScopes { get; private set; }
@@ -31,4 +34,5 @@ public sealed class UpdateKeyRequest
     [JsonIgnore] public bool HasQuota { get; private set; }
     [JsonIgnore] public bool HasAllowedIps { get; private set; }
     [JsonIgnore] public bool HasExpiresAt { get; private set; }
+    [JsonIgnore] public bool HasEnabled { get; private set; }
 }

@@ -22,6 +22,7 @@ internal static class KeysEndpoints
         keys.MapGet("/", ListAsync).WithName("ListKeys");
         keys.MapGet("/{id}", GetAsync).WithName("GetKey").ProducesProblem(StatusCodes.Status404NotFound);
         keys.MapPatch("/{id}", KeyChangesEndpoints.UpdateAsync).WithName("UpdateKey")
+            .WithSummary("Change a key's name, scopes, limits, IPs or expiry, or disable and re-enable it (enabled)")
             .Accepts<UpdateKeyRequest>("application/merge-patch+json", "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         keys.MapDelete("/{id}", KeyChangesEndpoints.RevokeAsync).WithName("RevokeKey").ProducesProblem(StatusCodes.Status404NotFound);

@@ -72,6 +72,17 @@ internal sealed class KeyRequestValidator(ScopeCatalogueSource catalogue, IOptio
         {
             update = update with { ExpiresAt = new(true, KeyFieldRules.FutureTime(request.ExpiresAt, time.GetUtcNow(), errors)) };
         }
+        if (request.HasEnabled)
+        {
+            if (request.Enabled is { } enabled)
+            {
+                update = update with { Enabled = new(true, enabled) };
+            }
+            else
+            {
+                errors.Add("enabled", "enabled must be true or false.");
+            }
+        }
         return errors.IsEmpty ? update : null;
     }
 

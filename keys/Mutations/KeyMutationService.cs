@@ -48,8 +48,10 @@ public sealed partial class KeyMutationService(
 
     /// <summary>
     /// Applies <paramref name="update"/> if <see cref="KeyWriteRules.CheckUpdate"/> allows it on the key as it stands under
-    /// its row lock (a key revoked, expired or rotated a moment earlier is refused, never revived). An update that changes
-    /// nothing writes nothing.
+    /// its row lock (a key revoked, expired or rotated a moment earlier is refused, never revived). Only the fields whose
+    /// value really changes are written (<see cref="KeyUpdate.Against"/>): an update that changes nothing writes nothing.
+    /// Changed fields other than <c>enabled</c> are one <c>key.updated</c> event; disabling or re-enabling is its own
+    /// <c>key.disabled</c>/<c>key.enabled</c> event, which is then the mutation listeners are told of.
     /// </summary>
     public Task<UpdateKeyOutcome> UpdateAsync(string id, KeyUpdate update, Actor actor, CancellationToken cancellationToken)
     {
@@ -62,17 +64,28 @@ public sealed partial class KeyMutationService(
             {
                 return Refused(new UpdateKeyOutcome(UpdateKeyStatus.NotFound, null));
             }
-            var verdict = KeyWriteRules.CheckUpdate(current, update, time.GetUtcNow());
-            if (verdict != UpdateKeyStatus.Updated || update.ChangedFields().Count == 0)
+            var now = time.GetUtcNow();
+            var verdict = KeyWriteRules.CheckUpdate(current, update, now);
+            var changes = update.Against(current);
+            if (verdict != UpdateKeyStatus.Updated || changes.IsEmpty)
             {
                 return Refused(new UpdateKeyOutcome(verdict, current));
             }
-            var updated = update.ApplyTo(current);
+            var updated = changes.ApplyTo(current, now);
             await writer.UpdateKeyAsync(updated);
             // Gateways drop cached copies from the change feed: without this row a PATCH would wait for the cache TTL.
             await writer.AppendChangeAsync(id);
-            await writer.AppendAuditAsync(AuditActions.KeyUpdated, actor, id, updated.Name, KeyAuditDetails.Updated(current, updated, update));
-            return Changed(new UpdateKeyOutcome(UpdateKeyStatus.Updated, updated), new KeyMutation(AuditActions.KeyUpdated, actor, id, [id]));
+            var action = AuditActions.KeyUpdated;
+            if (changes.ChangedFields().Count > 0)
+            {
+                await writer.AppendAuditAsync(AuditActions.KeyUpdated, actor, id, updated.Name, KeyAuditDetails.Updated(current, updated, changes));
+            }
+            if (changes.Enabled.IsSet)
+            {
+                action = updated.Enabled ? AuditActions.KeyEnabled : AuditActions.KeyDisabled;
+                await writer.AppendAuditAsync(action, actor, id, updated.Name, details: null);
+            }
+            return Changed(new UpdateKeyOutcome(UpdateKeyStatus.Updated, updated), new KeyMutation(action, actor, id, [id]));
         }, cancellationToken);
     }
 

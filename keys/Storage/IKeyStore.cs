@@ -83,7 +83,10 @@ public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Total, long?
 /// <summary>A field of a PATCH: absent (leave alone) or present with a value, where null clears it.</summary>
 public readonly record struct PatchField<T>(bool IsSet, T Value);
 
-/// <summary>The fields <c>PATCH /v1/keys/{id}</c> may change.</summary>
+/// <summary>
+/// The fields <c>PATCH /v1/keys/{id}</c> may change. <see cref="Enabled"/> pauses or resumes the key and is audited as
+/// <c>key.disabled</c>/<c>key.enabled</c>; the others are audited together as <c>key.updated</c>.
+/// </summary>
 public sealed record KeyUpdate
 {
     public PatchField<string> Name { get; init; }
@@ -93,7 +96,9 @@ public sealed record KeyUpdate
     public PatchField<QuotaOverride?> Quota { get; init; }
     public PatchField<IReadOnlyList<string>> AllowedIps { get; init; }
     public PatchField<DateTimeOffset?> ExpiresAt { get; init; }
+    public PatchField<bool> Enabled { get; init; }
 
+    /// <summary>The fields of a <c>key.updated</c> event this update sets (every field but <see cref="Enabled"/>).</summary>
     public IReadOnlyList<string> ChangedFields()
     {
         var fields = new List<string>();
@@ -107,14 +112,50 @@ public sealed record KeyUpdate
         return fields;
     }
 
-    public ApiKey ApplyTo(ApiKey key) => key with
+    /// <summary>Sets no field at all (after <see cref="Against"/>: changes nothing).</summary>
+    public bool IsEmpty => ChangedFields().Count == 0 && !Enabled.IsSet;
+
+    /// <summary>
+    /// This update without the fields that already hold the value sent: what it really changes on <paramref name="current"/>.
+    /// Scopes and allowed IPs compare as sets, times to the stored millisecond. A PATCH that resends what is stored
+    /// writes nothing, audits nothing and wakes nobody.
+    /// </summary>
+    public KeyUpdate Against(ApiKey current)
     {
-        Name = Name.IsSet ? Name.Value : key.Name,
-        Scopes = Scopes.IsSet ? Scopes.Value : key.Scopes,
-        Tier = Tier.IsSet ? Tier.Value : key.Tier,
-        RateLimit = RateLimit.IsSet ? RateLimit.Value : key.RateLimit,
-        Quota = Quota.IsSet ? Quota.Value : key.Quota,
-        AllowedIps = AllowedIps.IsSet ? AllowedIps.Value : key.AllowedIps,
-        ExpiresAt = ExpiresAt.IsSet ? ExpiresAt.Value : key.ExpiresAt,
-    };
+        ArgumentNullException.ThrowIfNull(current);
+        return new KeyUpdate
+        {
+            Name = Keep(Name, current.Name, string.Equals),
+            Scopes = Keep(Scopes, current.Scopes, SameSet),
+            Tier = Keep(Tier, current.Tier, string.Equals),
+            RateLimit = Keep(RateLimit, current.RateLimit, Equals),
+            Quota = Keep(Quota, current.Quota, Equals),
+            AllowedIps = Keep(AllowedIps, current.AllowedIps, SameSet),
+            ExpiresAt = Keep(ExpiresAt, current.ExpiresAt, (a, b) => UnixMs.From(a) == UnixMs.From(b)),
+            Enabled = Keep(Enabled, current.Enabled, (a, b) => a == b),
+        };
+    }
+
+    /// <summary>The key with this update applied; disabling stamps <paramref name="now"/>, enabling clears it.</summary>
+    public ApiKey ApplyTo(ApiKey key, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key with
+        {
+            Name = Name.IsSet ? Name.Value : key.Name,
+            Scopes = Scopes.IsSet ? Scopes.Value : key.Scopes,
+            Tier = Tier.IsSet ? Tier.Value : key.Tier,
+            RateLimit = RateLimit.IsSet ? RateLimit.Value : key.RateLimit,
+            Quota = Quota.IsSet ? Quota.Value : key.Quota,
+            AllowedIps = AllowedIps.IsSet ? AllowedIps.Value : key.AllowedIps,
+            ExpiresAt = ExpiresAt.IsSet ? ExpiresAt.Value : key.ExpiresAt,
+            DisabledAt = !Enabled.IsSet ? key.DisabledAt : Enabled.Value ? null : key.DisabledAt ?? now,
+        };
+    }
+
+    private static PatchField<T> Keep<T>(PatchField<T> field, T current, Func<T, T, bool> same) =>
+        field.IsSet && !same(field.Value, current) ? field : default;
+
+    private static bool SameSet(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
+        a.ToHashSet(StringComparer.Ordinal).SetEquals(b);
 }

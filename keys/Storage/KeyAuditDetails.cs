@@ -16,7 +16,10 @@ internal static class KeyAuditDetails
         ["rotatedFrom"] = key.RotatedFrom,
     });
 
-    /// <summary><c>fields</c>, then <c>{field}Before</c> and <c>{field}After</c> for each field the update sets (null: none).</summary>
+    /// <summary>
+    /// <c>fields</c>, then <c>{field}Before</c> and <c>{field}After</c> for each field the update changes (null: none);
+    /// <c>enabled</c> is never one: it has its own events.
+    /// </summary>
     public static string Updated(ApiKey before, ApiKey after, KeyUpdate update)
     {
         var details = new Dictionary<string, object?> { ["fields"] = update.ChangedFields().ToArray() };

@@ -9,14 +9,16 @@ namespace ApiGateway.Keys.Storage;
 public static class KeyWriteRules
 {
     /// <summary>
-    /// Only an active key changes (a revoked or expired one is never revived by a new <c>expiresAt</c>), and a rotated-out
-    /// key's expiry is the end of its grace period: clearing or moving it would keep the old secret alive beside its successor.
+    /// Only a live key changes: active, or disabled (paused, not ended: it may be renamed, rescoped, given other limits,
+    /// IPs or expiry, and re-enabled, like an active key). A revoked or expired one is never revived, by a new
+    /// <c>expiresAt</c> or by <c>enabled: true</c>. A rotated-out key's expiry is the end of its grace period: clearing or
+    /// moving it would keep the old secret alive beside its successor.
     /// </summary>
     public static UpdateKeyStatus CheckUpdate(ApiKey current, KeyUpdate update, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(update);
-        if (current.StatusAt(now) != KeyStatus.Active)
+        if (current.StatusAt(now) is not (KeyStatus.Active or KeyStatus.Disabled))
         {
             return UpdateKeyStatus.NotActive;
         }

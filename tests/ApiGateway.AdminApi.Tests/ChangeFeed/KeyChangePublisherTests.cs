@@ -73,6 +73,15 @@ public sealed partial class KeyChangePublisherTests
             Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
         }
         Assert.Equal(first, await NextAsync(messages));
+        using (var unchanged = await api.PatchJsonAsync($"/v1/keys/{first}", """{"name":"renamed"}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, unchanged.StatusCode); // the name it has: nothing changes, nothing is published
+        }
+        using (var paused = await api.PatchJsonAsync($"/v1/keys/{first}", """{"enabled":false}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+        }
+        Assert.Equal(first, await NextAsync(messages));
         using (var revoked = await console.PostAsync($"/console/keys/{first}/revoke", Form(await TokenAsync(console, $"/console/keys/{first}/revoke")), Ct))
         {
             Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);

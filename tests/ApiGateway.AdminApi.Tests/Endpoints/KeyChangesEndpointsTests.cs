@@ -168,6 +168,114 @@ public sealed class KeyChangesEndpointsTests(AdminApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Patch_EnabledFalseThenTrue_DisablesAndReEnablesWithTheirAuditEvents()
+    {
+        var created = await _client.MintAsync(KeyRequests.Valid("pauser"));
+        var id = created.Str("id");
+
+        using var disable = await _client.PatchJsonAsync($"/v1/keys/{id}", """{ "enabled": false }""");
+        var disabled = await ApiAssert.JsonAsync(disable, HttpStatusCode.OK);
+        var listed = await _client.GetJsonAsync("/v1/keys?owner=pauser&status=disabled");
+        var activeListed = await _client.GetJsonAsync("/v1/keys?owner=pauser&status=active");
+        using var enable = await _client.PatchJsonAsync($"/v1/keys/{id}", """{ "enabled": true }""");
+        var enabled = await ApiAssert.JsonAsync(enable, HttpStatusCode.OK);
+
+        Assert.Equal(("disabled", false), (disabled.Str("status"), disabled.GetProperty("enabled").GetBoolean()));
+        Assert.Equal(JsonValueKind.Null, disabled.GetProperty("revokedAt").ValueKind);
+        Assert.Equal([id], listed.GetProperty("items").EnumerateArray().Select(k => k.Str("id")));
+        Assert.Equal(0, activeListed.GetProperty("total").GetInt32());
+        Assert.Equal(("active", true), (enabled.Str("status"), enabled.GetProperty("enabled").GetBoolean()));
+        var audit = await _client.GetJsonAsync($"/v1/audit?keyId={id}");
+        Assert.Equal(["key.enabled", "key.disabled", "key.created"], audit.GetProperty("items").EnumerateArray().Select(e => e.Str("action")));
+    }
+
+    [Fact]
+    public async Task Patch_DisabledKey_OtherFieldsChangeAndBothEventsAreWritten()
+    {
+        var created = await _client.MintAsync();
+        var id = created.Str("id");
+
+        using var both = await _client.PatchJsonAsync($"/v1/keys/{id}", """{ "enabled": false, "name": "paused" }""");
+        Assert.Equal(HttpStatusCode.OK, both.StatusCode);
+        using var renamed = await _client.PatchJsonAsync($"/v1/keys/{id}", """{ "name": "paused, renamed", "scopes": ["invoices:read"] }""");
+
+        var record = await ApiAssert.JsonAsync(renamed, HttpStatusCode.OK);
+        Assert.Equal(("paused, renamed", "disabled"), (record.Str("name"), record.Str("status")));
+        var audit = await _client.GetJsonAsync($"/v1/audit?keyId={id}");
+        Assert.Equal(["key.updated", "key.disabled", "key.updated", "key.created"], audit.GetProperty("items").EnumerateArray().Select(e => e.Str("action")));
+        // The key.updated of the first PATCH names only the field it changed, not enabled.
+        Assert.Equal(["name"], audit.GetProperty("items")[2].GetProperty("details").GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact]
+    public async Task Patch_NothingChanges_ReturnsRecordAndWritesNoAuditEvent()
+    {
+        var body = KeyRequests.Valid();
+        body["tier"] = "pro";
+        var created = await _client.MintAsync(body);
+        var id = created.Str("id");
+        var scopes = created.GetProperty("scopes").ToString();
+
+        using var same = await _client.PatchJsonAsync($"/v1/keys/{id}", $$"""{ "name": "{{created.Str("name")}}", "scopes": {{scopes}}, "tier": "pro", "enabled": true, "expiresAt": null, "allowedIps": [] }""");
+        await ApiAssert.JsonAsync(same, HttpStatusCode.OK);
+        using (var disable = await _client.PatchJsonAsync($"/v1/keys/{id}", """{ "enabled": false }"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
+        }
+        using var again = await _client.PatchJsonAsync($"/v1/keys/{id}", """{ "enabled": false }""");
+
+        Assert.Equal("disabled", (await ApiAssert.JsonAsync(again, HttpStatusCode.OK)).Str("status"));
+        var audit = await _client.GetJsonAsync($"/v1/audit?keyId={id}");
+        Assert.Equal(["key.disabled", "key.created"], audit.GetProperty("items").EnumerateArray().Select(e => e.Str("action")));
+    }
+
+    [Theory]
+    [InlineData("""{ "enabled": null }""")]
+    [InlineData("""{ "enabled": "false" }""")]
+    [InlineData("""{ "enabled": 0 }""")]
+    public async Task Patch_EnabledNotABoolean_Returns400NamingEnabled(string patch)
+    {
+        var created = await _client.MintAsync();
+
+        using var response = await _client.PatchJsonAsync($"/v1/keys/{created.Str("id")}", patch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("enabled", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal("active", (await _client.GetJsonAsync($"/v1/keys/{created.Str("id")}")).Str("status"));
+    }
+
+    [Fact]
+    public async Task Patch_EnableRevokedOrExpiredKey_Returns409AndNeverRevivesIt()
+    {
+        var revoked = await _client.MintAsync();
+        using (var patch = await _client.PatchJsonAsync($"/v1/keys/{revoked.Str("id")}", """{ "enabled": false }"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+        }
+        (await _client.DeleteAsync($"/v1/keys/{revoked.Str("id")}", Ct)).Dispose();
+
+        using var response = await _client.PatchJsonAsync($"/v1/keys/{revoked.Str("id")}", """{ "enabled": true }""");
+
+        await ApiAssert.ProblemAsync(response, HttpStatusCode.Conflict, "Key cannot be changed");
+        Assert.Equal("revoked", (await _client.GetJsonAsync($"/v1/keys/{revoked.Str("id")}")).Str("status"));
+    }
+
+    [Fact]
+    public async Task Rotate_DisabledKey_Returns409UntilReEnabled()
+    {
+        var created = await _client.MintAsync();
+        using (var disable = await _client.PatchJsonAsync($"/v1/keys/{created.Str("id")}", """{ "enabled": false }"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
+        }
+
+        using var refused = await _client.PostAsync($"/v1/keys/{created.Str("id")}/rotate", null, Ct);
+
+        var problem = await ApiAssert.ProblemAsync(refused, HttpStatusCode.Conflict, "Key cannot be rotated");
+        Assert.Contains("disabled", problem.Str("detail"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Patch_UnknownKey_Returns404()
     {
         using var response = await _client.PatchJsonAsync($"/v1/keys/{Ids.New("key")}", """{ "name": "x" }""");

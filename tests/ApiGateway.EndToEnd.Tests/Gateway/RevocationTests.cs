@@ -10,7 +10,7 @@ namespace ApiGateway.EndToEnd.Tests.Gateway;
 /// <summary>
 /// Two real processes on one database: a key minted through the admin API works at the gateway (with the workspace
 /// injected upstream), and revoking it through the admin API (DELETE, or a leak report) is refused by the gateway within
-/// the contract's 1 s.
+/// the contract's 1 s; a disabled key is refused (403) within 1 s and accepted again within 1 s of being re-enabled.
 /// </summary>
 public sealed class RevocationTests : IAsyncLifetime
 {
@@ -88,6 +88,60 @@ public sealed class RevocationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.True(elapsed <= TimeSpan.FromSeconds(1), $"Revocation took {elapsed.TotalMilliseconds:F0} ms to reach the gateway.");
+    }
+
+    [Fact]
+    public async Task DisableThenEnable_ThroughAdminApi_GatewayRefusesThenAcceptsEachWithinOneSecond()
+    {
+        using var admin = _admin.CreateClient();
+        using var created = await admin.PostAsJsonAsync(new Uri("/v1/keys", UriKind.Relative),
+            new { name = "paused", workspaceId = "ws_e2e", scopes = new[] { "contacts:read" } }, Ct);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(Ct)}");
+        using var record = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct));
+        var id = record.RootElement.GetProperty("id").GetString()!;
+        using var client = _gateway.CreatePublicClient(record.RootElement.GetProperty("key").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client));
+
+        await PatchEnabledAsync(admin, id, enabled: false);
+        var (disabledStatus, toRefuse) = await WaitForAsync(client, HttpStatusCode.Forbidden);
+        using (var refused = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct))
+        {
+            Assert.Contains("API key is disabled", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        await PatchEnabledAsync(admin, id, enabled: true);
+        var (enabledStatus, toAccept) = await WaitForAsync(client, HttpStatusCode.OK);
+        TestContext.Current.TestOutputHelper?.WriteLine($"Disabling reached the gateway in {toRefuse.TotalMilliseconds:F0} ms, re-enabling in {toAccept.TotalMilliseconds:F0} ms.");
+
+        Assert.Equal(HttpStatusCode.Forbidden, disabledStatus);
+        Assert.True(toRefuse <= TimeSpan.FromSeconds(1), $"Disabling took {toRefuse.TotalMilliseconds:F0} ms to reach the gateway.");
+        Assert.Equal(HttpStatusCode.OK, enabledStatus);
+        Assert.True(toAccept <= TimeSpan.FromSeconds(1), $"Re-enabling took {toAccept.TotalMilliseconds:F0} ms to reach the gateway.");
+    }
+
+    private static async Task PatchEnabledAsync(HttpClient admin, string id, bool enabled)
+    {
+        using var content = JsonContent.Create(new { enabled });
+        using var response = await admin.PatchAsync(new Uri($"/v1/keys/{id}", UriKind.Relative), content, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct);
+        return response.StatusCode;
+    }
+
+    /// <summary>Asks until the gateway answers <paramref name="expected"/> (at most 5 s): the last status and how long it took.</summary>
+    private static async Task<(HttpStatusCode Status, TimeSpan Elapsed)> WaitForAsync(HttpClient client, HttpStatusCode expected)
+    {
+        var since = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            status = await StatusAsync(client);
+        }
+        while (status != expected && since.Elapsed < TimeSpan.FromSeconds(5));
+        return (status, since.Elapsed);
     }
 
     [Fact]

@@ -193,6 +193,10 @@ public sealed class KeyMutationServiceTests
         await mutations.CreateAsync(TestStore.Spec(owner: "alice"), TestStore.Admin, Ct);                     // over the cap
         await mutations.UpdateAsync(created.Id, new KeyUpdate { Name = new(true, "renamed") }, TestStore.Admin, Ct);
         await mutations.UpdateAsync(created.Id, new KeyUpdate(), TestStore.Admin, Ct);                         // nothing to change
+        await mutations.UpdateAsync(created.Id, new KeyUpdate { Name = new(true, "renamed") }, TestStore.Admin, Ct);  // the name it has
+        await mutations.UpdateAsync(created.Id, new KeyUpdate { Enabled = new(true, false) }, TestStore.Admin, Ct);
+        await mutations.UpdateAsync(created.Id, new KeyUpdate { Enabled = new(true, false) }, TestStore.Admin, Ct);  // disabled already
+        await mutations.UpdateAsync(created.Id, new KeyUpdate { Enabled = new(true, true) }, TestStore.Admin, Ct);
         var rotated = await mutations.RotateAsync(created.Id, TimeSpan.Zero, null, TestStore.Admin, Ct);
         await mutations.RotateAsync(created.Id, TimeSpan.Zero, null, TestStore.Admin, Ct);                     // already rotated
         await mutations.UpdateAsync(created.Id, new KeyUpdate { Name = new(true, "x") }, TestStore.Admin, Ct);  // revoked by the rotation
@@ -209,6 +213,8 @@ public sealed class KeyMutationServiceTests
         [
             (AuditActions.KeyCreated, created.Id, 1),
             (AuditActions.KeyUpdated, created.Id, 1),
+            (AuditActions.KeyDisabled, created.Id, 1),
+            (AuditActions.KeyEnabled, created.Id, 1),
             (AuditActions.KeyRotated, created.Id, 2),
             (AuditActions.KeyRevoked, rotated.Successor.Key.Id, 1),
             (AuditActions.AdminCreated, owner.Credential.Id, 0),

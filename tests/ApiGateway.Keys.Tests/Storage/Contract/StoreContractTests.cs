@@ -384,6 +384,79 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_EnabledFalseThenTrue_DisabledAtStoredListedByStatusAuditedAndFedEachTime()
+    {
+        var store = await OpenAsync(maxActivePerOwner: 1);
+        var issued = await store.MintAsync(StoreHarness.Spec(owner: "alice"), Ct);
+        var before = await store.Feed.GetLatestSequenceAsync(Ct);
+        KeyQuery Listing(KeyStatus status) => new(null, "alice", status, 10, 0);
+
+        var disabled = await store.Mutations.UpdateAsync(issued.Key.Id, new KeyUpdate { Enabled = new(true, false) }, Operator, Ct);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var stored = (await store.Keys.GetAsync(issued.Key.Id, Ct))!;
+        var listedDisabled = await store.Keys.ListAsync(Listing(KeyStatus.Disabled), Ct);
+        var listedActive = await store.Keys.ListAsync(Listing(KeyStatus.Active), Ct);
+        var overCap = await store.Mutations.CreateAsync(StoreHarness.Spec(owner: "alice"), Operator, Ct);
+        var enabled = await store.Mutations.UpdateAsync(issued.Key.Id, new KeyUpdate { Enabled = new(true, true) }, Operator, Ct);
+
+        Assert.Equal((UpdateKeyStatus.Updated, (DateTimeOffset?)Start), (disabled.Status, disabled.Key!.DisabledAt));
+        Assert.Equal(Start, stored.DisabledAt);
+        Assert.Equal(KeyStatus.Disabled, stored.StatusAt(Clock.GetUtcNow()));
+        Assert.Equal([issued.Key.Id], listedDisabled.Items.Select(k => k.Id));
+        Assert.Empty(listedActive.Items);
+        Assert.Equal(CreateKeyStatus.OwnerLimitReached, overCap.Status); // a paused key still counts toward its owner's cap
+        Assert.Null((await store.Keys.GetAsync(issued.Key.Id, Ct))!.DisabledAt);
+        Assert.Equal(UpdateKeyStatus.Updated, enabled.Status);
+        Assert.Equal([issued.Key.Id], (await store.Keys.ListAsync(Listing(KeyStatus.Active), Ct)).Items.Select(k => k.Id));
+        Assert.Equal([issued.Key.Id, issued.Key.Id], (await store.Feed.ReadAsync(before, 100, Ct)).Select(c => c.KeyId));
+        var audit = (await store.Keys.ListAuditAsync(new AuditQuery(issued.Key.Id, null, 10, 0), Ct)).Items;
+        Assert.Equal([AuditActions.KeyEnabled, AuditActions.KeyDisabled, AuditActions.KeyCreated], audit.Select(e => e.Action));
+    }
+
+    [Fact]
+    public async Task Update_ValuesAlreadyStored_WritesNoRowNoAuditNoChange()
+    {
+        var store = await OpenAsync();
+        var spec = StoreHarness.Spec("same", expiresAt: Start.AddDays(3)) with { Tier = "pro", RateLimit = new RateLimitOverride(5, 1), AllowedIps = ["10.0.0.0/8", "127.0.0.1"] };
+        var issued = await store.MintAsync(spec, Ct);
+        var before = await store.Feed.GetLatestSequenceAsync(Ct);
+        var same = new KeyUpdate
+        {
+            Name = new(true, "same"),
+            Scopes = new(true, [.. issued.Key.Scopes.Reverse()]),
+            Tier = new(true, "pro"),
+            RateLimit = new(true, new RateLimitOverride(5, 1)),
+            Quota = new(true, null),
+            AllowedIps = new(true, ["127.0.0.1", "10.0.0.0/8"]),
+            ExpiresAt = new(true, Start.AddDays(3)),
+            Enabled = new(true, true),
+        };
+
+        var outcome = await store.Mutations.UpdateAsync(issued.Key.Id, same, Operator, Ct);
+
+        Assert.Equal(UpdateKeyStatus.Updated, outcome.Status);
+        Assert.Equal(before, await store.Feed.GetLatestSequenceAsync(Ct));
+        Assert.Equal([AuditActions.KeyCreated], (await store.Keys.ListAuditAsync(new AuditQuery(issued.Key.Id, null, 10, 0), Ct)).Items.Select(e => e.Action));
+    }
+
+    [Fact]
+    public async Task Update_DisabledKey_OtherFieldsChangeButARevokedOneIsNotReEnabled()
+    {
+        var store = await OpenAsync();
+        var issued = await store.MintAsync(StoreHarness.Spec(), Ct);
+        await store.Mutations.UpdateAsync(issued.Key.Id, new KeyUpdate { Enabled = new(true, false) }, Operator, Ct);
+
+        var renamed = await store.Mutations.UpdateAsync(issued.Key.Id, new KeyUpdate { Name = new(true, "paused") }, Operator, Ct);
+        await store.Mutations.RevokeAsync(issued.Key.Id, Operator, Ct);
+        var reEnabled = await store.Mutations.UpdateAsync(issued.Key.Id, new KeyUpdate { Enabled = new(true, true) }, Operator, Ct);
+
+        Assert.Equal((UpdateKeyStatus.Updated, "paused", KeyStatus.Disabled), (renamed.Status, renamed.Key!.Name, renamed.Key.StatusAt(Clock.GetUtcNow())));
+        Assert.Equal(UpdateKeyStatus.NotActive, reEnabled.Status);
+        var stored = (await store.Keys.GetAsync(issued.Key.Id, Ct))!;
+        Assert.Equal((KeyStatus.Revoked, (DateTimeOffset?)Start), (stored.StatusAt(Clock.GetUtcNow()), stored.DisabledAt));
+    }
+
+    [Fact]
     public async Task Revoke_Twice_KeepsFirstRevocationAndWritesOneEvent()
     {
         var store = await OpenAsync();
