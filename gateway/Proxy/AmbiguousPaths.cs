@@ -137,7 +137,9 @@ internal static class AmbiguousPaths
 
     /// <summary>
     /// Invisible characters (controls, format characters such as zero-width and bidi marks, U+2028/U+2029, private
-    /// use), and <see cref="CompatibilityCharacters"/>: <c>／</c>, <c>‥</c> or fullwidth letters that an upstream reads as ASCII.
+    /// use, and the <see cref="IgnorableCharacters"/>: default-ignorable code points and noncharacters), and
+    /// <see cref="CompatibilityCharacters"/>: <c>／</c>, <c>‥</c>, <c>;</c> U+037E, <c>¥</c> or fullwidth letters that an
+    /// upstream reads as ASCII.
     /// </summary>
     private static PathAmbiguity FindInUnicode(ReadOnlySpan<char> path)
     {
@@ -155,6 +157,10 @@ internal static class AmbiguousPaths
             var category = Rune.GetUnicodeCategory(rune);
             if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
                 or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse)
+            {
+                return PathAmbiguity.InvisibleCharacter;
+            }
+            if (IgnorableCharacters.Contains(rune))
             {
                 return PathAmbiguity.InvisibleCharacter;
             }
