@@ -23,7 +23,7 @@ internal static class GatewayProblems
         "Send the API key as 'Authorization: Bearer <key>'.", Challenge, AuthFailureReasons.Missing);
 
     public static readonly GatewayProblem QueryStringKey = new(400, "key-in-query", "API keys are not accepted in the query string",
-        "Remove the key from the URL (api_key, apikey, key, token, access_token) and send it as 'Authorization: Bearer <key>'.",
+        "Remove the key from the URL (api_key, apikey, key, token, access_token, or a key in any parameter or path segment) and send it as 'Authorization: Bearer <key>'.",
         "Bearer realm=\"api\", error=\"invalid_request\"", AuthFailureReasons.QueryKey);
 
     public static readonly GatewayProblem MalformedKey = new(401, "malformed-key", "Invalid API key format",

@@ -44,13 +44,29 @@ internal static class QueryParameterNames
         return result.ToString();
     }
 
+    /// <summary>
+    /// Each parameter's name and value, percent-decoded as a form decoder reads them (<c>+</c> is a space), split where
+    /// <see cref="Contains"/> splits: for checks on what a parameter carries, whatever its name.
+    /// </summary>
+    public static IEnumerable<(string Name, string Value)> Decoded(string? query)
+    {
+        foreach (var segment in Segments(query))
+        {
+            yield return NameAndValue(query!, segment);
+        }
+    }
+
+    private static (string Name, string Value) NameAndValue(string query, Range segment)
+    {
+        var text = query.AsSpan(segment);
+        var equals = text.IndexOf('=');
+        return equals < 0 ? (FormDecode(text), string.Empty) : (FormDecode(text[..equals]), FormDecode(text[(equals + 1)..]));
+    }
+
     /// <summary>The name as a lenient upstream reads it, lower case, <c>_</c> for <c>-</c>, <c>.</c>, space and <c>[</c>.</summary>
     public static string Normalise(ReadOnlySpan<char> rawName)
     {
-        var decoded = rawName.Contains('+') || rawName.Contains('%')
-            ? Uri.UnescapeDataString(rawName.ToString().Replace('+', ' '))
-            : rawName.ToString();
-        var name = decoded.AsSpan().TrimStart(' ');
+        var name = FormDecode(rawName).AsSpan().TrimStart(' ');
         var nul = name.IndexOf('\0');
         if (nul >= 0)
         {
@@ -70,8 +86,22 @@ internal static class QueryParameterNames
         });
     }
 
+    private static string FormDecode(ReadOnlySpan<char> raw) =>
+        raw.Contains('+') || raw.Contains('%') ? Uri.UnescapeDataString(raw.ToString().Replace('+', ' ')) : raw.ToString();
+
     /// <summary>Each parameter: its range in <paramref name="query"/> and its normalised name.</summary>
     private static IEnumerable<(Range Segment, string Name)> Parameters(string? query)
+    {
+        foreach (var segment in Segments(query))
+        {
+            var (start, length) = segment.GetOffsetAndLength(query!.Length);
+            var equals = query.IndexOf('=', start, length);
+            yield return (segment, Normalise(query.AsSpan(start, (equals < 0 ? start + length : equals) - start)));
+        }
+    }
+
+    /// <summary>Each parameter's range in <paramref name="query"/>, split at <c>&amp;</c> and <c>;</c>, after a leading <c>?</c>.</summary>
+    private static IEnumerable<Range> Segments(string? query)
     {
         if (string.IsNullOrEmpty(query))
         {
@@ -82,8 +112,7 @@ internal static class QueryParameterNames
         {
             var end = query.IndexOfAny(Separators, start);
             end = end < 0 ? query.Length : end;
-            var equals = query.IndexOf('=', start, end - start);
-            yield return (start..end, Normalise(query.AsSpan(start, (equals < 0 ? end : equals) - start)));
+            yield return start..end;
             start = end + 1;
         }
     }

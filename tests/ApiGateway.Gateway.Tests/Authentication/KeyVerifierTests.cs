@@ -64,6 +64,74 @@ public abstract class KeyVerifierTests(GatewayFactory factory, GatewayEntry entr
         Assert.Equal(before, factory.Upstream.Received.Count);
     }
 
+    /// <summary>
+    /// One of our keys anywhere in the URL is refused whatever carries it (docs/security.md "Keys in URLs"): a URL is
+    /// written to upstream logs, histories and referrers. Percent-encoded, after <c>Bearer </c>, as a bare parameter,
+    /// as a parameter's name, or as a path segment.
+    /// </summary>
+    [Theory]
+    [InlineData("x-api-key={0}")]
+    [InlineData("auth_token={0}")]
+    [InlineData("api_token={0}")]
+    [InlineData("bearer={0}")]
+    [InlineData("q={0}")]
+    [InlineData("secret={0}")]
+    [InlineData("k={0}")]
+    [InlineData("{0}")]
+    [InlineData("a=1&{0}=x")]
+    [InlineData("authorization=Bearer%20{0}")]
+    [InlineData("authorization=bearer+{0}")]
+    [InlineData("a=1;q=%20{0}%20")]
+    [InlineData("q={1}")]                   // every character percent-encoded
+    public async Task Request_OurKeyInTheQueryUnderAnyName_Returns400(string query)
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        var encoded = string.Concat(key.Plaintext.Select(c => $"%{(int)c:X2}"));
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
+        var before = factory.Upstream.Received.Count;
+        using var response = await client.GetAsync($"/v1/contacts/1?{string.Format(System.Globalization.CultureInfo.InvariantCulture, query, key.Plaintext, encoded)}", Ct);
+        await ProblemAssert.HasAsync(response, 400, "API keys are not accepted in the query string", "key-in-query",
+            "Bearer realm=\"api\", error=\"invalid_request\"");
+        Assert.Equal(before, factory.Upstream.Received.Count);
+    }
+
+    [Theory]
+    [InlineData("/v1/contacts/{0}")]
+    [InlineData("/v1/contacts/{0}/notes")]
+    [InlineData("/v1/contacts/{1}")]
+    public async Task Request_OurKeyAsAPathSegment_Returns400(string path)
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        var encoded = string.Concat(key.Plaintext.Select(c => $"%{(int)c:X2}"));
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
+        var before = factory.Upstream.Received.Count;
+        using var response = await client.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, path, key.Plaintext, encoded), Ct);
+        await ProblemAssert.HasAsync(response, 400, "API keys are not accepted in the query string", "key-in-query",
+            "Bearer realm=\"api\", error=\"invalid_request\"");
+        Assert.Equal(before, factory.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task Request_AdminCredentialInTheQuery_Returns400()
+    {
+        var admin = factory.Services.GetRequiredService<KeyFormat>().Mint(KeyMode.Admin);
+        using var client = factory.CreateKeyClient(null, entry);
+        using var response = await client.GetAsync($"/v1/status?x={admin}", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("q=agw_live_short")]                                                       // our prefix, not a key
+    [InlineData("q=agw_live_0000000000000000000000000000000000000000000000000")]           // the shape, a wrong checksum
+    [InlineData("q=agw_and_more")]
+    public async Task Request_PrefixButNotAKeyInTheQuery_IsForwarded(string query)
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        using var client = factory.CreateKeyClient(key.Plaintext, entry);
+        using var response = await client.GetAsync($"/v1/contacts/1?{query}", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task Request_KeyInQueryStringWithoutHeader_Returns400()
     {
