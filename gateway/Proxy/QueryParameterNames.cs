@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Primitives;
 
 namespace ApiGateway.Gateway.Proxy;
 
@@ -42,6 +43,23 @@ internal static class QueryParameterNames
             result.Append(result.Length == 0 ? '?' : query[segment.Start.Value - 1]).Append(query.AsSpan(segment));
         }
         return result.ToString();
+    }
+
+    /// <summary>
+    /// The values (percent-decoded, <c>+</c> a space) of every parameter that reads as <paramref name="name"/>, in
+    /// order: what an upstream may take as that parameter, whichever spelling or position it picks.
+    /// </summary>
+    public static StringValues Values(string? query, string name)
+    {
+        List<string>? values = null;
+        foreach (var (segment, parameterName) in Parameters(query))
+        {
+            if (parameterName == name)
+            {
+                (values ??= []).Add(NameAndValue(query!, segment).Value);
+            }
+        }
+        return values is null ? StringValues.Empty : new StringValues([.. values]);
     }
 
     /// <summary>

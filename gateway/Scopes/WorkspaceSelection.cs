@@ -1,3 +1,4 @@
+using ApiGateway.Gateway.Proxy;
 using ApiGateway.Keys.Model;
 using Microsoft.Extensions.Primitives;
 
@@ -14,7 +15,8 @@ internal enum WorkspaceSelectionStatus
 
 /// <summary>
 /// Picks the workspace a request acts in: the <c>Gateway:WorkspaceHeader</c> header or the <c>workspace_id</c> query
-/// parameter, else the key's primary workspace. Repeated or comma-joined values count as one selection when they agree.
+/// parameter in any spelling an upstream reads as it (<see cref="QueryParameterNames"/>), else the key's primary
+/// workspace. Repeated or comma-joined values, and every spelling, count as one selection when they agree.
 /// </summary>
 internal static class WorkspaceSelection
 {
@@ -24,9 +26,11 @@ internal static class WorkspaceSelection
     {
         workspaceId = key.WorkspaceId;
         string? selected = null;
-        // No query string: skip Request.Query, whose parser (a feature object per request) would find nothing anyway.
+        // The query's parameters as the most lenient upstream reads their names (QueryParameterNames): workspace.id,
+        // workspace_id[], a=1;workspace_id=, workspace_id%00 and %20workspace_id all count, and all of them must agree.
         if (!Collect(request.Headers[headerName], ref selected, splitCommas: true)
-            || (request.QueryString.HasValue && !Collect(request.Query[QueryParameter], ref selected, splitCommas: false)))
+            || (request.QueryString.HasValue
+                && !Collect(QueryParameterNames.Values(request.QueryString.Value, QueryParameter), ref selected, splitCommas: false)))
         {
             return WorkspaceSelectionStatus.Ambiguous;
         }

@@ -185,6 +185,48 @@ public abstract class RouteAccessCheckTests(GatewayFactory factory, GatewayEntry
         await ProblemAssert.HasAsync(response, 400, "Conflicting workspace selection", "ambiguous-workspace");
     }
 
+    /// <summary>
+    /// Every spelling an upstream reads as <c>workspace_id</c> (PHP turns <c>.</c>, space and <c>[</c> into <c>_</c>, trims
+    /// leading spaces and cuts at NUL; Rack splits at <c>;</c>) selects the workspace at the gateway too: a workspace the
+    /// key does not hold is a 403 as for the plain name (before, these were forwarded while the gateway picked the
+    /// key's primary workspace).
+    /// </summary>
+    [Theory]
+    [InlineData("workspace.id=ws_evil")]
+    [InlineData("workspace_id%5B%5D=ws_evil")]
+    [InlineData("workspace_id[]=ws_evil")]
+    [InlineData("a=1;workspace_id=ws_evil")]
+    [InlineData("workspace_id%00=ws_evil")]
+    [InlineData("%20workspace_id=ws_evil")]
+    [InlineData("workspace+id=ws_evil")]
+    [InlineData("Workspace-ID=ws_evil")]
+    [InlineData("workspace_id=ws%5Fevil")]
+    public async Task Request_WorkspaceParameterInAnotherSpelling_NotHeld_Returns403(string query)
+    {
+        var key = await factory.MintAsync(["contacts:read"], workspaceId: "ws_a", workspaces: ["ws_b"]);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Get, $"/v1/contacts/1?{query}");
+        await ProblemAssert.HasAsync(response, 403, "Workspace not allowed for this key", "workspace-not-allowed");
+    }
+
+    [Theory]
+    [InlineData("workspace_id=ws_a&workspace.id=ws_evil")]   // PHP takes the last one
+    [InlineData("workspace_id=ws_b;workspace_id[]=ws_a")]
+    public async Task Request_WorkspaceParameterSpelledTwiceDifferently_Returns400(string query)
+    {
+        var key = await factory.MintAsync(["contacts:read"], workspaceId: "ws_a", workspaces: ["ws_b"]);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Get, $"/v1/contacts/1?{query}");
+        await ProblemAssert.HasAsync(response, 400, "Conflicting workspace selection", "ambiguous-workspace");
+    }
+
+    [Fact]
+    public async Task Request_WorkspaceParameterInAnotherSpelling_Held_SelectsIt()
+    {
+        var key = await factory.MintAsync(["contacts:read"], workspaceId: "ws_a", workspaces: ["ws_b"]);
+        using var response = await SendAsync(key.Plaintext, HttpMethod.Get, "/v1/contacts/dotted?workspace.id=ws_b");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ws_b", WorkspaceOf(response.Headers, "/v1/contacts/dotted"));
+    }
+
     [Theory]
     [InlineData("/v1/contacts/1?workspace_id=ws_other", null)]
     [InlineData("/v1/contacts/1", "ws_other")]
