@@ -16,7 +16,16 @@ internal sealed class ClientHeaderFilter
     /// Forwarding headers, believed only from a trusted proxy: every <c>X-Forwarded-*</c> and <c>X-Original-*</c>, and
     /// Envoy's <c>X-Envoy-*</c> (<c>X-Envoy-External-Address</c>, <c>X-Envoy-Internal</c> decide who the client is).
     /// </summary>
-    private static readonly string[] ForwardingPrefixes = ["X-Forwarded-", "X-Original-", "X-Envoy-"];
+    private static readonly string[] ForwardingPrefixes =
+    [
+        "X-Forwarded-", "X-Original-", "X-Envoy-",
+        // Identity other systems put in front of an app: Azure App Service authentication (X-MS-CLIENT-PRINCIPAL,
+        // -NAME, -ID, -IDP; X-MS-TOKEN-*), AWS ALB OIDC (X-Amzn-Oidc-Data, -Identity, -Accesstoken), oauth2-proxy
+        // (X-Auth-Request-User, -Email, -Groups), Google IAP (X-Goog-Authenticated-User-Email, -Id), Cloudflare Access,
+        // Kong (X-Consumer-Id, -Username), IIS ARR (X-ARR-ClientCert, X-ARR-SSL), TLS client-certificate forwarding.
+        "X-Ms-Client-Principal", "X-Ms-Token-", "X-Amzn-Oidc-", "X-Auth-Request-", "X-Goog-Authenticated-User-",
+        "Cf-Access-", "X-Consumer-", "X-Arr-", "X-Ssl-Client-",
+    ];
 
     /// <summary>
     /// Always removed: the credential, method overrides (the scope follows the real method) and path overrides
@@ -25,13 +34,13 @@ internal sealed class ClientHeaderFilter
     /// </summary>
     private static readonly string[] Always =
     [
-        "Authorization", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
+        "Authorization", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "X-Method",
         "X-Original-URL", "X-Rewrite-URL", "X-Original-URI", "X-Original-Method", "X-Forwarded-Uri", "X-Forwarded-Method",
     ];
 
     /// <summary>
-    /// Client-address, host and scheme headers frameworks, servers and CDNs read, removed unless the peer is a trusted
-    /// proxy: the standard ones, CDN and platform ones (Cloudflare, Fastly, Akamai, Azure, CloudFront, App Engine, Fly),
+    /// Client-address, host, scheme, client-certificate and authenticated-user headers frameworks, servers and CDNs
+    /// read, removed unless the peer is a trusted proxy: the standard ones, CDN and platform ones (Cloudflare, Fastly, Akamai, Azure, CloudFront, App Engine, Fly),
     /// WebLogic's and Apache's, and the legacy spellings PHP and Java IP libraries still try in turn.
     /// </summary>
     private static readonly string[] Forwarding =
@@ -41,6 +50,10 @@ internal sealed class ClientHeaderFilter
         "X-Originating-IP", "X-Remote-IP", "X-Remote-Addr", "X-ProxyUser-Ip", "X-Appengine-User-Ip", "WL-Proxy-Client-IP",
         "Proxy-Client-IP", "X-Azure-ClientIP", "X-Azure-SocketIP", "CloudFront-Viewer-Address", "Fly-Client-IP",
         "X-Host", "X-Url-Scheme", "X-Scheme", "Front-End-Https", "WL-Proxy-SSL",
+        // Who the client is, as an authenticating proxy or a TLS terminator tells the app (ASP.NET Core certificate
+        // forwarding reads X-ARR-ClientCert by default; nginx and Apache setups pass the certificate and the user).
+        "X-Client-Cert", "Ssl-Client-Cert", "X-Client-Verify", "X-Client-DN", "X-Remote-User", "Remote-User",
+        "X-Webauth-User", "X-Authenticated-User", "X-Authenticated-Userid", "X-Userinfo", "X-Credential-Identifier",
     ];
 
     private readonly FrozenDictionary<string, bool> _exact;

@@ -24,6 +24,8 @@ public sealed class ClientHeaderFilterTests
     [InlineData("X_Rewrite_URL")]
     [InlineData("X-Forwarded-Method")]
     [InlineData("X-Forwarded-Uri")]
+    [InlineData("X-Method")]
+    [InlineData("x_method")]
     public void Strips_IdentityOrOverrideHeaderAnySpelling_EvenFromTrustedProxy(string name)
     {
         Assert.True(_filter.Strips(name, fromTrustedProxy: false));
@@ -59,6 +61,27 @@ public sealed class ClientHeaderFilterTests
     [InlineData("X-Cluster-Client-Ip")]
     [InlineData("WL-Proxy-Client-IP")]
     [InlineData("Proxy-Client-IP")]
+    [InlineData("X-ARR-ClientCert")]                 // ASP.NET Core certificate forwarding's default header
+    [InlineData("X-Arr-Ssl")]
+    [InlineData("X-Client-Cert")]
+    [InlineData("X-SSL-Client-Cert")]
+    [InlineData("X-SSL-Client-Verify")]
+    [InlineData("Ssl-Client-Cert")]
+    [InlineData("X-MS-CLIENT-PRINCIPAL")]
+    [InlineData("X-Ms-Client-Principal-Name")]
+    [InlineData("X-Ms-Client-Principal-Id")]
+    [InlineData("X-MS-TOKEN-AAD-ID-TOKEN")]
+    [InlineData("X-Amzn-Oidc-Identity")]
+    [InlineData("X-Amzn-Oidc-Data")]
+    [InlineData("X-Auth-Request-User")]
+    [InlineData("X-Auth-Request-Email")]
+    [InlineData("X-Remote-User")]
+    [InlineData("Remote-User")]
+    [InlineData("X-Goog-Authenticated-User-Email")]
+    [InlineData("X-Goog-Authenticated-User-Id")]
+    [InlineData("Cf-Access-Authenticated-User-Email")]
+    [InlineData("X-Consumer-Username")]
+    [InlineData("X-Webauth-User")]
     public void Strips_ForwardingHeader_OnlyFromUntrustedPeer(string name)
     {
         Assert.True(_filter.Strips(name, fromTrustedProxy: false));
@@ -74,6 +97,14 @@ public sealed class ClientHeaderFilterTests
     [InlineData("X_ProxyUser_Ip")]
     [InlineData("X_Envoy_External_Address")]
     [InlineData("Front_End_Https")]
+    [InlineData("X_ARR_ClientCert")]
+    [InlineData("X_Client_Cert")]
+    [InlineData("X_MS_CLIENT_PRINCIPAL_NAME")]
+    [InlineData("X_Amzn_Oidc_Identity")]
+    [InlineData("X_Auth_Request_User")]
+    [InlineData("X_Remote_User")]
+    [InlineData("Remote_User")]
+    [InlineData("X_Goog_Authenticated_User_Email")]
     public void Strips_ForwardingHeaderSpelledWithUnderscore_EvenFromTrustedProxy(string name) =>
         Assert.True(_filter.Strips(name, fromTrustedProxy: true));
 
