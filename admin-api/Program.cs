@@ -6,6 +6,7 @@ using ApiGateway.AdminApi.Endpoints;
 using ApiGateway.AdminApi.Hosting;
 using ApiGateway.AdminApi.Json;
 using ApiGateway.AdminApi.OpenApi;
+using ApiGateway.AdminApi.Portal;
 using ApiGateway.AdminApi.Problems;
 using ApiGateway.AdminApi.Scopes;
 using ApiGateway.Keys.Hosting;
@@ -21,6 +22,7 @@ builder.AddAdminAuthentication();  // Authentication/: Bearer admin credentials,
 builder.AddKeyManagement();        // Endpoints/ + Validation/
 builder.AddAdminOpenApi();         // OpenApi/: /openapi/v1.json
 builder.AddAdminConsole();         // Console/: the web console at /console (cookie sign-in, Razor Pages)
+builder.AddSelfServePortal();      // Areas/Portal/: POST /v1/portal-sessions and the self-serve key page at /portal
 builder.AddKeyChangePublishing();  // ChangeFeed/: with RateLimits:Redis, 'keys:changed' on Redis after each committed key mutation
 
 var app = builder.Build();
@@ -30,4 +32,5 @@ app.UseAuthorization();
 app.MapAdminApi();
 app.MapAdminOpenApi();
 app.MapAdminConsole();              // GET / redirects to /console
+app.MapPortal();
 app.Run();

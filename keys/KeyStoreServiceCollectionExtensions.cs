@@ -59,6 +59,7 @@ public static class KeyStoreServiceCollectionExtensions
         services.TryAddSingleton<IAdminCredentialStore, AdminCredentialStore>();
         services.TryAddSingleton<IKeyChangeFeed, KeyChangeFeed>();
         services.TryAddSingleton<IUsageStore, UsageStore>();
+        services.TryAddSingleton<Portal.PortalSessionStore>();
 
         services.AddHostedService<StoreMigrationService>();
         return services;

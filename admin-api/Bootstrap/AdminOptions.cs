@@ -13,4 +13,10 @@ public sealed class AdminOptions
     /// printed once to stdout.
     /// </summary>
     public string? BootstrapKey { get; set; }
+
+    /// <summary>
+    /// The base URL browsers reach the admin API at, for the self-serve key page's start URLs (docs/portal.md). Unset:
+    /// the base of the request that opened the session.
+    /// </summary>
+    public string? PublicUrl { get; set; }
 }

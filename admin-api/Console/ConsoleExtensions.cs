@@ -24,7 +24,8 @@ public static class ConsoleExtensions
                 options.RootDirectory = "/Console/Pages";
                 options.Conventions.AuthorizeFolder("/", ConsoleAuthentication.Policy);
                 options.Conventions.AllowAnonymousToPage("/SignIn");
-                options.Conventions.ConfigureFilter(new ConsoleHeadersFilter());
+                // The root folder only: pages of the Portal area (Areas/Portal) set their own headers and authorization.
+                options.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new ConsoleHeadersFilter()));
             })
             .AddApplicationPart(typeof(ConsoleExtensions).Assembly)
             .AddCookieTempDataProvider(options =>
@@ -35,13 +36,17 @@ public static class ConsoleExtensions
                 options.Cookie.SameSite = SameSiteMode.Strict;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             });
+        // One antiforgery setup for the console and the self-serve key page (docs/portal.md); a token is bound to the
+        // signed-in identity of its own surface, so one surface's token is refused by the other.
         services.AddAntiforgery(options =>
         {
-            options.Cookie.Name = ".agw.console.af";
-            options.Cookie.Path = BasePath;
+            options.Cookie.Name = ".agw.af";
+            options.Cookie.Path = "/";
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.FormFieldName = "__RequestVerificationToken";
+            // Each surface sends its own framing rule (console: DENY; portal: Portal:FrameAncestors), never antiforgery's SAMEORIGIN.
+            options.SuppressXFrameOptionsHeader = true;
         });
         return builder;
     }

@@ -20,4 +20,6 @@ namespace ApiGateway.AdminApi.Json;
 [JsonSerializable(typeof(Page<AdminKeyRecord>))]
 [JsonSerializable(typeof(Leaks.ReportLeaksRequest))]
 [JsonSerializable(typeof(Leaks.LeakReportResponse))]
+[JsonSerializable(typeof(Portal.CreatePortalSessionRequest))]
+[JsonSerializable(typeof(Portal.CreatedPortalSession))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -82,17 +82,18 @@ internal static class KeyFieldRules
         return list;
     }
 
-    public static string[] Scopes(IReadOnlyList<string?>? values, ScopeCatalogue catalogue, ValidationErrors errors)
+    /// <summary>A key's scopes, or (<paramref name="field"/> <c>allowedScopes</c>) what a portal session may offer: the same catalogue rule.</summary>
+    public static string[] Scopes(IReadOnlyList<string?>? values, ScopeCatalogue catalogue, ValidationErrors errors, string field = "scopes")
     {
         if (values is null || values.Count == 0)
         {
-            errors.Add("scopes", "scopes must list at least one scope.");
+            errors.Add(field, $"{field} must list at least one scope.");
             return [];
         }
-        var list = List("scopes", values, errors);
+        var list = List(field, values, errors);
         foreach (var scope in list.Where(s => !catalogue.Allows(s)))
         {
-            errors.Add("scopes", ScopeGrammar.IsConcrete(scope)
+            errors.Add(field, ScopeGrammar.IsConcrete(scope)
                 ? $"'{scope}' is not in the scope catalogue the routes file defines."
                 : $"'{scope}' is not a scope: use a lowercase resource:action the routes file defines, '*' or '*:read'.");
         }

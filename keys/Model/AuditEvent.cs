@@ -17,6 +17,12 @@ public sealed record Actor(string Id, string Name)
 {
     public static readonly Actor System = new("system", "system");
 
+    /// <summary>
+    /// For an actor acting in a portal session (<c>portal:&lt;owner&gt;</c>): the admin credential id that opened the
+    /// session. Every audit event by this actor records it as <c>details.session</c> (docs/portal.md).
+    /// </summary>
+    public string? Session { get; init; }
+
     /// <summary>Nobody signed in: the actor of a failed sign-in.</summary>
     public static readonly Actor Anonymous = new("anonymous", "anonymous");
 }
@@ -35,5 +41,6 @@ public static class AuditActions
     public const string AdminCreated = "admin.created";
     public const string AdminRevoked = "admin.revoked";
     public const string AdminBootstrapped = "admin.bootstrapped";
+    public const string PortalSessionCreated = "portal.session_created";
     public const string AdminSignInFailed = "admin.signin_failed";
 }

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Text.Json.Nodes;
 using ApiGateway.Keys.Model;
 using Dapper;
 
@@ -52,9 +53,22 @@ internal sealed class AuditRow
         Details = Details,
     };
 
+    /// <summary>Every audit row is written here, so an actor's <see cref="Actor.Session"/> reaches <c>details.session</c> whatever the action.</summary>
     public static Task AppendAsync(IDbConnection connection, IDbTransaction transaction, DateTimeOffset at, Actor actor, string action, string? keyId, string? keyName, string? details, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO audit_events (at, actor_id, actor_name, action, key_id, key_name, details) VALUES (@at, @actorId, @actorName, @action, @keyId, @keyName, @details)",
-            new { at = UnixMs.From(at), actorId = actor.Id, actorName = actor.Name, action, keyId, keyName, details },
+            new { at = UnixMs.From(at), actorId = actor.Id, actorName = actor.Name, action, keyId, keyName, details = WithSession(details, actor.Session) },
             transaction, cancellationToken: cancellationToken));
+
+    /// <summary>The portal actor's session (the admin credential that opened it) added to whatever the event records.</summary>
+    private static string? WithSession(string? details, string? session)
+    {
+        if (session is null)
+        {
+            return details;
+        }
+        var merged = details is null ? new JsonObject() : JsonNode.Parse(details) as JsonObject ?? new JsonObject { ["details"] = details };
+        merged["session"] = session;
+        return merged.ToJsonString();
+    }
 }

@@ -33,6 +33,7 @@ public sealed class StoreHarness : IAsyncDisposable
     public KeyMutationService Mutations => _services.GetRequiredService<KeyMutationService>();
     public IKeyWriteStore Writes => _services.GetRequiredService<IKeyWriteStore>();
     public KeyHasher Hasher => _services.GetRequiredService<KeyHasher>();
+    public ApiGateway.Keys.Portal.PortalSessionStore PortalSessions => _services.GetRequiredService<ApiGateway.Keys.Portal.PortalSessionStore>();
 
     public static StoreHarness Create(string provider, string connectionString, FakeTimeProvider clock, int maxActivePerOwner = 10)
     {
