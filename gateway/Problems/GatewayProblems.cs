@@ -53,6 +53,11 @@ internal static class GatewayProblems
     public static readonly GatewayProblem TestKeyNotAllowed = new(403, "test-key-not-allowed", "Test keys are not allowed on this route",
         "This route accepts live keys only.", failureReason: AuthFailureReasons.ModeDenied);
 
+    /// <summary>A forward-auth question with a test key on a route whose test keys go to a <c>TestCluster</c>, which the asking proxy cannot do.</summary>
+    public static readonly GatewayProblem TestKeyNeedsTestCluster = new(403, "test-key-not-allowed", "Test keys are not allowed on this route",
+        "Behind forward-auth this route cannot send test keys to its test cluster: use a live key, or a route without TestCluster that your proxy routes by X-Api-Key-Mode.",
+        failureReason: AuthFailureReasons.ModeDenied);
+
     /// <summary>The detail and <c>WWW-Authenticate</c> scope list are filled in per request (see <see cref="WriteInsufficientScopeAsync"/>).</summary>
     public static readonly GatewayProblem InsufficientScope = new(403, "insufficient-scope", "Insufficient scope",
         "The key lacks a scope this route requires.", failureReason: AuthFailureReasons.InsufficientScope);

@@ -20,13 +20,14 @@ internal readonly record struct RouteAccessVerdict(GatewayProblem? Problem, stri
 
 /// <summary>
 /// The route-dependent checks after the key is verified, in the contract's order: IP allow-list, workspace selection,
-/// live-only routes, then the scopes the route requires for the request's method (<c>*</c> and <c>*:read</c> count,
+/// live-only routes (and, for a forward-auth question, routes that send test keys to a <c>TestCluster</c>), then the scopes the route requires for the request's method (<c>*</c> and <c>*:read</c> count,
 /// write never implies read, a method the route maps to no scope is refused). Allocates nothing when access is granted.
 /// </summary>
 internal sealed class RouteAccessCheck(IOptions<GatewayOptions> options)
 {
     private static readonly IReadOnlyList<string> NoScope = [];
     private readonly string _workspaceHeader = options.Value.WorkspaceHeader;
+    private readonly int _forwardAuthPort = options.Value.ForwardAuthPort;
 
     /// <param name="http">The request.</param>
     /// <param name="entry">The verified key.</param>
@@ -51,6 +52,13 @@ internal sealed class RouteAccessCheck(IOptions<GatewayOptions> options)
         if (access.Policy.LiveOnly && key.Mode != KeyMode.Live)
         {
             return new(GatewayProblems.TestKeyNotAllowed, workspaceId);
+        }
+
+        // A forward-auth question cannot be rerouted: the proxy that asked sends the request to its own backend, the live
+        // one, which is what TestCluster keeps test keys away from. Refused like LiveOnly (docs/forward-auth.md).
+        if (access.Policy.TestCluster is not null && key.Mode != KeyMode.Live && http.Connection.LocalPort == _forwardAuthPort)
+        {
+            return new(GatewayProblems.TestKeyNeedsTestCluster, workspaceId);
         }
 
         // A WebSocket handshake over HTTP/2 arrives as CONNECT; it needs what its HTTP/1.1 form, a GET, needs.

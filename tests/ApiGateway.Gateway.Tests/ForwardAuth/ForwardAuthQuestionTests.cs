@@ -78,11 +78,38 @@ public sealed class ForwardAuthQuestionTests(GatewayFactory factory) : IClassFix
     [Fact]
     public async Task Question_TestKey_AnswersItsMode()
     {
-        var key = await factory.MintAsync(["orders:read"], mode: KeyMode.Test);
+        var key = await factory.MintAsync(["contacts:read"], mode: KeyMode.Test);
+        using var client = factory.CreateKeyClient(key.Plaintext, GatewayEntry.ForwardAuth);
+        using var response = await client.GetAsync("/v1/contacts/1", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("test", Header(response, "X-Api-Key-Mode"));
+    }
+
+    /// <summary>
+    /// At the edge a test key on a route with <c>TestCluster</c> goes to the sandbox; the proxy asking a question cannot
+    /// reroute, so its answer would send the test key to the live backend: refused like <c>LiveOnly</c>, spending nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(ForwardAuthDialect.Traefik)]
+    [InlineData(ForwardAuthDialect.Nginx)]
+    [InlineData(ForwardAuthDialect.Envoy)]
+    public async Task Question_TestKeyOnATestClusterRoute_Returns403(ForwardAuthDialect dialect)
+    {
+        var key = await factory.MintAsync(["orders:read", "contacts:read"], mode: KeyMode.Test);
+        using var client = factory.CreateKeyClient(key.Plaintext, GatewayEntry.ForwardAuth, dialect);
+        using var response = await client.GetAsync("/v1/orders/1", Ct);
+        await ProblemAssert.HasAsync(response, 403, "Test keys are not allowed on this route", "test-key-not-allowed");
+        Assert.False(response.Headers.Contains("X-Api-Key-Mode"));
+        await AssertNothingSpentAsync(key);
+    }
+
+    [Fact]
+    public async Task Question_LiveKeyOnATestClusterRoute_Answers200()
+    {
+        var key = await factory.MintAsync(["orders:read"]);
         using var client = factory.CreateKeyClient(key.Plaintext, GatewayEntry.ForwardAuth);
         using var response = await client.GetAsync("/v1/orders/1", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("test", Header(response, "X-Api-Key-Mode"));
     }
 
     [Theory]
