@@ -40,6 +40,13 @@ internal sealed record VerifyRequest(string Key, IReadOnlyList<string> Scopes, s
             error = "The body must be a JSON object.";
             return null;
         }
+        if (RepeatedField(root) is { } repeated)
+        {
+            // JsonDocument keeps every copy and TryGetProperty returns the last: {"key":"x","key":"<valid>"} would be read
+            // as the second key by this parser and as the first by another one in front of it.
+            error = $"'{repeated}' appears more than once.";
+            return null;
+        }
         if (!root.TryGetProperty("key", out var keyElement) || keyElement.ValueKind != JsonValueKind.String)
         {
             error = "'key' must be a string.";
@@ -89,5 +96,22 @@ internal sealed record VerifyRequest(string Key, IReadOnlyList<string> Scopes, s
             return null;
         }
         return new VerifyRequest(keyElement.GetString()!, scopes, workspaceId, cost, ip);
+    }
+
+    private static readonly string[] Fields = ["key", "scopes", "workspaceId", "cost", "ip"];
+
+    /// <summary>The first documented field that the object holds more than once (unknown fields are ignored, repeated or not).</summary>
+    private static string? RepeatedField(JsonElement root)
+    {
+        Span<int> seen = stackalloc int[Fields.Length];
+        foreach (var property in root.EnumerateObject())
+        {
+            var index = Array.IndexOf(Fields, property.Name);
+            if (index >= 0 && ++seen[index] > 1)
+            {
+                return Fields[index];
+            }
+        }
+        return null;
     }
 }

@@ -4,13 +4,16 @@ namespace ApiGateway.Gateway.WebSockets;
 
 internal enum UpgradeKind
 {
-    /// <summary>An ordinary request (no upgrade, or only <c>Upgrade: h2c</c>, which Kestrel and YARP never act on).</summary>
+    /// <summary>An ordinary request: no <c>Upgrade</c> header.</summary>
     None,
 
     /// <summary>A WebSocket handshake: HTTP/1.1 <c>GET</c> with <c>Upgrade: websocket</c>, or HTTP/2 extended CONNECT with <c>:protocol websocket</c>.</summary>
     WebSocket,
 
-    /// <summary>Any other upgrade or extended CONNECT (SPDY, TLS, a WebSocket upgrade on another method...): never forwarded.</summary>
+    /// <summary>
+    /// Any other upgrade or extended CONNECT (SPDY, TLS, <c>h2c</c>, a WebSocket upgrade on another method or without
+    /// <c>Connection: Upgrade</c>...): never forwarded.
+    /// </summary>
     Other,
 }
 
@@ -29,18 +32,17 @@ internal static class UpgradeRequests
         {
             return string.Equals(connect.Protocol, WebSocketToken, StringComparison.OrdinalIgnoreCase) ? UpgradeKind.WebSocket : UpgradeKind.Other;
         }
-        if (context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true })
-        {
-            return UpgradeKind.None;
-        }
         var upgrade = context.Request.Headers.Upgrade;
-        if (upgrade.Count == 0 || (upgrade.Count == 1 && string.Equals(upgrade[0], "h2c", StringComparison.OrdinalIgnoreCase)))
+        if (upgrade.Count == 0)
         {
-            // Nothing YARP would switch to: it forwards such a request as a plain one, without Connection/Upgrade.
             return UpgradeKind.None;
         }
-        // RFC 6455: the handshake is a GET naming exactly one protocol. YARP would forward any method as a GET upgrade.
-        return upgrade.Count == 1 && string.Equals(upgrade[0], WebSocketToken, StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(context.Request.Method)
+        // Any request that asks to switch protocols is an upgrade, whether or not Kestrel or YARP would act on it
+        // (h2c, what curl --http2 asks on http://, they ignore): docs/gateway.md "Protocols" refuses every one but a
+        // WebSocket handshake. RFC 6455: a GET with Connection: Upgrade naming exactly one protocol; YARP would
+        // forward any method as a GET upgrade.
+        return context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+            && upgrade.Count == 1 && string.Equals(upgrade[0], WebSocketToken, StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(context.Request.Method)
             ? UpgradeKind.WebSocket
             : UpgradeKind.Other;
     }

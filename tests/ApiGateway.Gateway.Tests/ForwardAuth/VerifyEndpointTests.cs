@@ -159,6 +159,26 @@ public sealed class VerifyEndpointTests(GatewayFactory factory) : IClassFixture<
         await ProblemAssert.HasAsync(response, 400, "Invalid verify request", "invalid-verify-request");
     }
 
+    [Theory]
+    [InlineData("{{\"key\": \"x\", \"key\": \"{0}\"}}", "key")]
+    [InlineData("{{\"key\": \"{0}\", \"key\": \"x\"}}", "key")]
+    [InlineData("{{\"key\": \"{0}\", \"workspaceId\": \"ws_a\", \"workspaceId\": \"ws_b\"}}", "workspaceId")]
+    [InlineData("{{\"key\": \"{0}\", \"scopes\": [], \"scopes\": [\"contacts:read\"]}}", "scopes")]
+    [InlineData("{{\"key\": \"{0}\", \"ip\": \"203.0.113.7\", \"ip\": null}}", "ip")]
+    public async Task Verify_RepeatedField_Returns400NamingItAndSpendsNothing(string template, string field)
+    {
+        var key = await factory.MintAsync(["contacts:read"]);
+        using (var response = await PostAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, key.Plaintext)))
+        {
+            await ProblemAssert.HasAsync(response, 400, "Invalid verify request", "invalid-verify-request");
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            Assert.Contains($"'{field}' appears more than once", body, StringComparison.Ordinal);
+            Assert.DoesNotContain(key.Plaintext, body, StringComparison.Ordinal);
+        }
+        using var json = await VerifyAsync(new { key = key.Plaintext });
+        Assert.Equal(99, json.RootElement.GetProperty("ratelimit").GetProperty("remaining").GetInt64());
+    }
+
     [Fact]
     public async Task Verify_BadBodyWithAGoodKey_SpendsNothing()
     {
