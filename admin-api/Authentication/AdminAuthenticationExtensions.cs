@@ -20,7 +20,8 @@ internal static class AdminAuthenticationExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicies.ManageKeys, policy => policy.RequireRole(AdminRole.Owner.ToWire(), AdminRole.Admin.ToWire()))
-            .AddPolicy(AdminPolicies.ManageAdmins, policy => policy.RequireRole(AdminRole.Owner.ToWire()));
+            .AddPolicy(AdminPolicies.ManageAdmins, policy => policy.RequireRole(AdminRole.Owner.ToWire()))
+            .AddPolicy(AdminPolicies.ImportKeys, policy => policy.RequireRole(AdminRole.Owner.ToWire()));
         return builder;
     }
 }

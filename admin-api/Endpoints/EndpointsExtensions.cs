@@ -22,6 +22,7 @@ internal static class EndpointsExtensions
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         app.MapKeys();
+        app.MapKeyImport();
         app.MapAudit();
         app.MapAdminKeys();
         app.MapLeaks();

@@ -8,6 +8,8 @@ namespace ApiGateway.AdminApi.Json;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CreateKeyRequest))]
 [JsonSerializable(typeof(UpdateKeyRequest))]
+[JsonSerializable(typeof(ImportKeysRequest))]
+[JsonSerializable(typeof(ImportedKeys))]
 [JsonSerializable(typeof(RotateKeyRequest))]
 [JsonSerializable(typeof(CreateAdminKeyRequest))]
 [JsonSerializable(typeof(KeyRecord))]

@@ -10,9 +10,10 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        // GitHub's secret-scanning reports (up to 1000 findings) are the one body allowed to be larger.
-        var max = context.Request.Path.Equals(Leaks.LeaksEndpoints.GitHubPath, StringComparison.OrdinalIgnoreCase)
-            ? Leaks.LeaksEndpoints.MaxGitHubBodyBytes : AdminProblems.MaxBodyBytes;
+        // GitHub's secret-scanning reports (up to 1000 findings) and key imports (up to 1000 keys) may be larger.
+        var max = context.Request.Path.Equals(Leaks.LeaksEndpoints.GitHubPath, StringComparison.OrdinalIgnoreCase) ? Leaks.LeaksEndpoints.MaxGitHubBodyBytes
+            : context.Request.Path.Equals(Endpoints.KeyImportEndpoints.Path, StringComparison.OrdinalIgnoreCase) ? Endpoints.KeyImportEndpoints.MaxBodyBytes
+            : AdminProblems.MaxBodyBytes;
         if (context.Request.ContentLength > max)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -15,6 +15,8 @@ internal sealed class KeyRequestValidator(ScopeCatalogueSource catalogue, IOptio
 {
     /// <summary>Rotation grace periods are capped at 30 days: longer overlaps defeat the point of rotating.</summary>
     public const int MaxGracePeriodSeconds = 30 * 24 * 3600;
+    public const int MaxImportKeys = 1000;
+    public const int MinImportPrefixLength = 4;
 
     public KeySpec? Validate(CreateKeyRequest request, ValidationErrors errors)
     {
@@ -84,6 +86,61 @@ internal sealed class KeyRequestValidator(ScopeCatalogueSource catalogue, IOptio
             }
         }
         return errors.IsEmpty ? update : null;
+    }
+
+    /// <summary>
+    /// An import body: 1-<see cref="MaxImportKeys"/> items, each checked like a mint plus its <c>hash</c> (64 hex digits, the
+    /// SHA-256 of the plaintext) and <c>prefix</c> (4-16 visible ASCII characters); every failure is named
+    /// <c>keys[i].field</c>. Null when any failed, so nothing is stored.
+    /// </summary>
+    public IReadOnlyList<KeyImport>? Validate(ImportKeysRequest request, ValidationErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Keys is not { Count: >= 1 and <= MaxImportKeys } items)
+        {
+            errors.Add("keys", $"keys must hold 1-{MaxImportKeys} keys.");
+            return null;
+        }
+        var imports = new List<KeyImport>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not { } item)
+            {
+                errors.Add($"keys[{i}]", "Each entry must be a key object.");
+                continue;
+            }
+            var itemErrors = new ValidationErrors();
+            var hash = ImportedHash(item.Hash, itemErrors);
+            if (item.Prefix is null || item.Prefix.Length < MinImportPrefixLength || !KeyFieldRules.IsHeaderValue(item.Prefix, KeyFormat.VisiblePrefixLength))
+            {
+                itemErrors.Add("prefix", $"prefix must be {MinImportPrefixLength}-{KeyFormat.VisiblePrefixLength} visible ASCII characters: the start of the key, to recognise it by.");
+            }
+            var spec = Validate(new CreateKeyRequest
+            {
+                Name = item.Name, WorkspaceId = item.WorkspaceId, Scopes = item.Scopes, Owner = item.Owner, Mode = item.Mode,
+                ExpiresAt = item.ExpiresAt, Tier = item.Tier, RateLimit = item.RateLimit, Quota = item.Quota,
+                AllowedIps = item.AllowedIps, Workspaces = item.Workspaces,
+            }, itemErrors);
+            if (itemErrors.IsEmpty)
+            {
+                imports.Add(new KeyImport(hash!.Value, item.Prefix!, spec!));
+            }
+            else
+            {
+                errors.AddAll($"keys[{i}].", itemErrors);
+            }
+        }
+        return errors.IsEmpty ? imports : null;
+    }
+
+    private static KeyHash? ImportedHash(string? hex, ValidationErrors errors)
+    {
+        if (hex is { Length: KeyHash.Size * 2 } && hex.All(char.IsAsciiHexDigit))
+        {
+            return new KeyHash(Convert.FromHexString(hex));
+        }
+        errors.Add("hash", "hash must be the SHA-256 of the key's plaintext as 64 hex digits.");
+        return null;
     }
 
     /// <summary>

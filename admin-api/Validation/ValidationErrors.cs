@@ -16,5 +16,18 @@ internal sealed class ValidationErrors
         messages.Add(message);
     }
 
+    /// <summary>Every failure of <paramref name="inner"/>, each field named under <paramref name="prefix"/> (<c>keys[3].</c>).</summary>
+    public void AddAll(string prefix, ValidationErrors inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        foreach (var (field, messages) in inner._errors)
+        {
+            foreach (var message in messages)
+            {
+                Add(prefix + field, message);
+            }
+        }
+    }
+
     public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 }

@@ -6,7 +6,7 @@ namespace ApiGateway.Keys.Mutations;
 
 /// <summary>
 /// Mints secrets and hands on only their hashes for storing. The plaintext leaves through the returned pair once, to be
-/// shown in the creating response, and is kept nowhere.
+/// shown in the creating response, and is kept nowhere. Builds imported keys too, from the hash they come with.
 /// </summary>
 public sealed class KeyMinter(KeyFormat format, KeyHasher hasher, TimeProvider time)
 {
@@ -15,11 +15,27 @@ public sealed class KeyMinter(KeyFormat format, KeyHasher hasher, TimeProvider t
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(actor);
         var plaintext = format.Mint(spec.Mode);
-        var key = new ApiKey
+        return (plaintext, new NewKey(Build(spec, KeyFormat.VisiblePrefix(plaintext), lineageId, rotatedFrom, actor), hasher.Hash(plaintext)));
+    }
+
+    /// <summary>
+    /// A key from another system: no secret is minted, the hash is stored as given (the plain SHA-256 the gateway looks
+    /// imported tokens up by), in a lineage of its own.
+    /// </summary>
+    public NewKey Import(KeyImport item, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(actor);
+        return new NewKey(Build(item.Spec, item.Prefix, Ids.New("lin"), rotatedFrom: null, actor), item.Hash);
+    }
+
+    private ApiKey Build(KeySpec spec, string prefix, string lineageId, string? rotatedFrom, Actor actor)
+    {
+        return new ApiKey
         {
             Id = Ids.New("key"),
             Name = spec.Name,
-            Prefix = KeyFormat.VisiblePrefix(plaintext),
+            Prefix = prefix,
             Mode = spec.Mode,
             WorkspaceId = spec.WorkspaceId,
             Workspaces = spec.Workspaces,
@@ -35,7 +51,6 @@ public sealed class KeyMinter(KeyFormat format, KeyHasher hasher, TimeProvider t
             ExpiresAt = spec.ExpiresAt,
             RotatedFrom = rotatedFrom,
         };
-        return (plaintext, new NewKey(key, hasher.Hash(plaintext)));
     }
 
     public (string Plaintext, AdminCredential Credential, KeyHash Hash) MintAdmin(string name, AdminRole role, string? createdBy)

@@ -47,6 +47,74 @@ public sealed partial class KeyMutationService(
     }
 
     /// <summary>
+    /// Stores keys from another system all together or not at all (docs/admin-api.md, "Import keys"): refused, naming the
+    /// item, when a hash repeats an earlier item's or is stored already (checked under the import lock), or when an item
+    /// would put its owner over the active-key cap (counted under each owner's lock, with the import's own keys). Each
+    /// stored key gets its change-feed row (a gateway that cached "no such key" for the hash re-reads it) and a
+    /// <c>key.imported</c> audit event; listeners are told once, of the whole import.
+    /// </summary>
+    public Task<ImportKeysResult> ImportAsync(IReadOnlyList<KeyImport> items, Actor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentOutOfRangeException.ThrowIfZero(items.Count);
+        var seen = new HashSet<KeyHash>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!seen.Add(items[i].Hash))
+            {
+                return Task.FromResult(new ImportKeysResult(ImportKeysStatus.DuplicateInImport, [], i));
+            }
+        }
+        var keys = items.Select(item => minter.Import(item, actor)).ToList();
+        return WriteAsync(async writer =>
+        {
+            var stored = await writer.FindStoredHashesAsync([.. items.Select(item => item.Hash)]);
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (stored.Contains(items[i].Hash))
+                {
+                    return Refused(new ImportKeysResult(ImportKeysStatus.HashExists, [], i));
+                }
+            }
+            if (await FirstOverOwnerCapAsync(writer, keys) is { } over)
+            {
+                return Refused(new ImportKeysResult(ImportKeysStatus.OwnerLimitReached, [], over));
+            }
+            foreach (var key in keys)
+            {
+                await InsertAsync(writer, key);
+                await writer.AppendAuditAsync(AuditActions.KeyImported, actor, key.Key.Id, key.Key.Name, KeyAuditDetails.Created(key.Key));
+            }
+            var ids = keys.Select(k => k.Key.Id).ToList();
+            return Changed(new ImportKeysResult(ImportKeysStatus.Imported, [.. keys.Select(k => k.Key)]),
+                new KeyMutation(AuditActions.KeyImported, actor, ids[0], ids));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The index of the first key that would put its owner over <see cref="MaxActivePerOwner"/>, counting the owner's
+    /// stored active keys and the import's earlier ones; owners are locked in ordinal order, as two imports may share them.
+    /// </summary>
+    private async Task<int?> FirstOverOwnerCapAsync(IKeyStoreWriter writer, List<NewKey> keys)
+    {
+        var now = time.GetUtcNow();
+        var active = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var owner in keys.Select(k => k.Key.Owner).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            active[owner] = await writer.CountActiveKeysAsync(owner, now);
+        }
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (keys[i].Key.Owner is { } owner && ++active[owner] > MaxActivePerOwner)
+            {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Applies <paramref name="update"/> if <see cref="KeyWriteRules.CheckUpdate"/> allows it on the key as it stands under
     /// its row lock (a key revoked, expired or rotated a moment earlier is refused, never revived). Only the fields whose
     /// value really changes are written (<see cref="KeyUpdate.Against"/>): an update that changes nothing writes nothing.

@@ -15,4 +15,6 @@ public enum AdvisoryLock
     AdminBootstrap = 0x4147_5703,
     /// <summary>Revoking an admin credential, so the last-owner check sees every earlier revocation (name: <c>admin_credentials</c>).</summary>
     AdminRevocation = 0x4147_5704,
+    /// <summary>Importing keys, so two imports of one hash cannot both pass the "not stored yet" check (name: <c>import</c>).</summary>
+    KeyImport = 0x4147_5705,
 }

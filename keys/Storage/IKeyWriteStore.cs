@@ -35,6 +35,11 @@ public interface IKeyStoreWriter
     /// <summary>The key whose secret has this hash, locked until commit; null when there is none.</summary>
     Task<ApiKey?> LockKeyByHashAsync(KeyHash hash);
 
+    /// <summary>
+    /// Takes the import lock (until commit), then returns which of <paramref name="hashes"/> a stored key already has.
+    /// </summary>
+    Task<IReadOnlySet<KeyHash>> FindStoredHashesAsync(IReadOnlyList<KeyHash> hashes);
+
     /// <summary>Takes <paramref name="owner"/>'s lock (until commit), then counts the owner's keys active at <paramref name="now"/>.</summary>
     Task<long> CountActiveKeysAsync(string owner, DateTimeOffset now);
 

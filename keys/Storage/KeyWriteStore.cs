@@ -39,6 +39,15 @@ public sealed class KeyWriteStore(IStoreDialect dialect, TimeProvider time) : IK
             return row?.ToApiKey();
         }
 
+        public async Task<IReadOnlySet<KeyHash>> FindStoredHashesAsync(IReadOnlyList<KeyHash> hashes)
+        {
+            ArgumentNullException.ThrowIfNull(hashes);
+            await dialect.LockAsync(connection, transaction, AdvisoryLock.KeyImport, "import", cancellationToken);
+            var stored = await connection.QueryAsync<byte[]>(Command(
+                "SELECT hash FROM api_keys WHERE hash" + dialect.InArray("hashes"), new { hashes = hashes.Select(h => h.ToArray()).ToArray() }));
+            return stored.Select(h => new KeyHash(h)).ToHashSet();
+        }
+
         public async Task<long> CountActiveKeysAsync(string owner, DateTimeOffset now)
         {
             await dialect.LockAsync(connection, transaction, AdvisoryLock.Owner, owner, cancellationToken);

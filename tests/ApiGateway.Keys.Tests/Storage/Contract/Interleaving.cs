@@ -59,3 +59,53 @@ internal sealed class SignallingDialect(IStoreDialect inner) : IStoreDialect
 
     public object BatchParameters(IReadOnlyList<(string Column, Array Values)> columns) => inner.BatchParameters(columns);
 }
+
+/// <summary>
+/// The engine's dialect, telling when a write transaction is about to wait on another's: on SQLite when it begins (the
+/// database write lock), on Postgres when it takes its first lock (an advisory lock, or the change feed's table lock).
+/// </summary>
+internal sealed class WaitingDialect(IStoreDialect inner, bool waitsAtBegin) : IStoreDialect
+{
+    private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Waiting => _waiting.Task;
+
+    public string RowLock => inner.RowLock;
+
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => inner.OpenAsync(cancellationToken);
+
+    public Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (waitsAtBegin)
+        {
+            _waiting.TrySetResult();
+        }
+        return inner.BeginWriteAsync(connection, cancellationToken);
+    }
+
+    public Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) => inner.BeginSnapshotAsync(connection, cancellationToken);
+
+    public Task LockAsync(DbConnection connection, DbTransaction transaction, AdvisoryLock lockClass, string name, CancellationToken cancellationToken)
+    {
+        _waiting.TrySetResult();
+        return inner.LockAsync(connection, transaction, lockClass, name, cancellationToken);
+    }
+
+    public Task LockKeysInOrderAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        _waiting.TrySetResult();
+        return inner.LockKeysInOrderAsync(connection, transaction, ids, cancellationToken);
+    }
+
+    public Task LockChangeFeedAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        _waiting.TrySetResult();
+        return inner.LockChangeFeedAsync(connection, transaction, cancellationToken);
+    }
+
+    public string InArray(string parameter) => inner.InArray(parameter);
+
+    public string BatchRows(params string[] columns) => inner.BatchRows(columns);
+
+    public object BatchParameters(IReadOnlyList<(string Column, Array Values)> columns) => inner.BatchParameters(columns);
+}

@@ -480,6 +480,86 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await store.Mutations.RevokeAsync("key_missing", Operator, Ct));
     }
 
+    // ---- keys: imports ----
+
+    private static KeyImport Imported(string plaintext, string? owner = null, string name = "imported") =>
+        new(new KeyHasher(null).Hash(plaintext), plaintext[..8], StoreHarness.Spec(name, owner: owner));
+
+    [Fact]
+    public async Task Import_Keys_StoredUnderTheirSha256WithFeedRowsAndKeyImportedEvents()
+    {
+        var store = await OpenAsync();
+        var before = await store.Feed.GetLatestSequenceAsync(Ct);
+
+        var result = await store.Mutations.ImportAsync([Imported("sk_live_first_token"), Imported("sk_live_second_token", owner: "alice")], Operator, Ct);
+
+        Assert.Equal(ImportKeysStatus.Imported, result.Status);
+        Assert.Equal(2, result.Keys.Count);
+        var found = await store.Keys.FindByHashAsync(new KeyHasher(null).Hash("sk_live_second_token"), Ct);
+        Assert.Equal((result.Keys[1].Id, "sk_live_", "alice", Operator.Id), (found!.Id, found.Prefix, found.Owner, found.CreatedBy));
+        Assert.NotEqual(result.Keys[0].LineageId, result.Keys[1].LineageId);
+        Assert.Equal(result.Keys.Select(k => k.Id), (await store.Feed.ReadAsync(before, 100, Ct)).Select(c => c.KeyId));
+        var audit = (await store.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.KeyImported, 10, 0), Ct)).Items;
+        Assert.Equal(result.Keys.Select(k => k.Id).Reverse(), audit.Select(e => e.KeyId));
+        Assert.All(audit, e => Assert.DoesNotContain("sk_live_first", e.Details ?? "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Import_AHashStoredAlreadyOrRepeated_NothingStoredAndTheIndexNamed()
+    {
+        var store = await OpenAsync();
+        await store.Mutations.ImportAsync([Imported("sk_live_stored_token")], Operator, Ct);
+        var before = await store.Feed.GetLatestSequenceAsync(Ct);
+
+        var present = await store.Mutations.ImportAsync([Imported("sk_live_fresh_token"), Imported("sk_live_stored_token")], Operator, Ct);
+        var repeated = await store.Mutations.ImportAsync([Imported("sk_live_fresh_token"), Imported("sk_live_fresh_token")], Operator, Ct);
+
+        Assert.Equal((ImportKeysStatus.HashExists, 1), (present.Status, present.Index));
+        Assert.Equal((ImportKeysStatus.DuplicateInImport, 1), (repeated.Status, repeated.Index));
+        Assert.Null(await store.Keys.FindByHashAsync(new KeyHasher(null).Hash("sk_live_fresh_token"), Ct));
+        Assert.Equal(before, await store.Feed.GetLatestSequenceAsync(Ct));
+        Assert.Equal(1, (await store.Keys.ListAuditAsync(new AuditQuery(null, AuditActions.KeyImported, 10, 0), Ct)).Total);
+    }
+
+    [Fact]
+    public async Task Import_OwnerCap_CountsStoredKeysAndTheImportsOwnAndStoresNothingOver()
+    {
+        var store = await OpenAsync(maxActivePerOwner: 3);
+        await store.MintAsync(StoreHarness.Spec(owner: "bob"), Ct);
+
+        var over = await store.Mutations.ImportAsync(
+            [Imported("sk_live_bob_one_token", "bob"), Imported("sk_live_carol_token", "carol"), Imported("sk_live_bob_two_token", "bob"), Imported("sk_live_bob_three_tok", "bob")], Operator, Ct);
+        var fits = await store.Mutations.ImportAsync([Imported("sk_live_bob_one_token", "bob"), Imported("sk_live_bob_two_token", "bob")], Operator, Ct);
+
+        Assert.Equal((ImportKeysStatus.OwnerLimitReached, 3), (over.Status, over.Index));
+        Assert.Equal(ImportKeysStatus.Imported, fits.Status);
+        Assert.Equal(3, (await store.Keys.ListAsync(new KeyQuery(null, "bob", null, 10, 0), Ct)).Total);
+        Assert.Equal(0, (await store.Keys.ListAsync(new KeyQuery(null, "carol", null, 10, 0), Ct)).Total);
+    }
+
+    [Fact]
+    public async Task Import_OneHashImportedWhileAnotherImportOfItIsUncommitted_TheSecondIsToldNotBroken()
+    {
+        var store = await OpenAsync();
+        var pausing = new PausingHook();
+        WaitingDialect? waiting = null;
+        var second = store.MutationsWith([], d => waiting = new WaitingDialect(d, waitsAtBegin: Provider == "sqlite"));
+
+        // The first import has written the contested hash and holds its transaction open.
+        var first = store.MutationsWith([pausing]).ImportAsync([Imported("sk_live_contested_tok")], Operator, Ct);
+        await pausing.Reached.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        // The second checks for stored hashes before the first commits, unless something makes it wait for the first.
+        // (on a thread of its own: SQLite's begin blocks its caller while it waits for the write lock)
+        var racing = Task.Run(() => second.ImportAsync([Imported("sk_live_racer_token_1"), Imported("sk_live_contested_tok")], Operator, Ct), Ct);
+        await waiting!.Waiting.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        pausing.Release();
+
+        Assert.Equal(ImportKeysStatus.Imported, (await first).Status);
+        var told = await racing; // without the import lock: a unique-index violation from the database instead
+        Assert.Equal((ImportKeysStatus.HashExists, 1), (told.Status, told.Index));
+        Assert.Equal(1, (await store.Keys.ListAsync(new KeyQuery(null, null, null, 10, 0), Ct)).Total);
+    }
+
     // ---- keys: leaks ----
 
     [Fact]
