@@ -8,7 +8,9 @@
 # KEYS (10000 in the store), HOT_KEYS (1000 used by wrk), TARGETS (space-separated subset), SKIP_PUBLISH=1,
 # IDENTITY_TOKEN=1 (adds a row: the gateway with Gateway__IdentityToken__Enabled=true, to compare with the row without),
 # BASELINE_REF=<git ref> (adds a row: the gateway built from that commit, in a temporary git worktree removed at exit,
-# with its own database seeded by that commit's seeder; so "before vs after" ratios come from one run).
+# with its own database seeded by that commit's seeder; so "before vs after" ratios come from one run),
+# SHADOW=1 (adds a row: the gateway with Gateway__ShadowRoutesFile set to the live routes with the bench route's scope
+# changed, so every request is decided twice and counted as would_refuse: the worst case of docs/gateway.md "Shadow routes").
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -23,9 +25,11 @@ PATH_UNDER_TEST=/bench/items/42
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 PORT_UPSTREAM=18101 PORT_YARP=18102 PORT_GATEWAY=18103 PORT_NGINX=18104 PORT_GATEWAY_NOLIMIT=18105 PORT_GATEWAY_TOKEN=18106
-PORT_NGINX_FORWARD_AUTH=18107 PORT_FORWARD_AUTH=18108 PORT_GATEWAY_BASELINE=18109
+PORT_NGINX_FORWARD_AUTH=18107 PORT_FORWARD_AUTH=18108 PORT_GATEWAY_BASELINE=18109 PORT_GATEWAY_SHADOW=18110
 INTERNAL_YARP=19102 INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105 INTERNAL_GATEWAY_TOKEN=19106 INTERNAL_GATEWAY_BASELINE=19109
+INTERNAL_GATEWAY_SHADOW=19110
 IDENTITY_TOKEN=${IDENTITY_TOKEN:-0}
+SHADOW=${SHADOW:-0}
 BASELINE_REF=${BASELINE_REF:-}
 
 # The gateway's switch to turn rate limiting off (isolates the limiter's cost). Empty: no such switch, no row.
@@ -81,6 +85,9 @@ cat >"$WORK/routes.json" <<JSON
   }
 }
 JSON
+# SHADOW=1: the candidate is the live file with the bench route's scope changed (the seeded keys hold bench:read only).
+sed 's/"Resource": "bench"/"Scopes": "bench:admin"/' "$WORK/routes.json" >"$WORK/shadow-routes.json"
+grep -q 'bench:admin' "$WORK/shadow-routes.json" || die "the shadow routes file was not derived from routes.json"
 
 log "seeding $KEYS keys ($HOT_KEYS plaintexts for wrk)"
 (cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$WORK/keys.db" --count "$KEYS" --plaintexts "$HOT_KEYS" \
@@ -202,6 +209,7 @@ declare -A TARGET_LABEL=(
   [nginx-forward-auth]="nginx auth_request → gateway forward-auth"
   [gateway-nolimit]="gateway, rate limiting off"
   [gateway-token]="gateway, all checks + identity token"
+  [gateway-shadow]="gateway + shadow routes (every request would_refuse)"
 )
 if [ -n "$BASELINE_REF" ]; then
   start_dotnet gateway-baseline ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_BASELINE" \
@@ -234,6 +242,15 @@ if [ "$IDENTITY_TOKEN" = 1 ]; then
   TARGET_PID[gateway-token]=$PID_gateway_token
   TARGET_INTERNAL[gateway-token]=$INTERNAL_GATEWAY_TOKEN
 fi
+if [ "$SHADOW" = 1 ]; then
+  ln -sfn "$OUT_DIR/gateway" "$OUT_DIR/gateway-shadow"   # the same build
+  start_dotnet gateway-shadow ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_SHADOW" \
+    "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY_SHADOW" "${gateway_env[@]}" "Gateway__ShadowRoutesFile=$WORK/shadow-routes.json"
+  TARGET_NAMES+=(gateway-shadow)
+  TARGET_PORT[gateway-shadow]=$PORT_GATEWAY_SHADOW
+  TARGET_PID[gateway-shadow]=$PID_gateway_shadow
+  TARGET_INTERNAL[gateway-shadow]=$INTERNAL_GATEWAY_SHADOW
+fi
 [ -n "${TARGETS:-}" ] && read -r -a TARGET_NAMES <<<"$TARGETS"
 
 for t in "${TARGET_NAMES[@]}"; do
@@ -244,14 +261,14 @@ for t in "${TARGET_NAMES[@]}"; do
   }
 done
 # A request without a key must be refused by the targets that check keys, or the comparison is meaningless.
-for t in gateway gateway-nolimit gateway-token gateway-baseline nginx nginx-forward-auth; do
+for t in gateway gateway-nolimit gateway-token gateway-baseline gateway-shadow nginx nginx-forward-auth; do
   [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
   status=$(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST")
   [ "$status" = 401 ] || die "$t answered $status to a request without a key (expected 401)"
 done
 
 # The gateway rows must include the limiter: its answer carries the bench tier's RateLimit-Policy.
-for t in gateway gateway-token nginx-forward-auth; do
+for t in gateway gateway-token gateway-shadow nginx-forward-auth; do
   [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
   http_headers "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" "$FIRST_KEY" | grep -qi '^RateLimit-Policy: "bench"' \
     || die "$t answered without the bench tier's RateLimit-Policy header: is the limiter on the path?"
@@ -261,6 +278,14 @@ done
 if [[ " ${TARGET_NAMES[*]} " == *" gateway-token "* ]]; then
   status=$(http_status "$INTERNAL_GATEWAY_TOKEN" /.well-known/jwks.json)
   [ "$status" = 200 ] || die "gateway-token answered $status on /.well-known/jwks.json: identity tokens are not on"
+fi
+
+# The shadow row must really decide twice: its candidate is loaded and a request is counted as would_refuse.
+if [[ " ${TARGET_NAMES[*]} " == *" gateway-shadow "* ]]; then
+  curl -s "http://127.0.0.1:$INTERNAL_GATEWAY_SHADOW/readyz" | grep -q '"shadowRoutes":{"status":"loaded"' \
+    || die "gateway-shadow has no loaded shadow routes file: $(curl -s "http://127.0.0.1:$INTERNAL_GATEWAY_SHADOW/readyz")"
+  curl -s "http://127.0.0.1:$INTERNAL_GATEWAY_SHADOW/metrics" | grep -q '^gateway_shadow_decisions_total{route="bench",outcome="would_refuse"}' \
+    || die "gateway-shadow counted no shadow decision: is the candidate on the path?"
 fi
 
 # --- measurement ----------------------------------------------------------------------------------------------

@@ -65,4 +65,8 @@ internal static class EventIds
     // Shadow/ (1001-1099)
     public const int ShadowRoutesLoaded = 1001;
     public const int ShadowRoutesRefused = 1002;
+    public const int ShadowReportFlushed = 1003;
+    public const int ShadowReportFlushFailed = 1004;
+    public const int ShadowReportRowsDropped = 1005;
+    public const int ShadowReportPruneFailed = 1006;
 }

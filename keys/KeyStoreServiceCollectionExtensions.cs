@@ -60,6 +60,7 @@ public static class KeyStoreServiceCollectionExtensions
         services.TryAddSingleton<IKeyChangeFeed, KeyChangeFeed>();
         services.TryAddSingleton<IUsageStore, UsageStore>();
         services.TryAddSingleton<Portal.PortalSessionStore>();
+        services.TryAddSingleton<IShadowDecisionStore, ShadowDecisionStore>();
 
         services.AddHostedService<StoreMigrationService>();
         return services;

@@ -26,6 +26,7 @@ internal static class EndpointsExtensions
         app.MapAudit();
         app.MapAdminKeys();
         app.MapLeaks();
+        app.MapShadowDecisions();
         // Liveness for process supervisors: anonymous, and it says nothing about keys.
         app.MapHealthChecks("/healthz").AllowAnonymous();
         return app;

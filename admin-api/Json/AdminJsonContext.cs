@@ -20,6 +20,7 @@ namespace ApiGateway.AdminApi.Json;
 [JsonSerializable(typeof(AdminKeyRecord))]
 [JsonSerializable(typeof(CreatedAdminKey))]
 [JsonSerializable(typeof(Page<AdminKeyRecord>))]
+[JsonSerializable(typeof(ShadowDecisionsReport))]
 [JsonSerializable(typeof(Leaks.ReportLeaksRequest))]
 [JsonSerializable(typeof(Leaks.LeakReportResponse))]
 [JsonSerializable(typeof(Portal.CreatePortalSessionRequest))]

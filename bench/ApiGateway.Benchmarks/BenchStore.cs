@@ -16,12 +16,15 @@ public sealed class BenchStore : IDisposable
     {
         _dir = dir;
         Usage = new UsageStore(new SqliteDialect(database));
+        ShadowDecisions = new ShadowDecisionStore(new SqliteDialect(database));
         Store = store;
         Plaintext = plaintext;
         Key = key;
     }
 
     public IKeyStore Store { get; }
+
+    public IShadowDecisionStore ShadowDecisions { get; }
 
     public IUsageStore Usage { get; }
 

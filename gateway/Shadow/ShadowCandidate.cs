@@ -69,7 +69,7 @@ internal sealed class ShadowCandidate
         var allowed = candidate is not null && (candidate.Policy.IsPublic || _check.Check(http, entry, candidate, clientIp).Problem is null);
         if (allowed != liveAllowed)
         {
-            _recorder.Record(live.RouteId, allowed ? ShadowOutcome.WouldAllow : ShadowOutcome.WouldRefuse);
+            _recorder.Record(live.RouteId, entry.Key.Id, allowed ? ShadowOutcome.WouldAllow : ShadowOutcome.WouldRefuse);
         }
     }
 }

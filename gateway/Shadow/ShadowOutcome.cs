@@ -12,8 +12,8 @@ internal enum ShadowOutcome
 
 internal static class ShadowOutcomes
 {
-    public const string WouldRefuse = "would_refuse";
-    public const string WouldAllow = "would_allow";
+    public const string WouldRefuse = ApiGateway.Keys.Model.ShadowOutcomeNames.WouldRefuse;
+    public const string WouldAllow = ApiGateway.Keys.Model.ShadowOutcomeNames.WouldAllow;
 
     public static string Name(ShadowOutcome outcome) => outcome == ShadowOutcome.WouldRefuse ? WouldRefuse : WouldAllow;
 }

@@ -28,6 +28,7 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
     private readonly ILogger<ShadowRoutes> _logger;
     private readonly SemaphoreSlim _rebuild = new(1, 1);
     private readonly ActiveShadowCandidate _active;
+    private readonly TimeProvider _time;
     private volatile ShadowRoutesState? _state;
     private volatile IReadOnlyList<RouteConfig> _live = [];
     private RoutesFileConfigurationProvider? _file;
@@ -36,7 +37,7 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
 
     public ShadowRoutes(
         IOptions<GatewayOptions> options, IConfigValidator validator, RouteAccessTable routes, IInlineConstraintResolver constraints,
-        RouteAccessCheck check, ShadowDecisionRecorder recorder, ActiveShadowCandidate active, ILogger<ShadowRoutes> logger)
+        RouteAccessCheck check, ShadowDecisionRecorder recorder, ActiveShadowCandidate active, TimeProvider time, ILogger<ShadowRoutes> logger)
     {
         var path = options.Value.ShadowRoutesFile;
         _path = string.IsNullOrWhiteSpace(path) ? null : Path.GetFullPath(path);
@@ -46,6 +47,7 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
         _check = check;
         _recorder = recorder;
         _active = active;
+        _time = time;
         _logger = logger;
     }
 
@@ -127,7 +129,7 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
                 return;
             }
             _active.Current = candidate;
-            _state = ShadowRoutesState.Loaded;
+            _state = ShadowRoutesState.Loaded(_time.GetUtcNow());
             Log.Loaded(_logger, _path!, candidate.MatchesRequests ? "its own routing" : "the live routing");
         }
         catch (Exception ex)
@@ -210,7 +212,7 @@ internal sealed partial class ShadowRoutes : IHostedService, IConfigChangeListen
     private void Refuse(string error)
     {
         var evaluating = _active.Current is not null;
-        _state = ShadowRoutesState.Failed(error, evaluating);
+        _state = ShadowRoutesState.Failed(error, evaluating ? _state : null);
         Log.Refused(_logger, _path!, evaluating ? "the last good version is still evaluated" : "nothing is evaluated", error);
     }
 

@@ -10,6 +10,11 @@ internal static class ShadowRoutesExtensions
     public static WebApplicationBuilder AddShadowRoutes(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ShadowDecisionRecorder>();
+        builder.Services.AddSingleton<ShadowReport>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{Hosting.GatewayOptions.SectionName}:{nameof(Hosting.GatewayOptions.ShadowRoutesFile)}"]))
+        {
+            builder.Services.AddHostedService<ShadowReportFlushService>();
+        }
         builder.Services.AddSingleton<ActiveShadowCandidate>();
         builder.Services.AddSingleton<ShadowRoutes>();
         builder.Services.AddSingleton<Yarp.ReverseProxy.Configuration.IConfigChangeListener>(sp => sp.GetRequiredService<ShadowRoutes>());

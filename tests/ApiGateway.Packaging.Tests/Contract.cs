@@ -24,6 +24,7 @@ internal static class Contract
         ["gateway_requests_total"] = ["key_id", "route", "status"],
         ["gateway_auth_failures_total"] = ["reason"],
         ["gateway_rate_limited_total"] = ["key_id"],
+        ["gateway_shadow_decisions_total"] = ["route", "outcome"],
         ["gateway_request_duration_seconds_bucket"] = ["route", "le"],
         ["gateway_request_duration_seconds_sum"] = ["route"],
         ["gateway_request_duration_seconds_count"] = ["route"],

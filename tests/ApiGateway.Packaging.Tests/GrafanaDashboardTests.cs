@@ -30,6 +30,7 @@ public sealed partial class GrafanaDashboardTests
     [InlineData("Auth failures by reason", "gateway_auth_failures_total", "reason")]
     [InlineData("Latency p50 / p99 by route", "gateway_request_duration_seconds_bucket", "route")]
     [InlineData("Upstream errors by route", "gateway_requests_total", "route")]
+    [InlineData("Shadow routes: decisions that would change", "gateway_shadow_decisions_total", "route")]
     public void Panel_Required_QueriesItsMetricByItsLabel(string title, string metric, string groupedBy)
     {
         var panel = Panels().Single(p => p.GetProperty("title").GetString() == title);

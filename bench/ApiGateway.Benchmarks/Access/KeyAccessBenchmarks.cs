@@ -6,6 +6,7 @@ using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Metrics;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Gateway.Shadow;
+using ApiGateway.Gateway.Usage;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Scopes;
@@ -103,7 +104,8 @@ public class KeyAccessBenchmarks : IDisposable
         var route = Shadow == ShadowCase.Unchanged ? new ShadowRoute(live, live) : new ShadowRoute(changed, null);
         var metrics = new GatewayMetrics(new Prometheus.CollectorRegistry(), new KeyIdLabels(Options.Create(new MetricsOptions())));
         return ShadowCandidate.SameRouting(
-            new Dictionary<string, ShadowRoute> { ["bench"] = route }.ToFrozenDictionary(), new RouteAccessCheck(gateway), new ShadowDecisionRecorder(metrics));
+            new Dictionary<string, ShadowRoute> { ["bench"] = route }.ToFrozenDictionary(), new RouteAccessCheck(gateway),
+            new ShadowDecisionRecorder(metrics, new ShadowReport(_store.ShadowDecisions, TimeProvider.System, Options.Create(new UsageOptions()), NullLogger<ShadowReport>.Instance)));
     }
 
     [GlobalCleanup]

@@ -29,7 +29,7 @@ public sealed class ShadowDecisionTests(ShadowRoutesFixture fixture) : IClassFix
         string candidate, string[] scopes, KeyMode mode, string method, string path)
     {
         await fixture.ReplaceAsync(candidate);
-        Assert.Equal(ShadowRoutesState.Loaded, fixture.Shadow.State);
+        Assert.Equal(ShadowRoutesState.LoadedStatus, fixture.Shadow.State!.Status);
         var key = await fixture.Gateway.MintAsync(scopes, mode);
         var before = await fixture.DecisionsAsync();
         using var client = fixture.Gateway.CreateKeyClient(key.Plaintext);

@@ -75,7 +75,7 @@ public sealed class ShadowRoutesFileTests(ShadowRoutesFixture fixture) : IClassF
 
         // Fixed: loaded again and evaluated as it now is.
         await fixture.ReplaceAsync(ContactsNeed("contacts:read"));
-        Assert.Equal(ShadowRoutesState.Loaded, fixture.Shadow.State);
+        Assert.Equal(ShadowRoutesState.LoadedStatus, fixture.Shadow.State!.Status);
         Assert.Equal(0, await WouldRefuseAfterGetAsync(key.Plaintext));
     }
 }
@@ -120,7 +120,7 @@ public sealed class ShadowRoutesBadAtStartTests : IAsyncLifetime
     public async Task ShadowFile_FixedAfterBadStart_IsEvaluated()
     {
         await _fixture.ReplaceAsync(_fixture.LiveRoutes.Replace("\"Resource\": \"contacts\"", "\"Scopes\": \"contacts:admin\"", StringComparison.Ordinal));
-        Assert.Equal(ShadowRoutesState.Loaded, _fixture.Shadow.State);
+        Assert.Equal(ShadowRoutesState.LoadedStatus, _fixture.Shadow.State!.Status);
         var key = await _fixture.Gateway.MintAsync(["contacts:read"]);
         using var client = _fixture.Gateway.CreateKeyClient(key.Plaintext);
         using var response = await client.GetAsync("/v1/contacts/1", Ct);

@@ -976,6 +976,67 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     // ---- usage and quotas ----
 
+    // ---- shadow routes decisions ----
+
+    [Fact]
+    public async Task ShadowDecisions_BatchesFromTwoGateways_AddUpPerRouteKeyOutcomeWithKeyNameAndWorkspace()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+        var a = (await first.MintAsync(StoreHarness.Spec("reporting job", "ws_a"), Ct)).Key;
+        var b = (await first.MintAsync(StoreHarness.Spec("mobile app", "ws_b"), Ct)).Key;
+        var hour = UsageHours.Start(Start);
+
+        await first.ShadowDecisions.RecordAsync(
+        [
+            new("contacts", a.Id, ShadowOutcomeNames.WouldRefuse, hour, 2, Start.AddMinutes(10)),
+            new("contacts", a.Id, ShadowOutcomeNames.WouldRefuse, hour, 3, Start.AddMinutes(20)),
+            new("contacts", b.Id, ShadowOutcomeNames.WouldRefuse, hour, 1, Start.AddMinutes(5)),
+            new("reports", b.Id, ShadowOutcomeNames.WouldAllow, hour.AddHours(1), 4, Start.AddMinutes(70)),
+        ], Ct);
+        await Task.WhenAll(
+            second.ShadowDecisions.RecordAsync([new("contacts", a.Id, ShadowOutcomeNames.WouldRefuse, hour, 5, Start.AddMinutes(15))], Ct),
+            first.ShadowDecisions.RecordAsync([new("contacts", "key_deleted", ShadowOutcomeNames.WouldRefuse, hour, 1, Start.AddMinutes(1))], Ct));
+        await first.ShadowDecisions.RecordAsync([], Ct);
+
+        var listed = await second.ShadowDecisions.ListAsync(new ShadowDecisionQuery(null, null, Start, 100), Ct);
+
+        Assert.Equal(
+        [
+            new ShadowDecisionSummary("contacts", ShadowOutcomeNames.WouldRefuse, a.Id, "reporting job", "ws_a", 10, Start.AddMinutes(20)),
+            new ShadowDecisionSummary("contacts", ShadowOutcomeNames.WouldRefuse, b.Id, "mobile app", "ws_b", 1, Start.AddMinutes(5)),
+            new ShadowDecisionSummary("contacts", ShadowOutcomeNames.WouldRefuse, "key_deleted", null, null, 1, Start.AddMinutes(1)),
+            new ShadowDecisionSummary("reports", ShadowOutcomeNames.WouldAllow, b.Id, "mobile app", "ws_b", 4, Start.AddMinutes(70)),
+        ], listed);
+    }
+
+    [Fact]
+    public async Task ShadowDecisions_List_FiltersByRouteOutcomeAndSinceAndPrunesOldHours()
+    {
+        var store = await OpenAsync();
+        var key = (await store.MintAsync(StoreHarness.Spec(), Ct)).Key;
+        var hour = UsageHours.Start(Start);
+        await store.ShadowDecisions.RecordAsync(
+        [
+            new("contacts", key.Id, ShadowOutcomeNames.WouldRefuse, hour, 1, Start.AddMinutes(5)),
+            new("contacts", key.Id, ShadowOutcomeNames.WouldAllow, hour.AddHours(2), 2, Start.AddMinutes(125)),
+            new("reports", key.Id, ShadowOutcomeNames.WouldRefuse, hour.AddHours(2), 3, Start.AddMinutes(130)),
+        ], Ct);
+
+        async Task<string[]> ListAsync(string? route, string? outcome, DateTimeOffset since, int limit = 100) =>
+            [.. (await store.ShadowDecisions.ListAsync(new ShadowDecisionQuery(route, outcome, since, limit), Ct)).Select(s => $"{s.Route}|{s.Outcome}|{s.Count}")];
+
+        Assert.Equal(["contacts|would_allow|2", "contacts|would_refuse|1", "reports|would_refuse|3"], await ListAsync(null, null, Start));
+        Assert.Equal(["contacts|would_allow|2", "contacts|would_refuse|1"], await ListAsync("contacts", null, Start));
+        Assert.Equal(["contacts|would_refuse|1", "reports|would_refuse|3"], await ListAsync(null, ShadowOutcomeNames.WouldRefuse, Start));
+        Assert.Equal(["contacts|would_allow|2", "reports|would_refuse|3"], await ListAsync(null, null, Start.AddMinutes(6)));
+        Assert.Equal(["contacts|would_allow|2"], await ListAsync(null, null, Start, limit: 1));
+        Assert.Empty(await ListAsync("invoices", null, Start));
+
+        Assert.Equal(1, await store.ShadowDecisions.PruneAsync(Start.AddHours(1), Ct));
+        Assert.Equal(["contacts|would_allow|2", "reports|would_refuse|3"], await ListAsync(null, null, Start));
+    }
+
     [Fact]
     public async Task Usage_RecordedInHours_SumsOverTrailingWindows()
     {

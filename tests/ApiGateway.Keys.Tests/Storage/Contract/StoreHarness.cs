@@ -29,6 +29,7 @@ public sealed class StoreHarness : IAsyncDisposable
     public IAdminCredentialStore Admins => _services.GetRequiredService<IAdminCredentialStore>();
     public IKeyChangeFeed Feed => _services.GetRequiredService<IKeyChangeFeed>();
     public IUsageStore Usage => _services.GetRequiredService<IUsageStore>();
+    public IShadowDecisionStore ShadowDecisions => _services.GetRequiredService<IShadowDecisionStore>();
     public IStoreMigrator Migrator => _services.GetRequiredService<IStoreMigrator>();
     public KeyMutationService Mutations => _services.GetRequiredService<KeyMutationService>();
     public IKeyWriteStore Writes => _services.GetRequiredService<IKeyWriteStore>();

@@ -8,7 +8,7 @@ namespace ApiGateway.Keys.Tests.Storage.Sqlite;
 
 public sealed class SqliteMigratorTests
 {
-    private static readonly string[] Tables = ["api_keys", "key_lineages", "key_changes", "admin_credentials", "audit_events", "usage_hourly", "quota_usage", "portal_sessions"];
+    private static readonly string[] Tables = ["api_keys", "key_lineages", "key_changes", "admin_credentials", "audit_events", "usage_hourly", "quota_usage", "portal_sessions", "shadow_decisions"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
