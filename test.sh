@@ -31,6 +31,11 @@ if [ -x .ci/services.sh ]; then
   source .ci/services.sh
 fi
 
+# Independent client libraries some tests check our output with (the standardwebhooks package verifies webhook signatures).
+if [ -f tests/clients/package-lock.json ] && command -v npm >/dev/null; then
+  npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+fi
+
 dotnet build ApiGateway.sln -c Debug -warnaserror -nologo -v:q
 rm -rf TestResults
 status=0

@@ -43,6 +43,7 @@ internal static class EventIds
     public const int QuotaFlushFailed = 604;
     public const int RequestRateLimited = 605;
     public const int QuotaFinalFlush = 606;
+    public const int QuotaExhaustionsFlushFailed = 607;
     public const int RedisLimiterFailed = 610;
 
     // Usage/ (701-799)

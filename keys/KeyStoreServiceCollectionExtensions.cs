@@ -61,6 +61,8 @@ public static class KeyStoreServiceCollectionExtensions
         services.TryAddSingleton<IUsageStore, UsageStore>();
         services.TryAddSingleton<Portal.PortalSessionStore>();
         services.TryAddSingleton<IShadowDecisionStore, ShadowDecisionStore>();
+        services.TryAddSingleton<IWebhookStore, WebhookStore>();
+        services.TryAddSingleton<IQuotaExhaustionStore, QuotaExhaustionStore>();
 
         services.AddHostedService<StoreMigrationService>();
         return services;

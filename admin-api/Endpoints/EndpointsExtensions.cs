@@ -1,5 +1,6 @@
 using ApiGateway.AdminApi.Leaks;
 using ApiGateway.AdminApi.Validation;
+using ApiGateway.AdminApi.Webhooks;
 using ApiGateway.Keys.RateLimits;
 
 namespace ApiGateway.AdminApi.Endpoints;
@@ -16,6 +17,7 @@ internal static class EndpointsExtensions
         builder.Services.AddSingleton<KeyRequestValidator>();
         builder.Services.AddHealthChecks();
         builder.AddLeakReports();
+        builder.AddWebhooks();
         return builder;
     }
 
@@ -27,6 +29,7 @@ internal static class EndpointsExtensions
         app.MapAdminKeys();
         app.MapLeaks();
         app.MapShadowDecisions();
+        app.MapWebhooks();
         // Liveness for process supervisors: anonymous, and it says nothing about keys.
         app.MapHealthChecks("/healthz").AllowAnonymous();
         return app;

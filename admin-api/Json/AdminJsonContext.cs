@@ -25,4 +25,10 @@ namespace ApiGateway.AdminApi.Json;
 [JsonSerializable(typeof(Leaks.LeakReportResponse))]
 [JsonSerializable(typeof(Portal.CreatePortalSessionRequest))]
 [JsonSerializable(typeof(Portal.CreatedPortalSession))]
+[JsonSerializable(typeof(Webhooks.CreateWebhookRequest))]
+[JsonSerializable(typeof(Webhooks.WebhookRecord))]
+[JsonSerializable(typeof(Webhooks.CreatedWebhook))]
+[JsonSerializable(typeof(Webhooks.WebhookList))]
+[JsonSerializable(typeof(Webhooks.WebhookDeliveryPage))]
+[JsonSerializable(typeof(Webhooks.WebhookBody))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

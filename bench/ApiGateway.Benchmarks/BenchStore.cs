@@ -17,6 +17,7 @@ public sealed class BenchStore : IDisposable
         _dir = dir;
         Usage = new UsageStore(new SqliteDialect(database));
         ShadowDecisions = new ShadowDecisionStore(new SqliteDialect(database));
+        QuotaExhaustions = new QuotaExhaustionStore(new SqliteDialect(database));
         Store = store;
         Plaintext = plaintext;
         Key = key;
@@ -27,6 +28,8 @@ public sealed class BenchStore : IDisposable
     public IShadowDecisionStore ShadowDecisions { get; }
 
     public IUsageStore Usage { get; }
+
+    public IQuotaExhaustionStore QuotaExhaustions { get; }
 
     public string Plaintext { get; }
 

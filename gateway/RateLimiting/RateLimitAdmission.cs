@@ -14,7 +14,8 @@ namespace ApiGateway.Gateway.RateLimiting;
 /// <c>Retry-After</c>. Not <c>async</c>: a decision made synchronously costs no state machine, and an admitted request
 /// allocates only its <c>RateLimit</c> header value (the policy header is cached per policy).
 /// </summary>
-internal sealed partial class RateLimitAdmission(IKeyRateLimiter limiter, RateLimitPolicyResolver policies, ILogger<RateLimitAdmission> logger)
+internal sealed partial class RateLimitAdmission(
+    IKeyRateLimiter limiter, RateLimitPolicyResolver policies, QuotaExhaustions exhaustions, ILogger<RateLimitAdmission> logger)
 {
     /// <summary>Decides <paramref name="key"/>'s request; calls <paramref name="next"/> when it is admitted, else answers it.</summary>
     public Task AdmitAsync(HttpContext context, ApiKeyRequestFeature feature, ApiKey key, RequestDelegate next)
@@ -29,8 +30,24 @@ internal sealed partial class RateLimitAdmission(IKeyRateLimiter limiter, RateLi
     /// Spends one request of <paramref name="key"/>'s lineage limits and returns the decision without answering anything:
     /// for callers that report it in their own format (<c>POST /v1/verify</c>, docs/forward-auth.md).
     /// </summary>
-    public ValueTask<RateLimitDecision> DecideAsync(ApiKey key, CancellationToken cancellationToken) =>
-        limiter.AcquireAsync(new RateLimitRequest(key.LineageId, policies.Resolve(key)), cancellationToken);
+    public ValueTask<RateLimitDecision> DecideAsync(ApiKey key, CancellationToken cancellationToken)
+    {
+        var pending = limiter.AcquireAsync(new RateLimitRequest(key.LineageId, policies.Resolve(key)), cancellationToken);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return NoteAsync(key, pending);
+        }
+        // A quota refusal (from either entry) is noted for the key.quota_exhausted webhook; an admitted request costs one compare.
+        exhaustions.Note(key, pending.Result.Refusal);
+        return pending;
+    }
+
+    private async ValueTask<RateLimitDecision> NoteAsync(ApiKey key, ValueTask<RateLimitDecision> pending)
+    {
+        var decision = await pending;
+        exhaustions.Note(key, decision.Refusal);
+        return decision;
+    }
 
     private async Task AwaitAndApplyAsync(HttpContext context, ApiKeyRequestFeature feature, ApiKey key, ValueTask<RateLimitDecision> pending, RequestDelegate next) =>
         await Apply(context, feature, key, await pending, next);

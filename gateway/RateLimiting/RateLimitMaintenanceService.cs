@@ -6,10 +6,10 @@ namespace ApiGateway.Gateway.RateLimiting;
 /// <summary>
 /// Every <see cref="RateLimitsOptions.QuotaFlushSeconds"/>: persists spent quota in one batch, then (every half
 /// <see cref="RateLimitsOptions.IdleSeconds"/>) evicts idle cells; one loop, so a cell is never evicted while its deltas
-/// are in flight. Flushes once more at shutdown.
+/// are in flight. Flushes once more at shutdown. Quota exhaustions (<see cref="QuotaExhaustions"/>) go with each flush.
 /// </summary>
 internal sealed partial class RateLimitMaintenanceService(
-    LocalKeyRateLimiter limiter, IOptions<RateLimitsOptions> options, TimeProvider time, ILogger<RateLimitMaintenanceService> logger)
+    LocalKeyRateLimiter limiter, QuotaExhaustions exhaustions, IOptions<RateLimitsOptions> options, TimeProvider time, ILogger<RateLimitMaintenanceService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -23,6 +23,7 @@ internal sealed partial class RateLimitMaintenanceService(
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await limiter.FlushAsync(stoppingToken);
+                await exhaustions.FlushAsync(stoppingToken);
                 if (time.GetUtcNow() - lastSweep >= sweepEvery)
                 {
                     limiter.Sweep();
@@ -40,6 +41,7 @@ internal sealed partial class RateLimitMaintenanceService(
     {
         await base.StopAsync(cancellationToken);
         var written = await limiter.FlushAsync(cancellationToken);
+        await exhaustions.FlushAsync(cancellationToken);
         Log.FinalFlush(logger, written);
     }
 

@@ -21,6 +21,7 @@ internal static class RateLimitingExtensions
         services.AddSharedLimiter(builder.Configuration[$"{RateLimitsOptions.SectionName}:Redis"]);
         services.TryAddSingleton<LocalKeyRateLimiter>();
         services.TryAddSingleton<IKeyRateLimiter>(sp => sp.GetRequiredService<LocalKeyRateLimiter>());
+        services.TryAddSingleton<QuotaExhaustions>();
         services.AddHostedService<RateLimitMaintenanceService>();
         services.TryAddSingleton<RateLimitAdmission>();
         return builder;

@@ -43,4 +43,7 @@ public static class AuditActions
     public const string AdminBootstrapped = "admin.bootstrapped";
     public const string PortalSessionCreated = "portal.session_created";
     public const string AdminSignInFailed = "admin.signin_failed";
+    /// <summary>A webhook endpoint registered: details <c>url</c>, <c>events</c> (never its secret).</summary>
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeleted = "webhook.deleted";
 }

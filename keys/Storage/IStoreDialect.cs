@@ -28,6 +28,12 @@ public interface IStoreDialect
     string RowLock { get; }
 
     /// <summary>
+    /// Appended to a SELECT of rows to claim (webhook deliveries): locks the rows it returns until commit and passes over
+    /// rows another transaction holds, so concurrent claimers each take different rows without waiting.
+    /// </summary>
+    string SkipLocked { get; }
+
+    /// <summary>
     /// Holds (<paramref name="lockClass"/>, <paramref name="name"/>) until the transaction ends, so every writer that
     /// checks the same many-row rule (the owner's key cap, the last owner) takes turns and sees what the previous one committed.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using ApiGateway.Keys.Model;
 using Dapper;
 
@@ -46,16 +47,30 @@ public sealed class UsageStore(IStoreDialect dialect) : IUsageStore
         {
             return new Dictionary<string, KeyUsage>();
         }
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await ReadUsageAsync(dialect, connection, transaction: null, keyIds, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="GetUsageAsync"/> on a connection the caller holds, inside its transaction when it has one: a write
+    /// transaction that needs a key's usage (a webhook body) reads it without a second connection while it holds its locks.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, KeyUsage>> ReadUsageAsync(
+        IStoreDialect dialect, DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<string> keyIds, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(keyIds);
         // Hourly buckets: "last 24h" is the current hour plus the 23 before it, and likewise for 7 and 30 days.
         var hour = UnixMs.From(UsageHours.Start(now));
-        await using var connection = await dialect.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string KeyId, long Day, long Week, long Month)>(new CommandDefinition(
             "SELECT key_id, " +
             "CAST(SUM(CASE WHEN hour > @h24 THEN count ELSE 0 END) AS BIGINT), " +
             "CAST(SUM(CASE WHEN hour > @h7d THEN count ELSE 0 END) AS BIGINT), " +
             "CAST(SUM(count) AS BIGINT) FROM usage_hourly WHERE key_id" + dialect.InArray("keyIds") + " AND hour > @h30d GROUP BY key_id",
             new { keyIds = keyIds.ToArray(), h24 = hour - (24 * HourMs), h7d = hour - (7 * 24 * HourMs), h30d = hour - (30 * 24 * HourMs) },
-            cancellationToken: cancellationToken));
+            transaction, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.KeyId, r => new KeyUsage(r.Day, r.Week, r.Month), StringComparer.Ordinal);
     }
 

@@ -26,6 +26,8 @@ public sealed class PostgresDialect(PostgresDatabase database) : IStoreDialect
 
     public string RowLock => " FOR UPDATE";
 
+    public string SkipLocked => " FOR UPDATE SKIP LOCKED";
+
     public Task LockAsync(DbConnection connection, DbTransaction transaction, AdvisoryLock lockClass, string name, CancellationToken cancellationToken) =>
         PostgresDatabase.LockAsync(connection, transaction, lockClass, name, cancellationToken);
 

@@ -22,6 +22,9 @@ public sealed class SqliteDialect(SqliteDatabase database) : IStoreDialect
     /// <summary>Empty: the write lock already keeps every other writer out until commit.</summary>
     public string RowLock => "";
 
+    /// <summary>Empty: a claim runs in a write transaction, which no other claimer can enter until it commits.</summary>
+    public string SkipLocked => "";
+
     public Task LockAsync(DbConnection connection, DbTransaction transaction, AdvisoryLock lockClass, string name, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 

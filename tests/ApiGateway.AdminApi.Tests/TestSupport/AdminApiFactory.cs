@@ -3,6 +3,7 @@ using ApiGateway.TestKit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -58,6 +59,18 @@ public sealed class AdminApiFactory : WebApplicationFactory<Program>, IAsyncLife
         return this;
     }
 
+    /// <summary>
+    /// Removes the webhook dispatcher and key-event scanner hosted services: a test then runs their passes itself
+    /// (<c>ActivatorUtilities.CreateInstance</c>), so nothing is sent or scanned between the steps it names.
+    /// </summary>
+    public AdminApiFactory WithoutWebhookWorkers()
+    {
+        _withoutWebhookWorkers = true;
+        return this;
+    }
+
+    private bool _withoutWebhookWorkers;
+
     public HttpClient CreateClient(string? credential)
     {
         var client = CreateClient();
@@ -77,7 +90,18 @@ public sealed class AdminApiFactory : WebApplicationFactory<Program>, IAsyncLife
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            if (_withoutWebhookWorkers)
+            {
+                foreach (var worker in services.Where(d => d.ServiceType == typeof(IHostedService)
+                    && d.ImplementationType is { } type && type.Namespace == typeof(AdminApi.Webhooks.WebhookDispatcher).Namespace).ToArray())
+                {
+                    services.Remove(worker);
+                }
+            }
+        });
     }
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;

@@ -26,7 +26,11 @@ public sealed class AdminApiProcess : IAsyncDisposable
     public static string AdminApiDll { get; } = typeof(AdminApiProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "AdminApiDll").Value!;
 
-    public static async Task<AdminApiProcess> StartBesideAsync(GatewayProcess gateway, CancellationToken cancellationToken)
+    public static async Task<AdminApiProcess> StartBesideAsync(GatewayProcess gateway, CancellationToken cancellationToken) =>
+        await StartBesideAsync(gateway, settings: null, cancellationToken);
+
+    /// <summary>As above, with more settings (<c>Section__Key</c> environment variables) for this process.</summary>
+    public static async Task<AdminApiProcess> StartBesideAsync(GatewayProcess gateway, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var environment = new Dictionary<string, string>
@@ -43,6 +47,10 @@ public sealed class AdminApiProcess : IAsyncDisposable
         {
             // Shared limits: the admin API publishes key changes on the same Redis.
             environment["RateLimits__Redis"] = redis;
+        }
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
         }
         var process = ChildProcess.Start("admin-api", "dotnet", [AdminApiDll], gateway.WorkingDirectory.FullName, environment);
         var admin = new AdminApiProcess(process, address);

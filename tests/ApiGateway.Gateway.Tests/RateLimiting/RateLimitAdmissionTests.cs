@@ -3,6 +3,9 @@ using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Gateway.Requests;
 using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Storage;
+using ApiGateway.Keys.Storage.Sqlite;
+using Dapper;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,6 +79,42 @@ public sealed class RateLimitAdmissionTests
         Assert.Equal("The monthly quota of 1 requests is spent.", (await ReadProblemAsync(context)).GetProperty("detail").GetString());
     }
 
+    /// <summary>
+    /// key.quota_exhausted (docs/webhooks.md): a quota refusal is recorded once per lineage and period, from any number of
+    /// refusals and gateways; a rate refusal and an admitted request record nothing.
+    /// </summary>
+    [Fact]
+    public async Task AdmitAsync_QuotaSpent_RecordedOncePerLineageAndPeriodFromEveryGateway()
+    {
+        await using var h = await LimiterHarness.CreateAsync(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
+        var first = Exhaustions(h);
+        var second = Exhaustions(h);
+        var resolver = new RateLimitPolicyResolver(h.Options);
+        var gateway1 = new RateLimitAdmission(h.Limiter, resolver, first, NullLogger<RateLimitAdmission>.Instance);
+        var gateway2 = new RateLimitAdmission(h.Limiter, resolver, second, NullLogger<RateLimitAdmission>.Instance);
+        var quota = RateLimitTestData.Key(tier: "enterprise", quota: new QuotaOverride(1, null));
+        var rate = RateLimitTestData.Key(rateLimit: new RateLimitOverride(1, 60));
+        for (var i = 0; i < 3; i++)
+        {
+            await Admit(gateway1, NewContext(quota), _ => Task.CompletedTask);
+            await Admit(gateway2, NewContext(quota), _ => Task.CompletedTask);
+            await Admit(gateway1, NewContext(rate), _ => Task.CompletedTask);
+        }
+
+        Assert.Equal(1, await first.FlushAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, await second.FlushAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await first.FlushAsync(TestContext.Current.CancellationToken));
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        await Admit(gateway1, NewContext(quota), _ => Task.CompletedTask);
+        await Admit(gateway1, NewContext(quota), _ => Task.CompletedTask);
+        Assert.Equal(1, await first.FlushAsync(TestContext.Current.CancellationToken));
+
+        await using var connection = await h.Database.OpenAsync(TestContext.Current.CancellationToken);
+        var rows = (await connection.QueryAsync<(string LineageId, string Period, string KeyId)>(
+            "SELECT lineage_id, period, key_id FROM quota_exhaustions ORDER BY period")).ToArray();
+        Assert.Equal([(quota.LineageId, "d:2026-03-10", quota.Id), (quota.LineageId, "d:2026-03-11", quota.Id)], rows);
+    }
+
     [Fact]
     public async Task AdmitAsync_LineageAlreadyLoaded_CompletesSynchronously()
     {
@@ -112,7 +151,7 @@ public sealed class RateLimitAdmissionTests
         var calls = 0;
         var unavailable = new FixedLimiter(new RateLimitDecision(
             RateLimitRefusal.BackendUnavailable, new RateLimitPolicy("strict", 10, 60, null, null, failClosed: true), 0, TimeSpan.Zero, TimeSpan.FromSeconds(1), null, null));
-        var admission = new RateLimitAdmission(unavailable, new RateLimitPolicyResolver(h.Options), NullLogger<RateLimitAdmission>.Instance);
+        var admission = new RateLimitAdmission(unavailable, new RateLimitPolicyResolver(h.Options), Exhaustions(h), NullLogger<RateLimitAdmission>.Instance);
         var context = NewContext(RateLimitTestData.Key());
 
         await Admit(admission, context, _ => { calls++; return Task.CompletedTask; });
@@ -126,6 +165,9 @@ public sealed class RateLimitAdmissionTests
         Assert.Equal("Rate limiter unavailable", (await ReadProblemAsync(context)).GetProperty("title").GetString());
     }
 
+    private static QuotaExhaustions Exhaustions(LimiterHarness h) =>
+        new(new QuotaExhaustionStore(new SqliteDialect(h.Database)), h.Clock, NullLogger<QuotaExhaustions>.Instance);
+
     /// <summary>A limiter that always answers <paramref name="decision"/> (the Redis limiter's fail-closed answer).</summary>
     private sealed class FixedLimiter(RateLimitDecision decision) : IKeyRateLimiter
     {
@@ -135,7 +177,7 @@ public sealed class RateLimitAdmissionTests
     private static (Func<HttpContext, Task> Admit, Func<int> Calls) Create(LimiterHarness h)
     {
         var calls = 0;
-        var admission = new RateLimitAdmission(h.Limiter, new RateLimitPolicyResolver(h.Options), NullLogger<RateLimitAdmission>.Instance);
+        var admission = new RateLimitAdmission(h.Limiter, new RateLimitPolicyResolver(h.Options), Exhaustions(h), NullLogger<RateLimitAdmission>.Instance);
         RequestDelegate next = _ => { Interlocked.Increment(ref calls); return Task.CompletedTask; };
         return (context => Admit(admission, context, next), () => Volatile.Read(ref calls));
     }

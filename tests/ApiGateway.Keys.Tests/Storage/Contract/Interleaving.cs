@@ -34,6 +34,8 @@ internal sealed class SignallingDialect(IStoreDialect inner) : IStoreDialect
 
     public string RowLock => inner.RowLock;
 
+    public string SkipLocked => inner.SkipLocked;
+
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => inner.OpenAsync(cancellationToken);
 
     public Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
@@ -71,6 +73,9 @@ internal sealed class WaitingDialect(IStoreDialect inner, bool waitsAtBegin) : I
     public Task Waiting => _waiting.Task;
 
     public string RowLock => inner.RowLock;
+
+
+    public string SkipLocked => inner.SkipLocked;
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => inner.OpenAsync(cancellationToken);
 

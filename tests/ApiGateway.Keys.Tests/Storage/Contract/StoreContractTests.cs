@@ -12,7 +12,7 @@ namespace ApiGateway.Keys.Tests.Storage.Contract;
 /// The store contract (IKeyStore, IAdminCredentialStore, IKeyChangeFeed, IUsageStore, IStoreMigrator), run against
 /// every provider by the subclasses. Each test gets its own empty, migrated database.
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     public static readonly Actor Operator = new("adm_operator", "operator");
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

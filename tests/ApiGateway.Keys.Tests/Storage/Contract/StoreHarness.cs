@@ -30,6 +30,8 @@ public sealed class StoreHarness : IAsyncDisposable
     public IKeyChangeFeed Feed => _services.GetRequiredService<IKeyChangeFeed>();
     public IUsageStore Usage => _services.GetRequiredService<IUsageStore>();
     public IShadowDecisionStore ShadowDecisions => _services.GetRequiredService<IShadowDecisionStore>();
+    public IWebhookStore Webhooks => _services.GetRequiredService<IWebhookStore>();
+    public IServiceProvider Services => _services;
     public IStoreMigrator Migrator => _services.GetRequiredService<IStoreMigrator>();
     public KeyMutationService Mutations => _services.GetRequiredService<KeyMutationService>();
     public IKeyWriteStore Writes => _services.GetRequiredService<IKeyWriteStore>();

@@ -1,0 +1,25 @@
+using ApiGateway.Keys.Mutations;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.AdminApi.Webhooks;
+
+internal static class WebhooksExtensions
+{
+    /// <summary>
+    /// <c>Webhooks:*</c> settings (validated at start), the delivery client, the dispatcher and the expiry/quota scanner,
+    /// both running in every admin API process (they share the work through the store).
+    /// </summary>
+    public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
+        builder.Services.AddSingleton<WebhookHttpClient>();
+        builder.Services.AddSingleton<WebhookSignal>();
+        builder.Services.AddSingleton<WebhookPayloads>();
+        builder.Services.AddSingleton<IKeyMutationHook, WebhookEventHook>();
+        builder.Services.AddSingleton<IKeyMutationListener, WebhookWakeListener>();
+        builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.Services.AddHostedService<KeyEventScanner>();
+        return builder;
+    }
+}
