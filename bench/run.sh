@@ -10,7 +10,9 @@
 # BASELINE_REF=<git ref> (adds a row: the gateway built from that commit, in a temporary git worktree removed at exit,
 # with its own database seeded by that commit's seeder; so "before vs after" ratios come from one run),
 # SHADOW=1 (adds a row: the gateway with Gateway__ShadowRoutesFile set to the live routes with the bench route's scope
-# changed, so every request is decided twice and counted as would_refuse: the worst case of docs/gateway.md "Shadow routes").
+# changed, so every request is decided twice and counted as would_refuse: the worst case of docs/gateway.md "Shadow routes"),
+# REDIS=1 (adds a row: the gateway with RateLimits__Redis set to a private redis-server started here, so every
+# request's limit and quota decision is one Redis round trip; its CPU column is the gateway's and redis-server's).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -28,6 +30,8 @@ PORT_UPSTREAM=18101 PORT_YARP=18102 PORT_GATEWAY=18103 PORT_NGINX=18104 PORT_GAT
 PORT_NGINX_FORWARD_AUTH=18107 PORT_FORWARD_AUTH=18108 PORT_GATEWAY_BASELINE=18109 PORT_GATEWAY_SHADOW=18110
 INTERNAL_YARP=19102 INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105 INTERNAL_GATEWAY_TOKEN=19106 INTERNAL_GATEWAY_BASELINE=19109
 INTERNAL_GATEWAY_SHADOW=19110
+PORT_GATEWAY_REDIS=18111 INTERNAL_GATEWAY_REDIS=19111 PORT_REDIS=18112
+REDIS=${REDIS:-0}
 IDENTITY_TOKEN=${IDENTITY_TOKEN:-0}
 SHADOW=${SHADOW:-0}
 BASELINE_REF=${BASELINE_REF:-}
@@ -210,6 +214,7 @@ declare -A TARGET_LABEL=(
   [gateway-nolimit]="gateway, rate limiting off"
   [gateway-token]="gateway, all checks + identity token"
   [gateway-shadow]="gateway + shadow routes (every request would_refuse)"
+  [gateway-redis]="gateway, all checks, limits in Redis (CPU and RSS: gateway + redis-server)"
 )
 if [ -n "$BASELINE_REF" ]; then
   start_dotnet gateway-baseline ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_BASELINE" \
@@ -251,11 +256,24 @@ if [ "$SHADOW" = 1 ]; then
   TARGET_PID[gateway-shadow]=$PID_gateway_shadow
   TARGET_INTERNAL[gateway-shadow]=$INTERNAL_GATEWAY_SHADOW
 fi
+if [ "$REDIS" = 1 ]; then
+  command -v redis-server >/dev/null || die "REDIS=1 needs redis-server (apt-get install redis-server)"
+  redis-server --port "$PORT_REDIS" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+  PID_redis=$!
+  STARTED_PIDS+=("$PID_redis")
+  ln -sfn "$OUT_DIR/gateway" "$OUT_DIR/gateway-redis"   # the same build
+  start_dotnet gateway-redis ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_REDIS" \
+    "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY_REDIS" "${gateway_env[@]}" "RateLimits__Redis=127.0.0.1:$PORT_REDIS"
+  TARGET_NAMES+=(gateway-redis)
+  TARGET_PORT[gateway-redis]=$PORT_GATEWAY_REDIS
+  TARGET_PID[gateway-redis]="$PID_gateway_redis $PID_redis"
+  TARGET_INTERNAL[gateway-redis]=$INTERNAL_GATEWAY_REDIS
+fi
 [ -n "${TARGETS:-}" ] && read -r -a TARGET_NAMES <<<"$TARGETS"
 
 for t in "${TARGET_NAMES[@]}"; do
   key=$(head -1 "${TARGET_KEYS[$t]:-$WORK/keys.txt}")
-  wait_status "${TARGET_PID[$t]}" "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" 200 "$key" || {
+  wait_status "${TARGET_PID[$t]%% *}" "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" 200 "$key" || {
     tail -30 "$WORK/$t.log" "$WORK/nginx-error.log" 2>/dev/null >&2
     die "$t did not answer 200 on :${TARGET_PORT[$t]}$PATH_UNDER_TEST (last status $(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" "$key"))"
   }
@@ -297,14 +315,14 @@ measure() {
   local t=$1 duration=$2 round=$3 before after line alloc_before=0 alloc_after=0 internal
   internal=${TARGET_INTERNAL[$t]:-}
   [ -n "$internal" ] && alloc_before=$(metric "$internal" dotnet_gc_allocated_bytes_total)
-  before=$(cpu_ticks "${TARGET_PID[$t]}")
+  before=$(cpu_ticks ${TARGET_PID[$t]})
   line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 5s -s "$BENCH_DIR/wrk-keys.lua" \
     "http://127.0.0.1:${TARGET_PORT[$t]}$PATH_UNDER_TEST" -- "${TARGET_KEYS[$t]:-$WORK/keys.txt}" "$PATH_UNDER_TEST" | grep '^BENCH ' || true)
-  after=$(cpu_ticks "${TARGET_PID[$t]}")
+  after=$(cpu_ticks ${TARGET_PID[$t]})
   [ -n "$internal" ] && alloc_after=$(metric "$internal" dotnet_gc_allocated_bytes_total)
   [ -n "$line" ] || die "wrk produced no result for $t"
   [ "$round" = warmup ] && return 0
-  echo "$line" | awk -v r="$round" -v t="$t" -v ticks=$((after - before)) -v hz="$CLK_TCK" -v rss="$(rss_kb "${TARGET_PID[$t]}")" \
+  echo "$line" | awk -v r="$round" -v t="$t" -v ticks=$((after - before)) -v hz="$CLK_TCK" -v rss="$(rss_kb ${TARGET_PID[$t]})" \
     -v alloc=$((alloc_after - alloc_before)) -v has_alloc="$internal" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       printf "%s\t%s\t%.0f\t%d\t%d\t%.1f\t%.1f\t%d\t%d\t%s\n", r, t, v["requests"] / (v["duration_us"] / 1e6), v["p50_us"], v["p99_us"],
