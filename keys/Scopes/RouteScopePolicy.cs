@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 
 namespace ApiGateway.Keys.Scopes;
 
@@ -6,7 +7,9 @@ namespace ApiGateway.Keys.Scopes;
 /// What a route requires, read once from its YARP <c>Metadata</c> (docs/gateway.md "Routes and scopes"):
 /// <c>Public</c>, <c>Scopes</c> (all listed, any method), <c>Scopes.{METHOD}</c> (overrides for one method) and
 /// <c>Resource</c> (GET/HEAD/OPTIONS need <c>r:read</c>, other methods <c>r:write</c>). A method the route maps to no
-/// scope is refused. <see cref="Parse"/> collects every problem so a bad routes file names them all.
+/// scope is refused. Beside the scopes it carries the route's other request policy: <c>LiveOnly</c>, <c>TestCluster</c>
+/// and <c>Cost</c> (the quota units one admitted request spends, docs/gateway.md "Request cost").
+/// <see cref="Parse"/> collects every problem so a bad routes file names them all.
 /// </summary>
 public sealed class RouteScopePolicy
 {
@@ -16,6 +19,10 @@ public sealed class RouteScopePolicy
     public const string MethodScopesPrefix = "Scopes.";
     public const string LiveOnlyKey = "LiveOnly";
     public const string TestClusterKey = "TestCluster";
+    public const string CostKey = "Cost";
+
+    /// <summary>The most units one request may cost (docs/gateway.md "Request cost").</summary>
+    public const int MaxCost = 1000;
 
     private static readonly FrozenSet<string> ReadMethods = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "GET", "HEAD", "OPTIONS");
 
@@ -26,7 +33,7 @@ public sealed class RouteScopePolicy
     private readonly string[]? _resourceWrite;
     private readonly FrozenDictionary<string, string[]> _byMethod;
 
-    private RouteScopePolicy(bool isPublic, string[]? all, string? resource, FrozenDictionary<string, string[]> byMethod, bool liveOnly, string? testCluster)
+    private RouteScopePolicy(bool isPublic, string[]? all, string? resource, FrozenDictionary<string, string[]> byMethod, bool liveOnly, string? testCluster, int cost)
     {
         IsPublic = isPublic;
         _all = all;
@@ -36,6 +43,7 @@ public sealed class RouteScopePolicy
         _byMethod = byMethod;
         LiveOnly = liveOnly;
         TestCluster = testCluster;
+        Cost = cost;
     }
 
     public bool IsPublic { get; }
@@ -45,6 +53,12 @@ public sealed class RouteScopePolicy
 
     /// <summary>Requests with test-mode keys go to this cluster instead of the route's own.</summary>
     public string? TestCluster { get; }
+
+    /// <summary>
+    /// The units of every daily and monthly quota an admitted request on this route spends (<c>Cost</c>, 1 to
+    /// <see cref="MaxCost"/>, default 1); rate limits still count requests. Also what usage records as units.
+    /// </summary>
+    public int Cost { get; }
 
     /// <summary>Every concrete scope the route can require: the route's part of the scope catalogue.</summary>
     public IEnumerable<string> MentionedScopes =>
@@ -82,6 +96,7 @@ public sealed class RouteScopePolicy
         {
             errors.Add($"Metadata '{TestClusterKey}' must name a cluster.");
         }
+        var cost = ParseCost(Get(CostKey), errors);
 
         var all = Get(ScopesKey) is { } allText ? ParseList(allText, ScopesKey, errors) : null;
         var resource = Get(ResourceKey);
@@ -122,7 +137,22 @@ public sealed class RouteScopePolicy
         }
 
         problems = errors;
-        return new RouteScopePolicy(isPublic, all, resource, byMethod.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), liveOnly, testCluster);
+        return new RouteScopePolicy(isPublic, all, resource, byMethod.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), liveOnly, testCluster, cost);
+    }
+
+    private static int ParseCost(string? text, List<string> errors)
+    {
+        if (text is null)
+        {
+            return 1;
+        }
+        // Digits only: no sign, no spaces, no exponent or fraction, so "5" means 5 and nothing else passes as a cost.
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var cost) && cost is >= 1 and <= MaxCost)
+        {
+            return cost;
+        }
+        errors.Add($"Metadata '{CostKey}' must be an integer from 1 to {MaxCost}, not '{text}'.");
+        return 1;
     }
 
     private static bool ParseBool(string? text, string key, List<string> errors)

@@ -1,6 +1,9 @@
 using System.Net;
 using ApiGateway.Gateway.Proxy;
+using ApiGateway.Gateway.Scopes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy;
 
 namespace ApiGateway.Gateway.Tests.Proxy;
 
@@ -83,5 +86,37 @@ public sealed class RoutesReloadTests(GatewayFactory factory) : IClassFixture<Ga
         factory.WriteRoutes(TestRoutes.Json(factory.Upstream.BaseAddress, factory.Sandbox.BaseAddress));
         Assert.Equal(HttpStatusCode.NotFound, await PollStatusAsync(key.Plaintext, "/v1/widgets/1", HttpStatusCode.NotFound));
         Assert.Equal(HttpStatusCode.OK, await GetAsync(key.Plaintext, "/v1/contacts/1"));
+    }
+
+    [Fact]
+    public async Task Reload_InvalidCost_RefusedAndLoggedNamingTheRouteOldCostKept()
+    {
+        var key = await factory.MintAsync(["search:read"]);
+        static string Search(string cost) => $$"""
+            ,
+            "search": { "ClusterId": "main", "Match": { "Path": "/v1/search" }, "Metadata": { "Resource": "search", "Cost": "{{cost}}" } }
+            """;
+        factory.WriteRoutes(TestRoutes.Json(factory.Upstream.BaseAddress, factory.Sandbox.BaseAddress, Search("5")));
+        Assert.Equal(HttpStatusCode.OK, await PollStatusAsync(key.Plaintext, "/v1/search", HttpStatusCode.OK));
+        Assert.Equal(5, SearchCost());
+
+        var rejected = Monitor.Rejected;
+        factory.WriteRoutes(TestRoutes.Json(factory.Upstream.BaseAddress, factory.Sandbox.BaseAddress, Search("1001")));
+        await PollUntilAsync(() => Monitor.Rejected > rejected);
+
+        Assert.Contains(factory.Logs.Lines, line => line.Level == LogLevel.Error
+            && line.Message.Contains("Route 'search': Metadata 'Cost' must be an integer from 1 to 1000, not '1001'.", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(key.Plaintext, "/v1/search"));
+        Assert.Equal(5, SearchCost());
+
+        factory.WriteRoutes(TestRoutes.Json(factory.Upstream.BaseAddress, factory.Sandbox.BaseAddress));
+        Assert.Equal(HttpStatusCode.NotFound, await PollStatusAsync(key.Plaintext, "/v1/search", HttpStatusCode.NotFound));
+    }
+
+    /// <summary>The cost the serving "search" route carries in its parsed policy (what the limiter reads).</summary>
+    private int SearchCost()
+    {
+        var route = factory.Services.GetRequiredService<IProxyStateLookup>().GetRoutes().Single(r => r.Config.RouteId == "search");
+        return factory.Services.GetRequiredService<RouteAccessTable>().For(route.Config).Policy.Cost;
     }
 }

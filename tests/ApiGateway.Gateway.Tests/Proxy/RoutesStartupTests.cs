@@ -43,6 +43,18 @@ public sealed class RoutesStartupTests
     }
 
     [Fact]
+    public async Task Start_InvalidCost_FailsNamingRouteAndField()
+    {
+        var json = TestRoutes.Json(new Uri("http://127.0.0.1:1"), new Uri("http://127.0.0.1:2"),
+            """
+            ,
+            "search": { "ClusterId": "main", "Match": { "Path": "/v1/search" }, "Metadata": { "Resource": "search", "Cost": "0" } }
+            """);
+        var error = Flatten(await StartWithRoutesAsync(json));
+        Assert.Contains("Route 'search': Metadata 'Cost' must be an integer from 1 to 1000, not '0'.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_GarbageFile_FailsNamingTheFile()
     {
         var error = Flatten(await StartWithRoutesAsync("{ not json"));

@@ -3,7 +3,7 @@ using Yarp.ReverseProxy.Configuration;
 
 namespace ApiGateway.Gateway.Tests.Scopes;
 
-/// <summary>The routes-file checks YARP runs on every load: scope metadata and the <c>WebSockets</c> flag, named by route and field.</summary>
+/// <summary>The routes-file checks YARP runs on every load: scope metadata, the <c>WebSockets</c> flag and <c>Cost</c>, named by route and field.</summary>
 public sealed class RouteScopesValidatorTests
 {
     [Theory]
@@ -24,6 +24,19 @@ public sealed class RouteScopesValidatorTests
     public async Task ValidateAsync_WebSocketsBoolean_IsAccepted(string value)
     {
         Assert.Empty(await ValidateAsync(new Dictionary<string, string> { ["Scopes"] = "ws:read", ["websockets"] = value }));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1001")]
+    [InlineData("2.5")]
+    [InlineData("lots")]
+    public async Task ValidateAsync_CostOutOfRange_NamesRouteAndField(string value)
+    {
+        var errors = await ValidateAsync(new Dictionary<string, string> { ["Scopes"] = "ws:read", ["Cost"] = value });
+
+        var error = Assert.Single(errors);
+        Assert.Equal($"Route 'ws': Metadata 'Cost' must be an integer from 1 to 1000, not '{value}'.", error.Message);
     }
 
     private static async Task<List<Exception>> ValidateAsync(Dictionary<string, string> metadata)

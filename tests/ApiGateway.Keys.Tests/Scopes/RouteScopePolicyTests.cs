@@ -165,7 +165,34 @@ public sealed class RouteScopePolicyTests
         { new() { ["Public"] = "true", ["Resource"] = "contacts" }, "'Public' cannot be combined" },
         { new() { ["Public"] = "true", ["Scopes"] = "a:b" }, "'Public' cannot be combined" },
         { new() { ["Public"] = "true", ["Scopes.GET"] = "a:b" }, "'Public' cannot be combined" },
+        { new() { ["Resource"] = "a", ["Cost"] = "0" }, "'Cost' must be an integer from 1 to 1000, not '0'" },
+        { new() { ["Resource"] = "a", ["Cost"] = "1001" }, "'Cost' must be an integer from 1 to 1000, not '1001'" },
+        { new() { ["Resource"] = "a", ["Cost"] = "-1" }, "'Cost' must be an integer from 1 to 1000, not '-1'" },
+        { new() { ["Resource"] = "a", ["Cost"] = "+5" }, "'Cost' must be an integer from 1 to 1000, not '+5'" },
+        { new() { ["Resource"] = "a", ["Cost"] = " 5" }, "'Cost' must be an integer from 1 to 1000, not ' 5'" },
+        { new() { ["Resource"] = "a", ["Cost"] = "5.0" }, "'Cost' must be an integer from 1 to 1000, not '5.0'" },
+        { new() { ["Resource"] = "a", ["Cost"] = "1e2" }, "'Cost' must be an integer from 1 to 1000, not '1e2'" },
+        { new() { ["Resource"] = "a", ["Cost"] = "0x10" }, "'Cost' must be an integer from 1 to 1000, not '0x10'" },
+        { new() { ["Resource"] = "a", ["Cost"] = "99999999999" }, "'Cost' must be an integer from 1 to 1000, not '99999999999'" },
+        { new() { ["Resource"] = "a", ["Cost"] = "five" }, "'Cost' must be an integer from 1 to 1000, not 'five'" },
+        { new() { ["Resource"] = "a", ["Cost"] = "" }, "'Cost' must be an integer from 1 to 1000, not ''" },
+        { new() { ["Resource"] = "a", ["Cost"] = "٥" }, "'Cost' must be an integer from 1 to 1000" },
     };
+
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData("5", 5)]
+    [InlineData("1000", 1000)]
+    public void Parse_Cost_IsTheRoutesUnitsPerRequest(string text, int expected)
+    {
+        Assert.Equal(expected, Parse(new() { ["Resource"] = "search", ["cost"] = text }).Cost);
+    }
+
+    [Fact]
+    public void Parse_NoCost_CostsOne()
+    {
+        Assert.Equal(1, Parse(new() { ["Resource"] = "search" }).Cost);
+    }
 
     [Fact]
     public void Parse_SeveralProblems_ReportsEveryOne()
