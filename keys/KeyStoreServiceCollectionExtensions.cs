@@ -36,6 +36,7 @@ public static class KeyStoreServiceCollectionExtensions
             ImportedKeyPattern.From(sp.GetRequiredService<IOptions<KeysOptions>>().Value.ImportedKeyPattern)));
         services.TryAddSingleton<KeyMinter>();
         services.TryAddSingleton<KeyMutationService>();
+        services.TryAddSingleton<WorkspaceLimitsService>();
 
         var provider = configuration[$"{KeyStoreOptions.SectionName}:Provider"] ?? "sqlite";
         if (string.Equals(provider, "sqlite", StringComparison.OrdinalIgnoreCase))
@@ -63,6 +64,7 @@ public static class KeyStoreServiceCollectionExtensions
         services.TryAddSingleton<IShadowDecisionStore, ShadowDecisionStore>();
         services.TryAddSingleton<IWebhookStore, WebhookStore>();
         services.TryAddSingleton<IQuotaExhaustionStore, QuotaExhaustionStore>();
+        services.TryAddSingleton<IWorkspaceLimitsStore, WorkspaceLimitsStore>();
 
         services.AddHostedService<StoreMigrationService>();
         return services;

@@ -25,6 +25,7 @@ internal static class EndpointsExtensions
     {
         app.MapKeys();
         app.MapKeyImport();
+        app.MapWorkspaceLimits();
         app.MapAudit();
         app.MapAdminKeys();
         app.MapLeaks();

@@ -21,6 +21,24 @@ internal static class PageCursor
     public static string? From(long? beforeId) =>
         beforeId is null ? null : Encode(string.Create(CultureInfo.InvariantCulture, $"a.{beforeId}"));
 
+    public static string? FromWorkspace(string? workspaceId) =>
+        workspaceId is null ? null : Encode("w." + workspaceId);
+
+    /// <summary>The workspace id a <c>GET /v1/workspaces/limits</c> page ended at.</summary>
+    public static string? ReadWorkspace(string? cursor, int? offset, ValidationErrors errors)
+    {
+        if (!Check(cursor, offset, errors))
+        {
+            return null;
+        }
+        if (Decode(cursor!) is { } position && position.StartsWith("w.", StringComparison.Ordinal) && KeyFieldRules.IsWorkspaceId(position[2..]))
+        {
+            return position[2..];
+        }
+        errors.Add("cursor", Invalid);
+        return null;
+    }
+
     public static KeyCursor? ReadKey(string? cursor, int? offset, ValidationErrors errors)
     {
         if (!Check(cursor, offset, errors))

@@ -10,6 +10,9 @@ internal static class AdminProblems
     public static ProblemHttpResult KeyNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Key not found", detail: "No key has this id.");
 
+    public static ProblemHttpResult WorkspaceLimitsNotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Workspace limits not found", detail: "This workspace has no limits of its own.");
+
     public static ProblemHttpResult AdminKeyNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Admin credential not found", detail: "No admin credential has this id.");
 

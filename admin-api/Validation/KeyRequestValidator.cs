@@ -89,6 +89,27 @@ internal sealed class KeyRequestValidator(ScopeCatalogueSource catalogue, IOptio
     }
 
     /// <summary>
+    /// Workspace limits (docs/admin-api.md "Workspace limits"): <c>tier</c>, <c>rateLimit</c> and <c>quota</c> by the key's
+    /// own rules, at least one of them set (each is then named, as any of them would do). Null when any failed.
+    /// </summary>
+    public WorkspaceLimitsSpec? Validate(WorkspaceLimitsRequest request, ValidationErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Tier is null && request.RateLimit is null && request.Quota is null)
+        {
+            const string message = "Workspace limits need at least one of tier, rateLimit and quota (remove them with DELETE).";
+            errors.Add("tier", message);
+            errors.Add("rateLimit", message);
+            errors.Add("quota", message);
+            return null;
+        }
+        var tier = KeyFieldRules.Tier(request.Tier, rateLimits.CurrentValue, errors);
+        var rateLimit = KeyFieldRules.RateLimit(request.RateLimit, errors);
+        var quota = KeyFieldRules.Quota(request.Quota, errors);
+        return errors.IsEmpty ? new WorkspaceLimitsSpec(tier, rateLimit, quota) : null;
+    }
+
+    /// <summary>
     /// An import body: 1-<see cref="MaxImportKeys"/> items, each checked like a mint plus its <c>hash</c> (64 hex digits, the
     /// SHA-256 of the plaintext) and <c>prefix</c> (4-16 visible ASCII characters); every failure is named
     /// <c>keys[i].field</c>. Null when any failed, so nothing is stored.

@@ -46,4 +46,8 @@ public static class AuditActions
     /// <summary>A webhook endpoint registered: details <c>url</c>, <c>events</c> (never its secret).</summary>
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeleted = "webhook.deleted";
+    /// <summary>A workspace's limits set or changed (<c>keyId</c> null): details <c>workspaceId</c>, <c>tier</c>, <c>rateLimit</c>, <c>quota</c>.</summary>
+    public const string WorkspaceLimitsUpdated = "workspace.limits_updated";
+    /// <summary>A workspace's limits removed (<c>keyId</c> null): details <c>workspaceId</c>.</summary>
+    public const string WorkspaceLimitsRemoved = "workspace.limits_removed";
 }

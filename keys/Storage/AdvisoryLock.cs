@@ -17,4 +17,6 @@ public enum AdvisoryLock
     AdminRevocation = 0x4147_5704,
     /// <summary>Importing keys, so two imports of one hash cannot both pass the "not stored yet" check (name: <c>import</c>).</summary>
     KeyImport = 0x4147_5705,
+    /// <summary>Setting or removing one workspace's limits, so the change and its audit see what the previous writer committed (name: the workspace id).</summary>
+    WorkspaceLimits = 0x4147_5706,
 }

@@ -72,4 +72,13 @@ public interface IKeyStoreWriter
     Task InsertAdminAsync(AdminCredential credential, KeyHash hash);
 
     Task RevokeAdminAsync(string id, DateTimeOffset at);
+
+    /// <summary>Takes the workspace's limits lock (until commit), then reads its limits; null when it has none.</summary>
+    Task<WorkspaceLimits?> LockWorkspaceLimitsAsync(string workspaceId);
+
+    /// <summary>Stores the workspace's limits, replacing any it had; take <see cref="LockWorkspaceLimitsAsync"/> first.</summary>
+    Task WriteWorkspaceLimitsAsync(WorkspaceLimits limits);
+
+    /// <summary>Removes the workspace's limits; take <see cref="LockWorkspaceLimitsAsync"/> first.</summary>
+    Task DeleteWorkspaceLimitsAsync(string workspaceId);
 }

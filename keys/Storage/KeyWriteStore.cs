@@ -117,6 +117,23 @@ public sealed class KeyWriteStore(IStoreDialect dialect, TimeProvider time) : IK
         public Task RevokeAdminAsync(string id, DateTimeOffset at) =>
             connection.ExecuteAsync(Command("UPDATE admin_credentials SET revoked_at = @at WHERE id = @id", new { id, at = UnixMs.From(at) }));
 
+        public async Task<WorkspaceLimits?> LockWorkspaceLimitsAsync(string workspaceId)
+        {
+            // A lock on the name, not the row: a workspace without limits has no row to lock yet.
+            await dialect.LockAsync(connection, transaction, AdvisoryLock.WorkspaceLimits, workspaceId, cancellationToken);
+            var row = await connection.QuerySingleOrDefaultAsync<WorkspaceLimitsRow>(Command(WorkspaceLimitsRow.SelectOne, new { workspaceId }));
+            return row?.ToLimits();
+        }
+
+        public Task WriteWorkspaceLimitsAsync(WorkspaceLimits limits)
+        {
+            ArgumentNullException.ThrowIfNull(limits);
+            return connection.ExecuteAsync(Command(WorkspaceLimitsRow.Upsert, WorkspaceLimitsRow.Parameters(limits)));
+        }
+
+        public Task DeleteWorkspaceLimitsAsync(string workspaceId) =>
+            connection.ExecuteAsync(Command("DELETE FROM workspace_limits WHERE workspace_id = @workspaceId", new { workspaceId }));
+
         private CommandDefinition Command(string sql, object? parameters) => new(sql, parameters, transaction, cancellationToken: cancellationToken);
     }
 }

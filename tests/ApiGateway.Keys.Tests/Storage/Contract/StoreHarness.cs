@@ -34,6 +34,8 @@ public sealed class StoreHarness : IAsyncDisposable
     public IServiceProvider Services => _services;
     public IStoreMigrator Migrator => _services.GetRequiredService<IStoreMigrator>();
     public KeyMutationService Mutations => _services.GetRequiredService<KeyMutationService>();
+    public WorkspaceLimitsService WorkspaceLimits => _services.GetRequiredService<WorkspaceLimitsService>();
+    public IWorkspaceLimitsStore WorkspaceLimitsStore => _services.GetRequiredService<IWorkspaceLimitsStore>();
     public IKeyWriteStore Writes => _services.GetRequiredService<IKeyWriteStore>();
     public KeyHasher Hasher => _services.GetRequiredService<KeyHasher>();
     public ApiGateway.Keys.Portal.PortalSessionStore PortalSessions => _services.GetRequiredService<ApiGateway.Keys.Portal.PortalSessionStore>();

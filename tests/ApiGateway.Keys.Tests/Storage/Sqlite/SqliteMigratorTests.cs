@@ -9,7 +9,7 @@ namespace ApiGateway.Keys.Tests.Storage.Sqlite;
 public sealed class SqliteMigratorTests
 {
     private static readonly string[] Tables = ["api_keys", "key_lineages", "key_changes", "admin_credentials", "audit_events", "usage_hourly", "quota_usage", "portal_sessions", "shadow_decisions",
-        "webhooks", "webhook_events", "webhook_deliveries", "webhook_attempts", "key_expiry_warnings", "quota_exhaustions"];
+        "webhooks", "webhook_events", "webhook_deliveries", "webhook_attempts", "key_expiry_warnings", "quota_exhaustions", "workspace_limits"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
