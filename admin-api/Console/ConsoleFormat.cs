@@ -58,6 +58,10 @@ internal static class ConsoleFormat
     private static bool IsChangeValue(string name) =>
         name.EndsWith("Before", StringComparison.Ordinal) || name.EndsWith("After", StringComparison.Ordinal);
 
+    /// <summary>The leak marker's text: when the key was reported and, if the report named one, by whom.</summary>
+    public static string LeakNote(DateTimeOffset leakedAt, string? source) =>
+        string.IsNullOrEmpty(source) ? $"Reported leaked {Time(leakedAt)}" : $"Reported leaked {Time(leakedAt)} by {Isolate(source)}";
+
     public static string StatusLabel(KeyStatus status) => status switch
     {
         KeyStatus.Active => "Active",

@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ApiGateway.AdminApi.WebConsole.Pages;
 
-/// <summary>The keys table: live keys first, revoked and expired ones in their own section, filtered on the server.</summary>
+/// <summary>
+/// The keys table: live keys first (active and disabled: a disabled key is paused, not ended), revoked and expired ones
+/// in their own section, filtered on the server.
+/// </summary>
 internal sealed class KeysModel(IKeyStore keys, IUsageStore usage, ConsoleCatalogue catalogue, TimeProvider time) : PageModel
 {
     /// <summary>The most rows one page load shows; the page says so when more keys match (search and filters run in the store).</summary>
@@ -31,7 +34,13 @@ internal sealed class KeysModel(IKeyStore keys, IUsageStore usage, ConsoleCatalo
 
     public IReadOnlyList<KeyRowView> Ended { get; private set; } = [];
 
-    public KeyTableView LiveTable => new(Live, Actions: true, "Active keys");
+    public KeyTableView LiveTable => new(Live, Actions: true, LiveTitle);
+
+    /// <summary>Says "disabled" when the section holds disabled keys, so a paused key is never read as active.</summary>
+    public string LiveTitle =>
+        Status == "disabled" ? "Disabled keys"
+        : Live.Any(r => r.Status == KeyStatus.Disabled) ? "Active and disabled keys"
+        : "Active keys";
 
     public KeyTableView EndedTable => new(Ended, Actions: false, "Revoked and expired keys");
 
@@ -59,8 +68,8 @@ internal sealed class KeysModel(IKeyStore keys, IUsageStore usage, ConsoleCatalo
         var rows = matching
             .Select(k => new KeyRowView(k, k.StatusAt(now), counts.TryGetValue(k.Id, out var u) ? u : KeyUsage.None))
             .ToList();
-        Live = [.. rows.Where(r => r.Status == KeyStatus.Active)];
-        Ended = [.. rows.Where(r => r.Status != KeyStatus.Active)];
+        Live = [.. rows.Where(r => r.Status is KeyStatus.Active or KeyStatus.Disabled)];
+        Ended = [.. rows.Where(r => r.Status is KeyStatus.Revoked or KeyStatus.Expired)];
         CreateForm = CreateKeyForm.Blank(catalogue, ConsoleSubmissions.NewId());
     }
 

@@ -139,6 +139,53 @@ public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<C
     }
 
     [Fact]
+    public async Task DisableThenEnable_FromTheList_GatewayRefusesThenServesAgain()
+    {
+        var page = await app.NewPageAsync();
+        var name = "pausing-" + Guid.NewGuid().ToString("N")[..6];
+        await SignInAsync(page);
+        await page.GotoAsync("/console/keys/new");
+        await page.GetByLabel("Name").FillAsync(name);
+        await page.GetByLabel("Workspace").FillAsync("ws_pause");
+        await page.GetByRole(AriaRole.Group, new() { Name = "contacts" }).GetByLabel("read").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        var plaintext = await page.Locator("#new-key").InputValueAsync();
+        await UseKeyAsync(plaintext, requests: 1);
+        await page.GotoAsync("/console?q=" + name);
+        var row = page.Locator("#live-keys tr", new() { HasText = name });
+
+        // Disable, confirming in a dialog that names the key: it stays among the live keys, marked Disabled.
+        await row.GetByRole(AriaRole.Link, new() { Name = $"Disable {name}" }).ClickAsync();
+        var disable = page.Locator("#disable-dialog");
+        await Expect(disable).ToBeVisibleAsync();
+        await Expect(disable).ToContainTextAsync(name);
+        await disable.GetByRole(AriaRole.Button, new() { Name = "Disable key" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Disabled “\u2068{name}\u2069”");
+        await Expect(row.Locator(".badge")).ToHaveTextAsync("Disabled");
+        await Expect(page.Locator("#ended-keys tr", new() { HasText = name })).ToHaveCountAsync(0);
+        await Expect(row.GetByRole(AriaRole.Link, new() { Name = $"Rotate {name}" })).ToHaveCountAsync(0);
+        await ScreenshotAsync(page, "keys-disabled");
+        var refused = await GatewayUntilAsync(plaintext, System.Net.HttpStatusCode.Forbidden);
+        Assert.Contains("API key is disabled", refused, StringComparison.Ordinal);
+
+        // Enable with the row's button: Active again, and the gateway serves it.
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Enable {name}" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Enabled “\u2068{name}\u2069”");
+        await Expect(row.Locator(".badge")).ToHaveTextAsync("Active");
+        await GatewayUntilAsync(plaintext, System.Net.HttpStatusCode.OK);
+
+        // The key's page: both events by the signed-in credential in the audit log.
+        await row.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Disable {name}" })).ToBeVisibleAsync();
+        await page.GotoAsync("/console/audit");
+        var events = page.Locator("table.audit tbody tr", new() { HasText = name });
+        await Expect(events.Nth(0)).ToContainTextAsync("key.enabled");
+        await Expect(events.Nth(1)).ToContainTextAsync("key.disabled");
+        await Expect(events.Nth(1)).ToContainTextAsync("bootstrap");
+    }
+
+    [Fact]
     public async Task Keys_FilterAndSearch_ServerSide()
     {
         var page = await app.NewPageAsync();
@@ -245,6 +292,27 @@ public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<C
         {
             using var response = await client.GetAsync(new Uri("/v1/contacts", UriKind.Relative), Ct);
             Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"Gateway answered {(int)response.StatusCode}.{Environment.NewLine}{gateway.Output}");
+        }
+    }
+
+    /// <summary>
+    /// Calls the gateway until it answers <paramref name="expected"/> (a change reaches it within a second, through the change
+    /// feed it polls in its own process) and returns that answer's body.
+    /// </summary>
+    private async Task<string> GatewayUntilAsync(string plaintext, System.Net.HttpStatusCode expected)
+    {
+        var gateway = await app.GatewayAsync(Ct);
+        using var client = gateway.CreateClient(plaintext);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            using var response = await client.GetAsync(new Uri("/v1/contacts", UriKind.Relative), Ct);
+            if (response.StatusCode == expected)
+            {
+                return await response.Content.ReadAsStringAsync(Ct);
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"The gateway still answers {(int)response.StatusCode}, not {(int)expected}.{Environment.NewLine}{gateway.Output}");
+            await Task.Delay(50, Ct); // another process: poll to a deadline
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using ApiGateway.Keys;
+using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
 using ApiGateway.Keys.Mutations;
@@ -118,22 +119,26 @@ public sealed class ConsoleSecurityTests(ConsoleAppFixture app) : IClassFixture<
     public async Task Pages_StoredTextWithBidiOverrides_IsIsolatedWherePeopleReadIt()
     {
         // Rows written before names were restricted (the issuer itself does not validate): an override that would
-        // show "invoice" + reversed "exe.txt", an owner and an admin name with their own overrides.
+        // show "invoice" + reversed "exe.txt", an owner and an admin name with their own overrides, a leak report's source.
         const string Name = "invoice\u202Etxt.exe";
         const string Owner = "own\u202Eer";
         const string AdminName = "ops\u2067\u05D0";
         var issuer = app.Service<KeyMutationService>();
         var admin = await issuer.CreateAdminAsync(AdminName, AdminRole.Admin, Actor.System, Ct);
         var spec = new KeySpec(Name, "ws_bidi", ["contacts:read"], Owner, ApiGateway.Keys.Format.KeyMode.Live, null, null, null, null, [], []);
-        var key = (await issuer.CreateAsync(spec, new Actor(admin.Credential.Id, AdminName), Ct)).Issued!.Key;
+        var issued = (await issuer.CreateAsync(spec, new Actor(admin.Credential.Id, AdminName), Ct)).Issued!;
+        var key = issued.Key;
+        // A leak report's source is reporter-supplied text too (the key page and the list's marker show it).
+        const string LeakSource = "scan\u202Eer";
+        await issuer.ReportLeakAsync(app.Service<KeyHasher>().Hash(issued.Plaintext), LeakAction.Flag, new LeakReport(LeakSource, null), Actor.System, Ct);
         using var session = new ConsoleHttpSession(app.BaseAddress);
         using var signIn = await session.SignInAsync(admin.Plaintext, Ct);
 
-        foreach (var path in new[] { "/console?workspace=ws_bidi", "/console/audit", $"/console/keys/{key.Id}/revoke", $"/console/keys/{key.Id}/rotate" })
+        foreach (var path in new[] { "/console?workspace=ws_bidi", "/console/audit", $"/console/keys/{key.Id}", $"/console/keys/{key.Id}/revoke", $"/console/keys/{key.Id}/rotate" })
         {
             var html = WebUtility.HtmlDecode(await session.Client.GetStringAsync(new Uri(path, UriKind.Relative), Ct));
             var shown = 0;
-            foreach (var text in new[] { Name, Owner, AdminName })
+            foreach (var text in new[] { Name, Owner, AdminName, LeakSource })
             {
                 for (var at = html.IndexOf(text, StringComparison.Ordinal); at >= 0; at = html.IndexOf(text, at + 1, StringComparison.Ordinal))
                 {
