@@ -19,4 +19,7 @@ internal sealed class NullQuotaStore : IUsageStore
         Task.FromResult<IReadOnlyDictionary<string, KeyUsage>>(new Dictionary<string, KeyUsage>());
 
     public Task<int> PruneUsageAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0);
+
+    public Task<IReadOnlyList<UsageRow>> QueryUsageAsync(UsageQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<UsageRow>>([]);
 }

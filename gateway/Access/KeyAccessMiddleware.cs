@@ -77,6 +77,7 @@ internal sealed partial class KeyAccessMiddleware(
                 ? Refuse(context, feature, refused, verdict.MissingScopes ?? [])
                 : Refuse(context, feature, refused);
         }
+        feature.Cost = access.Policy.Cost;
         return limits.AdmitAsync(context, feature, entry.Key, next);
     }
 

@@ -86,13 +86,16 @@ internal sealed class VerifyEndpoint(KeyVerifier verifier, RouteAccessCheck rout
         if (verdict.Problem is { } refused)
         {
             feature.FailureReason = refused.FailureReason;
+            feature.RefusedInAnswer = refused.Status is StatusCodes.Status403Forbidden or StatusCodes.Status429TooManyRequests;
             return new VerifyResult(VerifyCodes.For(refused), entry, verdict.WorkspaceId, null);
         }
 
         // "cost" is validated; every verify spends one request of rate and quota until request costs exist (docs/forward-auth.md).
         var decision = await limits.DecideAsync(entry.Key, context.RequestAborted);
         var code = VerifyCodes.For(decision.Refusal);
-        feature.RateLimited = code is VerifyCodes.RateLimited or VerifyCodes.UsageExceeded;
+        feature.RateLimited = feature.RefusedInAnswer = code is VerifyCodes.RateLimited or VerifyCodes.UsageExceeded;
+        feature.Cost = request.Cost;
+        feature.Admitted = decision.IsAllowed;
         return new VerifyResult(code, entry, verdict.WorkspaceId,
             decision.Refusal == RateLimitRefusal.BackendUnavailable ? null : decision);
     }

@@ -8,7 +8,8 @@ namespace ApiGateway.Gateway.Metrics;
 /// <summary>
 /// The outermost gateway stage: after the rest of the pipeline has answered, it labels the request from what the
 /// inner stages left in <see cref="ApiKeyRequestFeature"/> and the matched YARP route, counts it, and records usage
-/// for the key whenever one was found live, whatever came after (forwarded, 403, 429).
+/// for the key whenever one was found live, whatever came after (forwarded, 403, 429): the cost units an admitted
+/// request spent, and whether it was refused (answered 403 or 429), docs/billing.md.
 /// </summary>
 internal sealed class GatewayTelemetryMiddleware(RequestDelegate next, GatewayMetrics metrics, UsageRecorder usage, TimeProvider time)
 {
@@ -48,7 +49,8 @@ internal sealed class GatewayTelemetryMiddleware(RequestDelegate next, GatewayMe
         }
         if (keyId is not null)
         {
-            usage.Record(keyId);
+            usage.Record(keyId, request.Admitted ? request.Cost : 0,
+                refused: status is StatusCodes.Status403Forbidden or StatusCodes.Status429TooManyRequests || request.RefusedInAnswer);
         }
     }
 

@@ -66,6 +66,7 @@ internal sealed partial class RateLimitAdmission(
         context.Response.OnStarting(SetHeadersOnStarting, context);
         if (decision.IsAllowed)
         {
+            feature.Admitted = true;
             return next(context);
         }
         feature.RateLimited = true;

@@ -25,6 +25,21 @@ internal sealed class ApiKeyRequestFeature
     /// <summary>True when the rate limiter or quota refused the request (a 429).</summary>
     public bool RateLimited { get; set; }
 
+    /// <summary>
+    /// The units this request spends once admitted: the route's <c>Cost</c> (a verify call's <c>cost</c>), set before the
+    /// limiter decides. Usage records it as the request's units only when <see cref="Admitted"/>.
+    /// </summary>
+    public int Cost { get; set; } = 1;
+
+    /// <summary>True once every check and limit admitted the request (it goes on to the upstream, or verify answers VALID).</summary>
+    public bool Admitted { get; set; }
+
+    /// <summary>
+    /// The answer refused the request as the edge's 403 or 429 would, though its own status is not one of them (a
+    /// <c>POST /v1/verify</c> answer is always 200): usage counts it as refused like the edge's.
+    /// </summary>
+    public bool RefusedInAnswer { get; set; }
+
     /// <summary>The cache entry behind <see cref="Key"/> (parsed allow-list), for the route access checks.</summary>
     internal CachedKey? CachedKey { get; set; }
 

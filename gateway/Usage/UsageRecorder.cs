@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 namespace ApiGateway.Gateway.Usage;
 
 /// <summary>
-/// Counts requests per key and UTC hour in memory and writes them to the store in batches (<see cref="FlushAsync"/>,
-/// driven by <see cref="UsageFlushService"/>), never one write per request. <see cref="Record(string)"/> is the hot
-/// path: two atomic adds on a cell of the current buffer. A flush swaps the buffer for an empty one, waits for the
+/// Counts requests, cost units and refusals per key and UTC hour in memory and writes them to the store in batches
+/// (<see cref="FlushAsync"/>, driven by <see cref="UsageFlushService"/>), never one write per request.
+/// <see cref="Record(string, long, bool)"/> is the hot path: a few atomic adds on a cell of the current buffer, no allocation
+/// once the key's cell for the hour exists. A flush swaps the buffer for an empty one, waits for the
 /// writers that still hold the old one, and sends its rows; rows a failed flush could not write are kept (up to
 /// <see cref="UsageOptions.MaxPendingRows"/>) and merged into the next attempt.
 /// </summary>
@@ -25,10 +26,13 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
     /// <summary>Rows (key, hour) waiting for a successful flush, after a failed one.</summary>
     public int PendingRows => _pending.Count;
 
-    /// <summary>Counts one request authenticated with <paramref name="keyId"/>, now.</summary>
-    public void Record(string keyId) => Record(keyId, time.GetUtcNow());
+    /// <summary>
+    /// Counts one request authenticated with <paramref name="keyId"/>, now: <paramref name="units"/> is what it spent
+    /// when admitted (the route's cost, 0 when refused), <paramref name="refused"/> whether it was answered 403 or 429.
+    /// </summary>
+    public void Record(string keyId, long units, bool refused) => Record(keyId, units, refused, time.GetUtcNow());
 
-    public void Record(string keyId, DateTimeOffset at)
+    public void Record(string keyId, long units, bool refused, DateTimeOffset at)
     {
         var ticks = at.UtcTicks;
         var hour = ticks - (ticks % TimeSpan.TicksPerHour);
@@ -44,6 +48,14 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
                 {
                     var cell = buffer.Cells.GetOrAdd((keyId, hour), static _ => new Cell());
                     Interlocked.Increment(ref cell.Count);
+                    if (units != 0)
+                    {
+                        Interlocked.Add(ref cell.Units, units);
+                    }
+                    if (refused)
+                    {
+                        Interlocked.Increment(ref cell.Refused);
+                    }
                     var last = Volatile.Read(ref cell.LastUsedTicks);
                     while (ticks > last)
                     {
@@ -83,7 +95,9 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
                 p.Key.KeyId,
                 new DateTimeOffset(p.Key.HourTicks, TimeSpan.Zero),
                 p.Value.Count,
-                new DateTimeOffset(p.Value.LastUsedTicks, TimeSpan.Zero))).ToList();
+                new DateTimeOffset(p.Value.LastUsedTicks, TimeSpan.Zero),
+                p.Value.Units,
+                p.Value.Refused)).ToList();
             try
             {
                 await store.RecordUsageAsync(increments, cancellationToken);
@@ -140,11 +154,11 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
     {
         foreach (var (slot, cell) in buffer.Cells)
         {
-            var count = Volatile.Read(ref cell.Count);
-            var last = Volatile.Read(ref cell.LastUsedTicks);
+            var counted = new Pending(
+                Volatile.Read(ref cell.Count), Volatile.Read(ref cell.Units), Volatile.Read(ref cell.Refused), Volatile.Read(ref cell.LastUsedTicks));
             _pending[slot] = _pending.TryGetValue(slot, out var kept)
-                ? new Pending(kept.Count + count, Math.Max(kept.LastUsedTicks, last))
-                : new Pending(count, last);
+                ? new Pending(kept.Count + counted.Count, kept.Units + counted.Units, kept.Refused + counted.Refused, Math.Max(kept.LastUsedTicks, counted.LastUsedTicks))
+                : counted;
         }
     }
 
@@ -171,10 +185,12 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
     private sealed class Cell
     {
         public long Count;
+        public long Units;
+        public long Refused;
         public long LastUsedTicks;
     }
 
-    private readonly record struct Pending(long Count, long LastUsedTicks);
+    private readonly record struct Pending(long Count, long Units, long Refused, long LastUsedTicks);
 
     private static partial class Log
     {

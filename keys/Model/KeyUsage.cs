@@ -6,8 +6,12 @@ public sealed record KeyUsage(long Last24h, long Last7d, long Last30d)
     public static readonly KeyUsage None = new(0, 0, 0);
 }
 
-/// <summary>One batch row from the gateway: <paramref name="Count"/> requests for a key within the UTC hour starting at <paramref name="HourStart"/>.</summary>
-public sealed record UsageIncrement(string KeyId, DateTimeOffset HourStart, long Count, DateTimeOffset LastUsedAt);
+/// <summary>
+/// One batch row from the gateway for a key within the UTC hour starting at <paramref name="HourStart"/>:
+/// <paramref name="Count"/> authenticated requests, <paramref name="Units"/> cost units spent by the admitted ones, and
+/// <paramref name="Refused"/> of them answered 403 or 429 (docs/billing.md).
+/// </summary>
+public sealed record UsageIncrement(string KeyId, DateTimeOffset HourStart, long Count, DateTimeOffset LastUsedAt, long Units = 0, long Refused = 0);
 
 /// <summary>Quota spent by a key lineage in a calendar period (<c>d:2026-11-25</c> or <c>m:2026-11</c>).</summary>
 public sealed record QuotaIncrement(string LineageId, string Period, long Count);

@@ -10,6 +10,12 @@ public interface IUsageStore
 
     Task<IReadOnlyDictionary<string, KeyUsage>> GetUsageAsync(IReadOnlyCollection<string> keyIds, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The hourly rows in [<c>From</c>, <c>To</c>) summed per bucket and key or workspace, ordered by start, then key id
+    /// (grouped by key) or workspace id (grouped by workspace), ordinally. Rows of a key the store does not know are left out.
+    /// </summary>
+    Task<IReadOnlyList<UsageRow>> QueryUsageAsync(UsageQuery query, CancellationToken cancellationToken);
+
     /// <summary>Deletes hourly rows that start before <paramref name="before"/>; returns how many.</summary>
     Task<int> PruneUsageAsync(DateTimeOffset before, CancellationToken cancellationToken);
 

@@ -30,7 +30,7 @@ public sealed class UsageStore(IStoreDialect dialect) : IUsageStore
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
         await _counters.AddAsync(connection, transaction, CounterTable.UsageHourly,
-            increments.Select(i => (i.KeyId, UnixMs.From(i.HourStart), i.Count)), cancellationToken);
+            increments.Select(i => (i.KeyId, UnixMs.From(i.HourStart), new[] { i.Count, i.Units, i.Refused })), cancellationToken);
         await dialect.LockKeysInOrderAsync(connection, transaction, ids, cancellationToken);
         // Only forward: a batch flushed late by one gateway never moves a key's last use back.
         await connection.ExecuteAsync(new CommandDefinition(
@@ -74,6 +74,31 @@ public sealed class UsageStore(IStoreDialect dialect) : IUsageStore
         return rows.ToDictionary(r => r.KeyId, r => new KeyUsage(r.Day, r.Week, r.Month), StringComparer.Ordinal);
     }
 
+    public async Task<IReadOnlyList<UsageRow>> QueryUsageAsync(UsageQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        // Hours are stored as Unix ms of their start (never negative), so a UTC day's start is the hour less its remainder.
+        var start = query.Granularity == UsageGranularity.Day ? "u.hour - (u.hour % 86400000)" : "u.hour";
+        var byKey = query.GroupBy == UsageGrouping.Key;
+        var sql =
+            $"SELECT {start} AS start, k.workspace_id, {(byKey ? "u.key_id" : "NULL")} AS key_id, " +
+            "CAST(SUM(u.count) AS BIGINT), CAST(SUM(u.units) AS BIGINT), CAST(SUM(u.refused) AS BIGINT) " +
+            "FROM usage_hourly u JOIN api_keys k ON k.id = u.key_id WHERE u.hour >= @from AND u.hour < @to" +
+            (query.WorkspaceId is null ? "" : " AND k.workspace_id = @workspaceId") +
+            (query.KeyId is null ? "" : " AND u.key_id = @keyId") +
+            (byKey ? " GROUP BY 1, 2, 3" : " GROUP BY 1, 2");
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Start, string WorkspaceId, string? KeyId, long Requests, long Units, long Refused)>(new CommandDefinition(
+            sql, new { from = UnixMs.From(query.From), to = UnixMs.From(query.To), workspaceId = query.WorkspaceId, keyId = query.KeyId },
+            cancellationToken: cancellationToken));
+        // Sorted here, ordinally, so both engines (and any database collation) give one order.
+        return rows
+            .Select(r => new UsageRow(UnixMs.ToTime(r.Start), r.WorkspaceId, r.KeyId, r.Requests, r.Units, r.Refused))
+            .OrderBy(r => r.Start)
+            .ThenBy(r => byKey ? r.KeyId : r.WorkspaceId, StringComparer.Ordinal)
+            .ToList();
+    }
+
     public async Task<int> PruneUsageAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
@@ -90,7 +115,7 @@ public sealed class UsageStore(IStoreDialect dialect) : IUsageStore
         }
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
-        await _counters.AddAsync(connection, transaction, CounterTable.QuotaUsage, increments.Select(i => (i.LineageId, i.Period, i.Count)), cancellationToken);
+        await _counters.AddAsync(connection, transaction, CounterTable.QuotaUsage, increments.Select(i => (i.LineageId, i.Period, new[] { i.Count })), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

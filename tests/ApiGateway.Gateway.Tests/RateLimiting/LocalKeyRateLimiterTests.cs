@@ -502,5 +502,8 @@ public sealed class LocalKeyRateLimiterTests
 
         public Task<int> PruneUsageAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
             inner.PruneUsageAsync(before, cancellationToken);
+
+        public Task<IReadOnlyList<UsageRow>> QueryUsageAsync(UsageQuery query, CancellationToken cancellationToken) =>
+            inner.QueryUsageAsync(query, cancellationToken);
     }
 }

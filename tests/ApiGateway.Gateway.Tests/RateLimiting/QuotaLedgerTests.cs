@@ -213,5 +213,8 @@ public sealed class QuotaLedgerTests
 
         public Task<int> PruneUsageAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
             inner.PruneUsageAsync(before, cancellationToken);
+
+        public Task<IReadOnlyList<UsageRow>> QueryUsageAsync(UsageQuery query, CancellationToken cancellationToken) =>
+            inner.QueryUsageAsync(query, cancellationToken);
     }
 }

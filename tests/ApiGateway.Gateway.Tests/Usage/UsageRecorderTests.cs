@@ -28,10 +28,10 @@ public sealed class UsageRecorderTests : IAsyncLifetime
         var recorder = CreateRecorder();
         for (var i = 0; i < 250; i++)
         {
-            recorder.Record(key.Id);
+            recorder.Record(key.Id, 1, refused: false);
         }
         _clock.Advance(TimeSpan.FromSeconds(2));
-        recorder.Record(key.Id);
+        recorder.Record(key.Id, 1, refused: false);
 
         Assert.Equal(KeyUsage.None, await _store.UsageOfAsync(key.Id, _clock.GetUtcNow()));
         Assert.Equal(1, await recorder.FlushAsync(Ct));
@@ -41,15 +41,49 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FlushAsync_UnitsAndRefusals_WrittenBesideRequests()
+    {
+        var key = await _store.MintKeyAsync();
+        var recorder = CreateRecorder();
+        recorder.Record(key.Id, 5, refused: false);
+        recorder.Record(key.Id, 5, refused: false);
+        recorder.Record(key.Id, 0, refused: true);
+        Assert.Equal(1, await recorder.FlushAsync(Ct));
+        recorder.Record(key.Id, 1, refused: false);
+        await recorder.FlushAsync(Ct);
+
+        var hour = UsageHours.Start(_clock.GetUtcNow());
+        var rows = await _store.Usage.QueryUsageAsync(new UsageQuery(hour, hour.AddHours(1), UsageGranularity.Hour), Ct);
+        Assert.Equal([new UsageRow(hour, "ws_1", key.Id, Requests: 4, Units: 11, Refused: 1)], rows);
+    }
+
+    [Fact]
+    public async Task Record_CellExists_AllocatesNothing()
+    {
+        var key = await _store.MintKeyAsync();
+        var recorder = CreateRecorder();
+        recorder.Record(key.Id, 1, refused: false); // the key's cell for this hour
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            recorder.Record(key.Id, 5, refused: (i & 1) == 0);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public async Task FlushAsync_Twice_AddsOnlyNewCounts()
     {
         var key = await _store.MintKeyAsync();
         var recorder = CreateRecorder();
-        recorder.Record(key.Id);
+        recorder.Record(key.Id, 1, refused: false);
         await recorder.FlushAsync(Ct);
         Assert.Equal(0, await recorder.FlushAsync(Ct));
-        recorder.Record(key.Id);
-        recorder.Record(key.Id);
+        recorder.Record(key.Id, 1, refused: false);
+        recorder.Record(key.Id, 1, refused: false);
         await recorder.FlushAsync(Ct);
 
         Assert.Equal(3, (await _store.UsageOfAsync(key.Id, _clock.GetUtcNow())).Last24h);
@@ -60,9 +94,9 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     {
         var key = await _store.MintKeyAsync();
         var recorder = CreateRecorder();
-        recorder.Record(key.Id, new DateTimeOffset(2026, 1, 1, 10, 59, 59, TimeSpan.Zero));
-        recorder.Record(key.Id, new DateTimeOffset(2026, 1, 1, 11, 0, 0, TimeSpan.Zero));
-        recorder.Record(key.Id, new DateTimeOffset(2026, 1, 1, 11, 0, 1, TimeSpan.Zero));
+        recorder.Record(key.Id, 1, false, new DateTimeOffset(2026, 1, 1, 10, 59, 59, TimeSpan.Zero));
+        recorder.Record(key.Id, 1, false, new DateTimeOffset(2026, 1, 1, 11, 0, 0, TimeSpan.Zero));
+        recorder.Record(key.Id, 1, false, new DateTimeOffset(2026, 1, 1, 11, 0, 1, TimeSpan.Zero));
 
         Assert.Equal(2, await recorder.FlushAsync(Ct));
 
@@ -90,7 +124,7 @@ public sealed class UsageRecorderTests : IAsyncLifetime
         {
             for (var i = 0; i < PerWorker; i++)
             {
-                recorder.Record(key.Id);
+                recorder.Record(key.Id, 1, refused: false);
             }
             return ValueTask.CompletedTask;
         });
@@ -106,8 +140,8 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     {
         var key = await _store.MintKeyAsync();
         var recorder = CreateRecorder();
-        recorder.Record(key.Id);
-        recorder.Record(key.Id);
+        recorder.Record(key.Id, 1, refused: false);
+        recorder.Record(key.Id, 1, refused: false);
 
         await using (var blocker = new SqliteConnection(_store.Database.ConnectionString))
         {
@@ -115,7 +149,7 @@ public sealed class UsageRecorderTests : IAsyncLifetime
             using var transaction = blocker.BeginTransaction(System.Data.IsolationLevel.Serializable, deferred: false);
             Assert.Equal(0, await recorder.FlushAsync(Ct)); // SQLITE_BUSY after the 1 s command timeout
             Assert.Equal(1, recorder.PendingRows);
-            recorder.Record(key.Id);
+            recorder.Record(key.Id, 1, refused: false);
         }
 
         Assert.Equal(1, await recorder.FlushAsync(Ct));
@@ -129,9 +163,9 @@ public sealed class UsageRecorderTests : IAsyncLifetime
         var key = await _store.MintKeyAsync();
         var recorder = CreateRecorder(maxPendingRows: 2);
         var start = _clock.GetUtcNow();
-        recorder.Record(key.Id, start.AddHours(-2));
-        recorder.Record(key.Id, start.AddHours(-1));
-        recorder.Record(key.Id, start);
+        recorder.Record(key.Id, 1, false, start.AddHours(-2));
+        recorder.Record(key.Id, 1, false, start.AddHours(-1));
+        recorder.Record(key.Id, 1, false, start);
 
         await using (var blocker = new SqliteConnection(_store.Database.ConnectionString))
         {
@@ -152,9 +186,9 @@ public sealed class UsageRecorderTests : IAsyncLifetime
         var key = await _store.MintKeyAsync();
         var recorder = CreateRecorder();
         var now = _clock.GetUtcNow();
-        recorder.Record(key.Id, now.AddDays(-31));
-        recorder.Record(key.Id, now.AddDays(-29));
-        recorder.Record(key.Id, now);
+        recorder.Record(key.Id, 1, false, now.AddDays(-31));
+        recorder.Record(key.Id, 1, false, now.AddDays(-29));
+        recorder.Record(key.Id, 1, false, now);
         await recorder.FlushAsync(Ct);
 
         await recorder.PruneAsync(Ct);

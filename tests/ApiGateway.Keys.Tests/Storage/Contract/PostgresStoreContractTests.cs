@@ -87,6 +87,37 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
         Assert.Equal(["adm_z", "adm_a", "adm_m", added.Credential.Id], (await store.Admins.ListAsync(Ct)).Select(c => c.Id));
     }
 
+    [Fact]
+    public async Task MigrationUsageUnits_RowsWrittenBefore_ReadAsUnitsEqualRequestsAndNoneRefused()
+    {
+        SkipIfUnavailable();
+        var connectionString = await server.CreateDatabaseAsync(Ct);
+        var before = PostgresMigrator.Scripts.TakeWhile(s => !s.Name.Contains("usage_units", StringComparison.Ordinal)).ToList();
+        Assert.True(before.Count < PostgresMigrator.Scripts.Count);
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(Ct);
+            foreach (var (_, _, sql) in before)
+            {
+                await ExecuteAsync(connection, sql);
+            }
+            await ExecuteAsync(connection, "CREATE TABLE schema_version (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL);");
+            foreach (var (version, name, _) in before)
+            {
+                await ExecuteAsync(connection, $"INSERT INTO schema_version VALUES ({version}, '{name}', 0);");
+            }
+            await ExecuteAsync(connection, "INSERT INTO usage_hourly (key_id, hour, count) VALUES ('key_old', 3600000, 7), ('key_old', 7200000, 2);");
+        }
+        await using (var store = StoreHarness.Create(Provider, connectionString, Clock))
+        {
+            await store.Migrator.MigrateAsync(Ct);
+        }
+
+        await using var check = new NpgsqlConnection(connectionString);
+        await check.OpenAsync(Ct);
+        Assert.Equal("7/7/0,2/2/0", await ScalarAsync(check, "SELECT string_agg(count || '/' || units || '/' || refused, ',' ORDER BY hour) FROM usage_hourly"));
+    }
+
     private static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);

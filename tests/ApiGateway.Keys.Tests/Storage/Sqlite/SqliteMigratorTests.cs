@@ -145,6 +145,28 @@ public sealed class SqliteMigratorTests
         Assert.Contains("\"adminName\":\"bootstrap\"", details[2], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MigrateAsync_UsageRowsWrittenBeforeUnits_ReadAsUnitsEqualRequestsAndNoneRefused()
+    {
+        using var file = new TempDatabase();
+        var before = SqliteMigrator.Scripts.TakeWhile(s => !s.Name.Contains("usage_units", StringComparison.Ordinal)).ToList();
+        Assert.True(before.Count < SqliteMigrator.Scripts.Count);
+        await using (var connection = await OpenAsync(file))
+        {
+            foreach (var (_, _, sql) in before)
+            {
+                await connection.ExecuteAsync(sql);
+            }
+            await connection.ExecuteAsync($"PRAGMA user_version = {before.Count};");
+            await connection.ExecuteAsync("INSERT INTO usage_hourly (key_id, hour, count) VALUES ('key_old', 3600000, 7), ('key_old', 7200000, 2);");
+        }
+
+        await Migrator(file).MigrateAsync(Ct);
+
+        await using var check = await OpenAsync(file);
+        Assert.Equal([(7L, 7L, 0L), (2L, 2L, 0L)], await check.QueryAsync<(long, long, long)>("SELECT count, units, refused FROM usage_hourly ORDER BY hour"));
+    }
+
     private static SqliteMigrator Migrator(TempDatabase file) =>
         new(TestStore.Open(file.ConnectionString), NullLogger<SqliteMigrator>.Instance);
 
