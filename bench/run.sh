@@ -13,6 +13,8 @@
 # changed, so every request is decided twice and counted as would_refuse: the worst case of docs/gateway.md "Shadow routes"),
 # REDIS=1 (adds a row: the gateway with RateLimits__Redis set to a private redis-server started here, so every
 # request's limit and quota decision is one Redis round trip; its CPU column is the gateway's and redis-server's).
+# WORKSPACE=1 (adds a row: the gateway on its own database where the keys' workspace has limits of its own, the bench
+# tier's, so every request also spends the workspace's bucket and daily quota: docs/rate-limits.md "Workspace limits").
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -28,12 +30,14 @@ LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 PORT_UPSTREAM=18101 PORT_YARP=18102 PORT_GATEWAY=18103 PORT_NGINX=18104 PORT_GATEWAY_NOLIMIT=18105 PORT_GATEWAY_TOKEN=18106
 PORT_NGINX_FORWARD_AUTH=18107 PORT_FORWARD_AUTH=18108 PORT_GATEWAY_BASELINE=18109 PORT_GATEWAY_SHADOW=18110
+PORT_GATEWAY_WORKSPACE=18113
 INTERNAL_YARP=19102 INTERNAL_GATEWAY=19103 INTERNAL_GATEWAY_NOLIMIT=19105 INTERNAL_GATEWAY_TOKEN=19106 INTERNAL_GATEWAY_BASELINE=19109
-INTERNAL_GATEWAY_SHADOW=19110
+INTERNAL_GATEWAY_SHADOW=19110 INTERNAL_GATEWAY_WORKSPACE=19113
 PORT_GATEWAY_REDIS=18111 INTERNAL_GATEWAY_REDIS=19111 PORT_REDIS=18112
 REDIS=${REDIS:-0}
 IDENTITY_TOKEN=${IDENTITY_TOKEN:-0}
 SHADOW=${SHADOW:-0}
+WORKSPACE=${WORKSPACE:-0}
 BASELINE_REF=${BASELINE_REF:-}
 
 # The gateway's switch to turn rate limiting off (isolates the limiter's cost). Empty: no such switch, no row.
@@ -97,6 +101,11 @@ log "seeding $KEYS keys ($HOT_KEYS plaintexts for wrk)"
 (cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$WORK/keys.db" --count "$KEYS" --plaintexts "$HOT_KEYS" \
   --out "$WORK/keys.txt" --scopes bench:read --tier bench) >&2
 FIRST_KEY=$(head -1 "$WORK/keys.txt")
+if [ "$WORKSPACE" = 1 ]; then
+  log "seeding $KEYS keys whose workspace has the bench tier's limits of its own"
+  (cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$WORK/keys-workspace.db" --count "$KEYS" --plaintexts "$HOT_KEYS" \
+    --out "$WORK/keys-workspace.txt" --scopes bench:read --tier bench --workspace-tier bench) >&2
+fi
 if [ -n "$BASELINE_REF" ]; then
   # Its own database: a newer schema refuses an older build. Same count, hot keys and tier, so the same workload.
   log "seeding $KEYS keys for gateway@$BASELINE_SHA with its own seeder"
@@ -215,6 +224,7 @@ declare -A TARGET_LABEL=(
   [gateway-token]="gateway, all checks + identity token"
   [gateway-shadow]="gateway + shadow routes (every request would_refuse)"
   [gateway-redis]="gateway, all checks, limits in Redis (CPU and RSS: gateway + redis-server)"
+  [gateway-workspace]="gateway + workspace limits (every request spends the workspace's too)"
 )
 if [ -n "$BASELINE_REF" ]; then
   start_dotnet gateway-baseline ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_BASELINE" \
@@ -269,6 +279,17 @@ if [ "$REDIS" = 1 ]; then
   TARGET_PID[gateway-redis]="$PID_gateway_redis $PID_redis"
   TARGET_INTERNAL[gateway-redis]=$INTERNAL_GATEWAY_REDIS
 fi
+if [ "$WORKSPACE" = 1 ]; then
+  ln -sfn "$OUT_DIR/gateway" "$OUT_DIR/gateway-workspace"   # the same build, its own database
+  start_dotnet gateway-workspace ApiGateway.Gateway.dll "Urls=http://127.0.0.1:$PORT_GATEWAY_WORKSPACE" \
+    "Gateway__InternalUrl=http://127.0.0.1:$INTERNAL_GATEWAY_WORKSPACE" "ConnectionStrings__KeyStore=Data Source=$WORK/keys-workspace.db" \
+    "Gateway__RoutesFile=$WORK/routes.json" "${BENCH_TIER_SETTINGS[@]}"
+  TARGET_NAMES+=(gateway-workspace)
+  TARGET_PORT[gateway-workspace]=$PORT_GATEWAY_WORKSPACE
+  TARGET_PID[gateway-workspace]=$PID_gateway_workspace
+  TARGET_INTERNAL[gateway-workspace]=$INTERNAL_GATEWAY_WORKSPACE
+  TARGET_KEYS[gateway-workspace]="$WORK/keys-workspace.txt"
+fi
 [ -n "${TARGETS:-}" ] && read -r -a TARGET_NAMES <<<"$TARGETS"
 
 for t in "${TARGET_NAMES[@]}"; do
@@ -279,7 +300,7 @@ for t in "${TARGET_NAMES[@]}"; do
   }
 done
 # A request without a key must be refused by the targets that check keys, or the comparison is meaningless.
-for t in gateway gateway-nolimit gateway-token gateway-baseline gateway-shadow nginx nginx-forward-auth; do
+for t in gateway gateway-nolimit gateway-token gateway-baseline gateway-shadow gateway-workspace nginx nginx-forward-auth; do
   [[ " ${TARGET_NAMES[*]} " == *" $t "* ]] || continue
   status=$(http_status "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST")
   [ "$status" = 401 ] || die "$t answered $status to a request without a key (expected 401)"
@@ -291,6 +312,12 @@ for t in gateway gateway-token gateway-shadow nginx-forward-auth; do
   http_headers "${TARGET_PORT[$t]}" "$PATH_UNDER_TEST" "$FIRST_KEY" | grep -qi '^RateLimit-Policy: "bench"' \
     || die "$t answered without the bench tier's RateLimit-Policy header: is the limiter on the path?"
 done
+
+# The workspace row must really spend the workspace's limits: its answer lists the workspace's policy.
+if [[ " ${TARGET_NAMES[*]} " == *" gateway-workspace "* ]]; then
+  http_headers "$PORT_GATEWAY_WORKSPACE" "$PATH_UNDER_TEST" "$(head -1 "$WORK/keys-workspace.txt")" | grep -qi '^RateLimit-Policy: .*"workspace";' \
+    || die "gateway-workspace answered without the workspace's RateLimit-Policy item: are the workspace limits on the path?"
+fi
 
 # The token row must really sign: its JWKS answers only when identity tokens are on.
 if [[ " ${TARGET_NAMES[*]} " == *" gateway-token "* ]]; then

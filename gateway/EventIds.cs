@@ -45,6 +45,7 @@ internal static class EventIds
     public const int QuotaFinalFlush = 606;
     public const int QuotaExhaustionsFlushFailed = 607;
     public const int RedisLimiterFailed = 610;
+    public const int WorkspaceLimitsLookupFailed = 611;
 
     // Usage/ (701-799)
     public const int UsageFlushed = 701;

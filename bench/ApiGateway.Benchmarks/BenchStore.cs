@@ -11,6 +11,7 @@ namespace ApiGateway.Benchmarks;
 public sealed class BenchStore : IDisposable
 {
     private readonly DirectoryInfo _dir;
+    private readonly KeyWriteStore _writes;
 
     private BenchStore(DirectoryInfo dir, SqliteDatabase database, IKeyStore store, string plaintext, ApiKey key)
     {
@@ -18,6 +19,8 @@ public sealed class BenchStore : IDisposable
         Usage = new UsageStore(new SqliteDialect(database));
         ShadowDecisions = new ShadowDecisionStore(new SqliteDialect(database));
         QuotaExhaustions = new QuotaExhaustionStore(new SqliteDialect(database));
+        WorkspaceLimits = new WorkspaceLimitsStore(new SqliteDialect(database));
+        _writes = new KeyWriteStore(new SqliteDialect(database), TimeProvider.System);
         Store = store;
         Plaintext = plaintext;
         Key = key;
@@ -30,6 +33,14 @@ public sealed class BenchStore : IDisposable
     public IUsageStore Usage { get; }
 
     public IQuotaExhaustionStore QuotaExhaustions { get; }
+
+    public IWorkspaceLimitsStore WorkspaceLimits { get; }
+
+    /// <summary>Gives the bench key's workspace (<c>ws_bench</c>) limits of its own.</summary>
+    public void SetWorkspaceLimits(WorkspaceLimitsSpec spec) =>
+        new ApiGateway.Keys.Mutations.WorkspaceLimitsService(_writes, [], [], TimeProvider.System,
+                NullLogger<ApiGateway.Keys.Mutations.WorkspaceLimitsService>.Instance)
+            .SetAsync(Key.WorkspaceId, spec, new Actor("adm_bench", "bench"), CancellationToken.None).GetAwaiter().GetResult();
 
     public string Plaintext { get; }
 

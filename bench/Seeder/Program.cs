@@ -67,6 +67,16 @@ for (var i = 0; i < options.Count; i++)
         output.WriteLine(plaintext);
     }
 }
+if (options.WorkspaceTier is { } workspaceTier)
+{
+    // Every request then spends the workspace's bucket and quota too (docs/rate-limits.md "Workspace limits").
+    using var limits = Prepare(connection, transaction,
+        "INSERT INTO workspace_limits (workspace_id, tier, rate_limit, quota, updated_at, updated_by) VALUES ('ws_bench', $tier, NULL, NULL, $at, 'adm_bench')",
+        "$tier", "$at");
+    limits.Parameters[0].Value = workspaceTier;
+    limits.Parameters[1].Value = createdAt;
+    limits.ExecuteNonQuery();
+}
 transaction.Commit();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"seeded {options.Count} keys into {options.Database} in {stopwatch.Elapsed.TotalSeconds:F1} s; {Math.Min(options.Count, options.Plaintexts)} plaintexts in {options.OutFile ?? "(none)"}"));

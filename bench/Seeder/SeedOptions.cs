@@ -4,10 +4,11 @@ namespace ApiGateway.Bench.Seeder;
 
 /// <summary>
 /// Command line of the seeder: <c>--db PATH --count N [--plaintexts M --out FILE --scopes a:b,c:d --prefix agw --pepper P]</c>
-/// and either <c>--tier NAME</c> (keys use a configured tier) or per-key overrides <c>--rate LIMIT/SECONDS --daily-quota N</c>.
+/// and either <c>--tier NAME</c> (keys use a configured tier) or per-key overrides <c>--rate LIMIT/SECONDS --daily-quota N</c>;
+/// <c>--workspace-tier NAME</c> also gives the keys' workspace (<c>ws_bench</c>) limits of its own, those of that tier.
 /// </summary>
 internal sealed record SeedOptions(string Database, int Count, int Plaintexts, string? OutFile, string[] Scopes, string? Tier,
-    int? RateLimit, int? RatePeriodSeconds, long? DailyQuota, string Prefix, string? Pepper)
+    int? RateLimit, int? RatePeriodSeconds, long? DailyQuota, string Prefix, string? Pepper, string? WorkspaceTier = null)
 {
     public static SeedOptions Parse(string[] args)
     {
@@ -37,6 +38,7 @@ internal sealed record SeedOptions(string Database, int Count, int Plaintexts, s
             rate is null ? null : int.Parse(rate[1], CultureInfo.InvariantCulture),
             daily is null ? null : long.Parse(daily, CultureInfo.InvariantCulture),
             Get("prefix") ?? "agw",
-            Get("pepper"));
+            Get("pepper"),
+            Get("workspace-tier"));
     }
 }

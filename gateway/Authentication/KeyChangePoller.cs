@@ -1,3 +1,5 @@
+using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
 using Microsoft.Extensions.Options;
 
@@ -5,7 +7,8 @@ namespace ApiGateway.Gateway.Authentication;
 
 /// <summary>
 /// Follows the store's change feed (every admin mutation appends a row) every <c>Auth:PollIntervalMilliseconds</c>
-/// (250 ms) and evicts the changed keys from <see cref="KeyCache"/>, so revocations, patches, rotations and expiry
+/// (250 ms) and evicts the changed keys from <see cref="KeyCache"/> (and changed workspace limits from
+/// <see cref="WorkspaceLimitsCache"/>), so revocations, patches, rotations and expiry
 /// changes made by another process apply within about 250 ms plus one store round trip, well inside the 1 s bound,
 /// with no store query on the request path.
 /// </summary>
@@ -15,8 +18,8 @@ namespace ApiGateway.Gateway.Authentication;
 /// the store: the cache is cleared and the feed followed from its new end.
 /// </remarks>
 internal sealed partial class KeyChangePoller(
-    IKeyChangeFeed feed, KeyCache cache, StoreHealth health, TimeProvider time, IOptions<AuthOptions> options, KeyChangeSignal signal,
-    ILogger<KeyChangePoller> logger)
+    IKeyChangeFeed feed, KeyCache cache, WorkspaceLimitsCache workspaces, StoreHealth health, TimeProvider time, IOptions<AuthOptions> options,
+    KeyChangeSignal signal, ILogger<KeyChangePoller> logger)
     : BackgroundService
 {
     private const int BatchSize = 500;
@@ -83,7 +86,15 @@ internal sealed partial class KeyChangePoller(
             }
             for (var i = first; i < changes.Count; i++)
             {
-                cache.Evict(changes[i].KeyId);
+                // A workspace's limits changed (docs/admin-api.md "Workspace limits"), or a key did.
+                if (WorkspaceFeedIds.TryParse(changes[i].KeyId, out var workspaceId))
+                {
+                    workspaces.Evict(workspaceId);
+                }
+                else
+                {
+                    cache.Evict(changes[i].KeyId);
+                }
                 position = changes[i].Sequence;
                 _anchorKeyId = changes[i].KeyId;
             }
@@ -103,6 +114,7 @@ internal sealed partial class KeyChangePoller(
     {
         var end = await feed.GetLatestSequenceAsync(cancellationToken);
         cache.Clear();
+        workspaces.Clear();
         _anchorKeyId = null;
         return end;
     }

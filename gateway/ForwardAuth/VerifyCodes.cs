@@ -39,8 +39,9 @@ internal static class VerifyCodes
     public static string For(RateLimitRefusal refusal) => refusal switch
     {
         RateLimitRefusal.None => Valid,
-        RateLimitRefusal.Rate => RateLimited,
-        RateLimitRefusal.DailyQuota or RateLimitRefusal.MonthlyQuota => UsageExceeded,
+        RateLimitRefusal.Rate or RateLimitRefusal.WorkspaceRate => RateLimited,
+        RateLimitRefusal.DailyQuota or RateLimitRefusal.MonthlyQuota
+            or RateLimitRefusal.WorkspaceDailyQuota or RateLimitRefusal.WorkspaceMonthlyQuota => UsageExceeded,
         // The shared limiter (Redis) is unreachable and the tier fails closed: the edge answers 503 too.
         _ => StoreUnavailable,
     };

@@ -91,7 +91,7 @@ internal sealed class VerifyEndpoint(KeyVerifier verifier, RouteAccessCheck rout
         }
 
         // "cost" is validated; every verify spends one request of rate and quota until request costs exist (docs/forward-auth.md).
-        var decision = await limits.DecideAsync(entry.Key, context.RequestAborted);
+        var decision = await limits.DecideAsync(entry.Key, verdict.WorkspaceId ?? entry.Key.WorkspaceId, cost: 1, context.RequestAborted);
         var code = VerifyCodes.For(decision.Refusal);
         feature.RateLimited = feature.RefusedInAnswer = code is VerifyCodes.RateLimited or VerifyCodes.UsageExceeded;
         feature.Cost = request.Cost;

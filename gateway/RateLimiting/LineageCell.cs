@@ -1,13 +1,28 @@
 namespace ApiGateway.Gateway.RateLimiting;
 
 /// <summary>
-/// The local state of one key lineage: the GCRA theoretical arrival time and the day and month quota counters.
-/// Every field but <see cref="Loaded"/> is read and written under <see cref="Gate"/>. Once <see cref="Evicted"/> is set
-/// the cell is out of the map and must not change: an acquirer that finds it so looks the lineage up again.
+/// The local state of one key lineage (or of one workspace's own limits, under the id <c>ws:{workspaceId}</c>): the GCRA
+/// theoretical arrival time and the day and month quota counters. Every field but <see cref="Loaded"/> is read and
+/// written under the cell's gate (<see cref="Enter"/>). Once <see cref="Evicted"/> is set the cell is out of the map and
+/// must not change: an acquirer that finds it so looks the lineage up again.
 /// </summary>
-internal sealed class LineageCell(string lineageId)
+/// <remarks>
+/// The gate is the cell's own lock until a request decides the lineage together with a workspace's limits: the cell
+/// then moves under the workspace cell's lock (<see cref="MoveUnder"/>), so the key's and the workspace's state are
+/// decided in one step under ONE lock, never two (docs/benchmark.md "Workspace limits"). A workspace cell never moves.
+/// Whoever holds the current gate may move the cell; everyone else re-reads the gate after taking it (<see cref="Enter"/>),
+/// so a move waits for the holder of the old gate and every later holder sees the new one.
+/// </remarks>
+internal sealed class LineageCell
 {
-    public readonly Lock Gate = new();
+    private readonly Lock _own = new();
+    private Lock _gate;
+
+    public LineageCell(string lineageId)
+    {
+        LineageId = lineageId;
+        _gate = _own;
+    }
 
     /// <summary>Set once: completes when the quota counts persisted before this cell existed have been added.</summary>
     public Task? Loaded;
@@ -27,5 +42,41 @@ internal sealed class LineageCell(string lineageId)
 
     public bool Evicted;
 
-    public string LineageId { get; } = lineageId;
+    public string LineageId { get; }
+
+    /// <summary>Takes the cell's current gate, held until the scope is disposed.</summary>
+    public Lock.Scope Enter()
+    {
+        while (true)
+        {
+            var gate = Volatile.Read(ref _gate);
+            var scope = gate.EnterScope();
+            if (gate == Volatile.Read(ref _gate))
+            {
+                return scope;
+            }
+            // Moved while we waited: the state is guarded by the new gate now.
+            scope.Dispose();
+        }
+    }
+
+    /// <summary>Whether the cell is guarded by <paramref name="home"/>'s own lock (a workspace cell's).</summary>
+    public bool IsUnder(LineageCell home) => Volatile.Read(ref _gate) == home._own;
+
+    /// <summary>
+    /// Puts the cell under <paramref name="home"/>'s lock, taking its current gate to do so (so nobody is inside the old
+    /// one); false when the cell was evicted meanwhile. Not called while holding any gate.
+    /// </summary>
+    public bool MoveUnder(LineageCell home)
+    {
+        using (Enter())
+        {
+            if (Evicted)
+            {
+                return false;
+            }
+            Volatile.Write(ref _gate, home._own);
+            return true;
+        }
+    }
 }

@@ -33,7 +33,7 @@ internal sealed class LineageCells
         var evicted = 0;
         foreach (var (lineageId, cell) in _cells)
         {
-            lock (cell.Gate)
+            using (cell.Enter())
             {
                 if (cell.Dirty || cell.Loaded is not { IsCompleted: true } || cell.Tat > now || now - cell.LastSeen < idleTicks
                     || cell.Day.Unmerged > 0 || cell.Month.Unmerged > 0)

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 namespace ApiGateway.Gateway.RateLimiting;
 
 /// <summary>
-/// The in-process limiter: one <see cref="LineageCell"/> per key lineage (<see cref="LineageCells"/>) holding a GCRA
-/// bucket and the calendar quota counters, decided together under the cell's lock by <see cref="RateLimitDecider"/> so a
-/// refusal spends nothing; admitted requests are counted in the <see cref="QuotaLedger"/>. Refill is arithmetic on the
+/// The in-process limiter: one <see cref="LineageCell"/> per key lineage (<see cref="LineageCells"/>), and one per
+/// workspace with limits of its own, each holding a GCRA bucket and the calendar quota counters, decided together under
+/// one lock by <see cref="RateLimitDecider"/> (the key's cell's, or the workspace cell's once the key's moved under it)
+/// so a refusal spends nothing; admitted requests are counted in the <see cref="QuotaLedger"/>. Refill is arithmetic on the
 /// clock, so there is no replenishment timer: the only background work is <see cref="FlushAsync"/> (persist quota
 /// deltas in one batch) and <see cref="Sweep"/> (evict idle cells), both driven by <see cref="RateLimitMaintenanceService"/>.
 /// </summary>
@@ -53,11 +54,22 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
                 // First use of the lineage in this process: its quota may already be partly spent (before a restart).
                 return AcquireWhenLoadedAsync(request, loaded, cancellationToken);
             }
-            if (TryDecide(cell, request.Policy, out var decision))
+            LineageCell? workspace = null;
+            if (request.Workspace is { } limit)
+            {
+                workspace = _cells.GetOrAdd(limit.StateId);
+                var workspaceLoaded = Ledger.Load(workspace);
+                if (!workspaceLoaded.IsCompleted && limit.Policy.HasQuota)
+                {
+                    return AcquireWhenLoadedAsync(request, workspaceLoaded, cancellationToken);
+                }
+            }
+            if (TryDecide(cell, workspace, request, out var decision))
             {
                 return ValueTask.FromResult(decision);
             }
-            // The sweep evicted the cell between the lookup and the lock: look the lineage up again.
+            // The sweep evicted a cell between the lookup and the lock, or a request for another workspace moved the
+            // key's cell under its lock: look the cells up again.
         }
     }
 
@@ -67,13 +79,21 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
         return await AcquireAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    private bool TryDecide(LineageCell cell, RateLimitPolicy policy, out RateLimitDecision decision)
+    /// <summary>
+    /// Decides under ONE lock: the key's cell's own, or, with workspace limits, the workspace cell's, under which the key's
+    /// cell is first moved (once, then it stays there while the key keeps serving that workspace: see <see cref="LineageCell"/>).
+    /// </summary>
+    private bool TryDecide(LineageCell cell, LineageCell? workspace, in RateLimitRequest request, out RateLimitDecision decision)
     {
-        lock (cell.Gate)
+        decision = default;
+        if (workspace is not null && !cell.IsUnder(workspace) && !cell.MoveUnder(workspace))
         {
-            if (cell.Evicted)
+            return false;
+        }
+        using (workspace is null ? cell.Enter() : workspace.Enter())
+        {
+            if (cell.Evicted || (workspace is not null && (workspace.Evicted || !cell.IsUnder(workspace))))
             {
-                decision = default;
                 return false;
             }
             // The clock is read under the lock, so a cell's decisions see time in order (a stale reading would
@@ -81,14 +101,28 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
             var now = _time.GetUtcNow().UtcTicks;
             var calendar = _calendars.At(now);
             cell.LastSeen = now;
-            decision = RateLimitDecider.Decide(
-                new GcraState(cell.Tat, cell.EmissionTicks), policy, now, calendar,
-                cell.Day.SpentIn(calendar.DayId), cell.Month.SpentIn(calendar.MonthId), out var admitted);
+            var stored = new RateLimitDecider.Stored(
+                new GcraState(cell.Tat, cell.EmissionTicks), cell.Day.SpentIn(calendar.DayId), cell.Month.SpentIn(calendar.MonthId));
+            var workspaceStored = default(RateLimitDecider.Stored);
+            if (workspace is not null)
+            {
+                workspace.LastSeen = now;
+                workspaceStored = new RateLimitDecider.Stored(
+                    new GcraState(workspace.Tat, workspace.EmissionTicks), workspace.Day.SpentIn(calendar.DayId), workspace.Month.SpentIn(calendar.MonthId));
+            }
+            decision = RateLimitDecider.Decide(stored, request.Policy, workspaceStored, request.Workspace?.Policy, now, calendar, request.Cost,
+                out var admitted, out var workspaceAdmitted);
             if (decision.IsAllowed)
             {
                 cell.Tat = admitted.Tat;
                 cell.EmissionTicks = admitted.EmissionTicks;
-                Ledger.Spend(cell, calendar, _isFallback);
+                Ledger.Spend(cell, calendar, _isFallback, request.Cost);
+                if (workspace is not null)
+                {
+                    workspace.Tat = workspaceAdmitted.Tat;
+                    workspace.EmissionTicks = workspaceAdmitted.EmissionTicks;
+                    Ledger.Spend(workspace, calendar, _isFallback, request.Cost);
+                }
             }
             return true;
         }
@@ -104,7 +138,7 @@ internal sealed partial class LocalKeyRateLimiter : IKeyRateLimiter, IDisposable
         {
             return null;
         }
-        lock (cell.Gate)
+        using (cell.Enter())
         {
             return (new GcraState(cell.Tat, cell.EmissionTicks), cell.Day, cell.Month);
         }

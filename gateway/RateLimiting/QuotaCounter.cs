@@ -1,7 +1,7 @@
 namespace ApiGateway.Gateway.RateLimiting;
 
 /// <summary>
-/// Requests a lineage spent in one calendar period (<see cref="Period"/> is a day or month id, 0 before first use), as
+/// Units a lineage spent in one calendar period (a request spends its route's cost, 1 unless the route says otherwise) (<see cref="Period"/> is a day or month id, 0 before first use), as
 /// this process knows them. A mutable struct held in a <see cref="LineageCell"/> field and changed only under the cell's lock.
 /// <para>
 /// <see cref="Count"/> is the store's count when the cell loaded plus every request this process admitted since (itself
@@ -28,15 +28,15 @@ internal struct QuotaCounter
     /// <summary>The fallback's spends in <paramref name="period"/> that Redis has not seen.</summary>
     public readonly long UnmergedIn(int period) => Period == period ? Unmerged : 0;
 
-    /// <summary>One admitted request; <paramref name="byFallback"/> when the local limiter stood in for Redis.</summary>
-    public void Admit(bool byFallback)
+    /// <summary>One admitted request of <paramref name="units"/> (its cost); <paramref name="byFallback"/> when the local limiter stood in for Redis.</summary>
+    public void Admit(bool byFallback, long units)
     {
-        Count++;
-        Unflushed++;
+        Count += units;
+        Unflushed += units;
         if (byFallback)
         {
-            Shared++;
-            Unmerged++;
+            Shared += units;
+            Unmerged += units;
         }
     }
 

@@ -53,7 +53,7 @@ internal sealed partial class QuotaLedger(IUsageStore store, TimeProvider time, 
             }
             foreach (var cell in cells.All)
             {
-                lock (cell.Gate)
+                using (cell.Enter())
                 {
                     pending += (cell.Day.Unflushed > 0 ? 1 : 0) + (cell.Month.Unflushed > 0 ? 1 : 0);
                 }
@@ -68,12 +68,15 @@ internal sealed partial class QuotaLedger(IUsageStore store, TimeProvider time, 
     /// </summary>
     public Task Load(LineageCell cell) => cell.Loaded ?? StartLoad(cell);
 
-    /// <summary>Under the cell's lock: counts one admitted request (<paramref name="byFallback"/>: the local limiter stood in for Redis).</summary>
-    public void Spend(LineageCell cell, UtcCalendar calendar, bool byFallback)
+    /// <summary>
+    /// Under the cell's gate: counts one admitted request of <paramref name="units"/> (<paramref name="byFallback"/>: the
+    /// local limiter stood in for Redis).
+    /// </summary>
+    public void Spend(LineageCell cell, UtcCalendar calendar, bool byFallback, long units)
     {
         MoveToPeriods(cell, calendar);
-        cell.Day.Admit(byFallback);
-        cell.Month.Admit(byFallback);
+        cell.Day.Admit(byFallback, units);
+        cell.Month.Admit(byFallback, units);
         MarkDirty(cell);
     }
 
@@ -81,11 +84,11 @@ internal sealed partial class QuotaLedger(IUsageStore store, TimeProvider time, 
     /// Before a Redis decision: the lineage's cell, once the store's counts are in it when the policy has a quota, so that
     /// a counter Redis lost (a restart without persistence) is seeded from them.
     /// </summary>
-    public ValueTask<LineageCell> BeginSharedAsync(RateLimitRequest request, CancellationToken cancellationToken)
+    public ValueTask<LineageCell> BeginSharedAsync(string lineageId, RateLimitPolicy policy, CancellationToken cancellationToken)
     {
-        var cell = cells.GetOrAdd(request.LineageId);
+        var cell = cells.GetOrAdd(lineageId);
         var loaded = Load(cell);
-        return loaded.IsCompleted || !request.Policy.HasQuota ? ValueTask.FromResult(cell) : WhenLoadedAsync(cell, loaded, cancellationToken);
+        return loaded.IsCompleted || !policy.HasQuota ? ValueTask.FromResult(cell) : WhenLoadedAsync(cell, loaded, cancellationToken);
 
         static async ValueTask<LineageCell> WhenLoadedAsync(LineageCell cell, Task loaded, CancellationToken cancellationToken)
         {
@@ -97,12 +100,55 @@ internal sealed partial class QuotaLedger(IUsageStore store, TimeProvider time, 
     /// <summary>What to send with the Redis call: the counts to seed missing counters with, and the fallback's unmerged spends.</summary>
     public static SharedQuotaSync SharedCounts(LineageCell cell, UtcCalendar calendar)
     {
-        lock (cell.Gate)
+        using (cell.Enter())
         {
-            return new SharedQuotaSync(
-                cell.Day.SpentIn(calendar.DayId), cell.Month.SpentIn(calendar.MonthId),
-                cell.Day.UnmergedIn(calendar.DayId), cell.Month.UnmergedIn(calendar.MonthId));
+            return Counts(cell, calendar);
         }
+    }
+
+    /// <summary>
+    /// <see cref="SharedCounts(LineageCell, UtcCalendar)"/> of a key's cell and its workspace's, read under one lock: the
+    /// key's cell is moved under the workspace cell's lock first, as the local limiter does (see <see cref="LineageCell"/>).
+    /// </summary>
+    public static (SharedQuotaSync Key, SharedQuotaSync Workspace) SharedCounts(LineageCell cell, LineageCell workspace, UtcCalendar calendar)
+    {
+        while (true)
+        {
+            if (!cell.IsUnder(workspace))
+            {
+                cell.MoveUnder(workspace);
+            }
+            using (workspace.Enter())
+            {
+                // An evicted cell never moves again: reading it under another lock is what the one-cell overload does too.
+                if (cell.IsUnder(workspace) || cell.Evicted)
+                {
+                    return (Counts(cell, calendar), Counts(workspace, calendar));
+                }
+            }
+        }
+    }
+
+    private static SharedQuotaSync Counts(LineageCell cell, UtcCalendar calendar) =>
+        new(cell.Day.SpentIn(calendar.DayId), cell.Month.SpentIn(calendar.MonthId), cell.Day.UnmergedIn(calendar.DayId), cell.Month.UnmergedIn(calendar.MonthId));
+
+    /// <summary>
+    /// <see cref="EndShared(LineageCell, string, UtcCalendar, in SharedQuotaSync, bool, long, long, long)"/> for a key's
+    /// cell and its workspace's, under one lock while the key's cell is under the workspace's (else one after the other).
+    /// </summary>
+    public void EndShared(in SharedOutcome key, in SharedOutcome workspace, UtcCalendar calendar, bool admitted, long units)
+    {
+        using (workspace.Cell.Enter())
+        {
+            if (key.Cell.IsUnder(workspace.Cell) && !key.Cell.Evicted && !workspace.Cell.Evicted)
+            {
+                Observe(key.Cell, calendar, key.Sent, admitted, units, key.DayCount, key.MonthCount);
+                Observe(workspace.Cell, calendar, workspace.Sent, admitted, units, workspace.DayCount, workspace.MonthCount);
+                return;
+            }
+        }
+        EndShared(key.Cell, key.LineageId, calendar, key.Sent, admitted, units, key.DayCount, key.MonthCount);
+        EndShared(workspace.Cell, workspace.LineageId, calendar, workspace.Sent, admitted, units, workspace.DayCount, workspace.MonthCount);
     }
 
     /// <summary>
@@ -110,29 +156,16 @@ internal sealed partial class QuotaLedger(IUsageStore store, TimeProvider time, 
     /// takes off the unmerged spends the call added, and queues an admitted request for the store, so the store holds
     /// every request Redis admitted too (what a gateway started during an outage, or a Redis that lost its counters, starts from).
     /// </summary>
-    public void EndShared(LineageCell cell, string lineageId, UtcCalendar calendar, in SharedQuotaSync sent, bool admitted, long dayCount, long monthCount)
+    public void EndShared(
+        LineageCell cell, string lineageId, UtcCalendar calendar, in SharedQuotaSync sent, bool admitted, long units, long dayCount, long monthCount)
     {
         while (true)
         {
-            lock (cell.Gate)
+            using (cell.Enter())
             {
                 if (!cell.Evicted)
                 {
-                    MoveToPeriods(cell, calendar);
-                    if (cell.Day.Period == calendar.DayId)
-                    {
-                        cell.Day.Observe(dayCount, sent.DayUnmerged);
-                    }
-                    if (cell.Month.Period == calendar.MonthId)
-                    {
-                        cell.Month.Observe(monthCount, sent.MonthUnmerged);
-                    }
-                    if (admitted)
-                    {
-                        cell.Day.Admit(byFallback: false);
-                        cell.Month.Admit(byFallback: false);
-                        MarkDirty(cell);
-                    }
+                    Observe(cell, calendar, sent, admitted, units, dayCount, monthCount);
                     return;
                 }
             }
@@ -143,6 +176,26 @@ internal sealed partial class QuotaLedger(IUsageStore store, TimeProvider time, 
             }
             cell = cells.GetOrAdd(lineageId);
             _ = Load(cell);
+        }
+    }
+
+    /// <summary>Under the cell's gate: what Redis answered for it, and its admission.</summary>
+    private void Observe(LineageCell cell, UtcCalendar calendar, in SharedQuotaSync sent, bool admitted, long units, long dayCount, long monthCount)
+    {
+        MoveToPeriods(cell, calendar);
+        if (cell.Day.Period == calendar.DayId)
+        {
+            cell.Day.Observe(dayCount, sent.DayUnmerged);
+        }
+        if (cell.Month.Period == calendar.MonthId)
+        {
+            cell.Month.Observe(monthCount, sent.MonthUnmerged);
+        }
+        if (admitted)
+        {
+            cell.Day.Admit(byFallback: false, units);
+            cell.Month.Admit(byFallback: false, units);
+            MarkDirty(cell);
         }
     }
 
@@ -173,7 +226,7 @@ internal sealed partial class QuotaLedger(IUsageStore store, TimeProvider time, 
                 waiting.Add(cell);
                 continue;
             }
-            lock (cell.Gate)
+            using (cell.Enter())
             {
                 var day = cell.Day.Unflushed;
                 var month = cell.Month.Unflushed;
@@ -269,7 +322,7 @@ internal sealed partial class QuotaLedger(IUsageStore store, TimeProvider time, 
         {
             var calendar = calendars.At(time.GetUtcNow().UtcTicks);
             var stored = await store.GetQuotaUsageAsync(cell.LineageId, [calendar.DayPeriod, calendar.MonthPeriod], _disposed.Token).ConfigureAwait(false);
-            lock (cell.Gate)
+            using (cell.Enter())
             {
                 MoveToPeriods(cell, calendar);
                 // If the clock crossed into a new period since the read, the counts read belong to the old one: drop them.
@@ -303,7 +356,7 @@ internal sealed partial class QuotaLedger(IUsageStore store, TimeProvider time, 
         }
         foreach (var (cell, day, dayCount, month, monthCount) in taken)
         {
-            lock (cell.Gate)
+            using (cell.Enter())
             {
                 var dirty = false;
                 if (dayCount > 0)

@@ -8,31 +8,54 @@ using Microsoft.Net.Http.Headers;
 namespace ApiGateway.Gateway.RateLimiting;
 
 /// <summary>
-/// Admits a request whose key passed every access check against its lineage's limits (so a 401/403 never spends
-/// anything). Every request that reaches the limiter gets the RateLimit headers, set as the response starts so they
+/// Admits a request whose key passed every access check against its lineage's limits and the limits of the workspace it
+/// is served for, when that workspace has its own (so a 401/403 never spends anything). Every request that reaches the limiter gets the RateLimit headers, set as the response starts so they
 /// survive a proxy error that clears the response and replace any upstream copy; a refusal is a 429 problem with
 /// <c>Retry-After</c>. Not <c>async</c>: a decision made synchronously costs no state machine, and an admitted request
 /// allocates only its <c>RateLimit</c> header value (the policy header is cached per policy).
 /// </summary>
 internal sealed partial class RateLimitAdmission(
-    IKeyRateLimiter limiter, RateLimitPolicyResolver policies, QuotaExhaustions exhaustions, ILogger<RateLimitAdmission> logger)
+    IKeyRateLimiter limiter, RateLimitPolicyResolver policies, WorkspaceLimitsCache workspaces, QuotaExhaustions exhaustions, ILogger<RateLimitAdmission> logger)
 {
-    /// <summary>Decides <paramref name="key"/>'s request; calls <paramref name="next"/> when it is admitted, else answers it.</summary>
+    /// <summary>
+    /// Decides <paramref name="key"/>'s request in the workspace it is served for (<see cref="ApiKeyRequestFeature.WorkspaceId"/>);
+    /// calls <paramref name="next"/> when it is admitted, else answers it.
+    /// </summary>
     public Task AdmitAsync(HttpContext context, ApiKeyRequestFeature feature, ApiKey key, RequestDelegate next)
     {
-        var pending = DecideAsync(key, context.RequestAborted);
+        var pending = DecideAsync(key, feature.WorkspaceId ?? key.WorkspaceId, cost: 1, context.RequestAborted);
         return pending.IsCompletedSuccessfully
             ? Apply(context, feature, key, pending.Result, next)
             : AwaitAndApplyAsync(context, feature, key, pending, next);
     }
 
     /// <summary>
-    /// Spends one request of <paramref name="key"/>'s lineage limits and returns the decision without answering anything:
-    /// for callers that report it in their own format (<c>POST /v1/verify</c>, docs/forward-auth.md).
+    /// Spends one request of <paramref name="key"/>'s lineage limits, and of <paramref name="workspaceId"/>'s when that
+    /// workspace has limits of its own, all decided in one step (<paramref name="cost"/> units of each quota), and returns
+    /// the decision without answering anything: for callers that report it in their own format (<c>POST /v1/verify</c>,
+    /// docs/forward-auth.md).
     /// </summary>
-    public ValueTask<RateLimitDecision> DecideAsync(ApiKey key, CancellationToken cancellationToken)
+    public ValueTask<RateLimitDecision> DecideAsync(ApiKey key, string workspaceId, int cost, CancellationToken cancellationToken)
     {
-        var pending = limiter.AcquireAsync(new RateLimitRequest(key.LineageId, policies.Resolve(key)), cancellationToken);
+        ArgumentNullException.ThrowIfNull(key);
+        var policy = policies.Resolve(key);
+        var limits = workspaces.GetAsync(workspaceId);
+        return limits.IsCompletedSuccessfully
+            ? Decide(key, new RateLimitRequest(key.LineageId, policy, policies.ResolveWorkspace(limits.Result), cost), cancellationToken)
+            : DecideWhenLoadedAsync(key, policy, limits, cost, cancellationToken);
+    }
+
+    /// <summary>The first request for a workspace in this process waits for its limits (one store read, shared).</summary>
+    private async ValueTask<RateLimitDecision> DecideWhenLoadedAsync(
+        ApiKey key, RateLimitPolicy policy, ValueTask<WorkspaceLimitsEntry> limits, int cost, CancellationToken cancellationToken)
+    {
+        var entry = await limits.AsTask().WaitAsync(cancellationToken);
+        return await Decide(key, new RateLimitRequest(key.LineageId, policy, policies.ResolveWorkspace(entry), cost), cancellationToken);
+    }
+
+    private ValueTask<RateLimitDecision> Decide(ApiKey key, RateLimitRequest request, CancellationToken cancellationToken)
+    {
+        var pending = limiter.AcquireAsync(request, cancellationToken);
         if (!pending.IsCompletedSuccessfully)
         {
             return NoteAsync(key, pending);
@@ -89,11 +112,19 @@ internal sealed partial class RateLimitAdmission(
     {
         context.Response.Headers[HeaderNames.RetryAfter] =
             Math.Max(1, RateLimitHeaders.Seconds(decision.RetryAfter)).ToString(CultureInfo.InvariantCulture);
+        var workspace = decision.Workspace;
+        // Says whose limit was spent: a customer hitting the workspace's pooled limit must not go looking at one key.
         var detail = decision.Refusal switch
         {
-            RateLimitRefusal.DailyQuota => string.Create(CultureInfo.InvariantCulture, $"The daily quota of {decision.Daily?.Limit} requests is spent."),
-            RateLimitRefusal.MonthlyQuota => string.Create(CultureInfo.InvariantCulture, $"The monthly quota of {decision.Monthly?.Limit} requests is spent."),
-            _ => string.Create(CultureInfo.InvariantCulture, $"The limit of {decision.Policy.Limit} requests per {decision.Policy.PeriodSeconds} seconds is spent."),
+            RateLimitRefusal.DailyQuota => string.Create(CultureInfo.InvariantCulture, $"The key's daily quota of {decision.Daily?.Limit} units is spent."),
+            RateLimitRefusal.MonthlyQuota => string.Create(CultureInfo.InvariantCulture, $"The key's monthly quota of {decision.Monthly?.Limit} units is spent."),
+            RateLimitRefusal.WorkspaceRate => string.Create(CultureInfo.InvariantCulture,
+                $"The workspace's limit of {workspace?.Policy.Limit} requests per {workspace?.Policy.PeriodSeconds} seconds, shared by all its keys, is spent."),
+            RateLimitRefusal.WorkspaceDailyQuota => string.Create(CultureInfo.InvariantCulture,
+                $"The workspace's daily quota of {workspace?.Daily?.Limit} units, shared by all its keys, is spent."),
+            RateLimitRefusal.WorkspaceMonthlyQuota => string.Create(CultureInfo.InvariantCulture,
+                $"The workspace's monthly quota of {workspace?.Monthly?.Limit} units, shared by all its keys, is spent."),
+            _ => string.Create(CultureInfo.InvariantCulture, $"The key's limit of {decision.Policy.Limit} requests per {decision.Policy.PeriodSeconds} seconds is spent."),
         };
         return GatewayProblems.WriteAsync(context, GatewayProblems.RateLimited, detail);
     }

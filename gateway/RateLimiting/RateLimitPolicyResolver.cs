@@ -14,6 +14,7 @@ internal sealed class RateLimitPolicyResolver : IDisposable
 {
     private readonly IDisposable? _subscription;
     private readonly ConditionalWeakTable<ApiKey, KeyPolicy> _keyPolicies = new();
+    private readonly ConditionalWeakTable<WorkspaceLimits, WorkspacePolicy> _workspacePolicies = new();
     private volatile Tiers _tiers;
 
     public RateLimitPolicyResolver(IOptionsMonitor<RateLimitsOptions> options)
@@ -50,10 +51,42 @@ internal sealed class RateLimitPolicyResolver : IDisposable
         return policy;
     }
 
+    /// <summary>
+    /// The limits of the workspace a request is served for, when it has its own: rate from its <c>rateLimit</c>, else its
+    /// tier's; each quota from its <c>quota</c>, else its tier's. A tier the configuration no longer has adds nothing (a
+    /// workspace never falls back to the default tier: that would pool all its keys into one key's limit). Built once per
+    /// stored record and tier set, like a key's own policy.
+    /// </summary>
+    public WorkspaceLimit? ResolveWorkspace(WorkspaceLimitsEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Limits is not { } limits)
+        {
+            return null;
+        }
+        var tiers = _tiers;
+        if (!_workspacePolicies.TryGetValue(limits, out var cached) || !ReferenceEquals(cached.Tiers, tiers))
+        {
+            var tier = limits.Tier is { } name && tiers.ByName.TryGetValue(name, out var named) ? named : null;
+            var rate = limits.RateLimit;
+            cached = new WorkspacePolicy(tiers, RateLimitPolicy.ForWorkspace(
+                rate?.Limit ?? tier?.Limit,
+                rate?.PeriodSeconds ?? tier?.PeriodSeconds,
+                limits.Quota?.Daily ?? tier?.Daily,
+                limits.Quota?.Monthly ?? tier?.Monthly,
+                tier?.FailClosed ?? false));
+            _workspacePolicies.AddOrUpdate(limits, cached);
+        }
+        return cached.Policy is { } policy ? new WorkspaceLimit(entry.StateId, policy) : null;
+    }
+
     public void Dispose() => _subscription?.Dispose();
 
     /// <summary>A key's own policy, valid while <see cref="Tiers"/> is the current tier set.</summary>
     private sealed record KeyPolicy(Tiers Tiers, RateLimitPolicy Policy);
+
+    /// <summary>A workspace's policy (null: nothing to limit), valid while <see cref="Tiers"/> is the current tier set.</summary>
+    private sealed record WorkspacePolicy(Tiers Tiers, RateLimitPolicy? Policy);
 
     private sealed class Tiers
     {

@@ -22,6 +22,7 @@ internal static class RateLimitingExtensions
         services.TryAddSingleton<LocalKeyRateLimiter>();
         services.TryAddSingleton<IKeyRateLimiter>(sp => sp.GetRequiredService<LocalKeyRateLimiter>());
         services.TryAddSingleton<QuotaExhaustions>();
+        services.TryAddSingleton<WorkspaceLimitsCache>();
         services.AddHostedService<RateLimitMaintenanceService>();
         services.TryAddSingleton<RateLimitAdmission>();
         return builder;

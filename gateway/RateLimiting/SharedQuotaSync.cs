@@ -6,3 +6,7 @@ namespace ApiGateway.Gateway.RateLimiting;
 /// admitted while Redis was unreachable (the script adds them to a counter it still has).
 /// </summary>
 internal readonly record struct SharedQuotaSync(long DaySpent, long MonthSpent, long DayUnmerged, long MonthUnmerged);
+
+/// <summary>One subject's side of a Redis decision, for <see cref="QuotaLedger.EndShared(in SharedOutcome, in SharedOutcome, UtcCalendar, bool, long)"/>:
+/// its cell, what was sent for it, and the day and month counts Redis answered.</summary>
+internal readonly record struct SharedOutcome(LineageCell Cell, string LineageId, SharedQuotaSync Sent, long DayCount, long MonthCount);

@@ -22,7 +22,7 @@ public sealed class RateLimitsOptionsValidator : IValidateOptions<RateLimitsOpti
             }
             else if (TierNames.IsReserved(tierName))
             {
-                failures.Add($"{at}: '{tierName}' is reserved (it names a per-key override or a quota in the RateLimit headers).");
+                failures.Add($"{at}: '{tierName}' is reserved (it names a per-key override, a quota or a workspace limit in the RateLimit headers).");
             }
             if (tier is null)
             {

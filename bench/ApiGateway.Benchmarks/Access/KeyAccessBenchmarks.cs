@@ -76,8 +76,8 @@ public class KeyAccessBenchmarks : IDisposable
             Next,
             new KeyVerifier(new KeyCredentials(BenchKeys.Format, BenchKeys.Hasher, ImportedKeyPattern.None), cache, TimeProvider.System),
             new RouteAccessCheck(gateway),
-            new RateLimitAdmission(_limiter, _resolver, new QuotaExhaustions(_store.QuotaExhaustions, TimeProvider.System, NullLogger<QuotaExhaustions>.Instance),
-                NullLogger<RateLimitAdmission>.Instance),
+            new RateLimitAdmission(_limiter, _resolver, new WorkspaceLimitsCache(_store.WorkspaceLimits, health, TimeProvider.System, NullLogger<WorkspaceLimitsCache>.Instance),
+                new QuotaExhaustions(_store.QuotaExhaustions, TimeProvider.System, NullLogger<QuotaExhaustions>.Instance), NullLogger<RateLimitAdmission>.Instance),
             new ClientIpResolver(gateway),
             shadow,
             NullLoggerFactory.Instance);

@@ -24,6 +24,8 @@ public class LimiterBenchmarks : IDisposable
     private ApiKey _overrideKey = null!;
     private RateLimitRequest _request;
     private RateLimitDecision _decision;
+    private RateLimitRequest _workspaceRequest;
+    private RateLimitDecision _workspaceDecision;
 
     [GlobalSetup]
     public void Setup()
@@ -46,7 +48,11 @@ public class LimiterBenchmarks : IDisposable
         _request = new RateLimitRequest(_tierKey.LineageId, _resolver.Resolve(_tierKey));
         // The first acquire of a lineage with a quota loads its spent count from the store; do it before measuring.
         _decision = _limiter.AcquireAsync(_request, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        if (!_decision.IsAllowed)
+        // The same key serving a workspace with limits of its own (rate and daily quota): decided in the same step, one lock.
+        var workspace = RateLimitPolicy.ForWorkspace(2_000_000_000, 1, long.MaxValue / 4, null, failClosed: false)!;
+        _workspaceRequest = _request with { Workspace = new WorkspaceLimit("ws:ws_bench", workspace) };
+        _workspaceDecision = _limiter.AcquireAsync(_workspaceRequest, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        if (!_decision.IsAllowed || !_workspaceDecision.IsAllowed)
         {
             throw new InvalidOperationException("The benchmark limit refused a request.");
         }
@@ -70,6 +76,13 @@ public class LimiterBenchmarks : IDisposable
     }
 
     [Benchmark]
+    public bool Acquire_WithWorkspaceLimits()
+    {
+        var pending = _limiter.AcquireAsync(_workspaceRequest, CancellationToken.None);
+        return pending.IsCompletedSuccessfully && pending.Result.IsAllowed;
+    }
+
+    [Benchmark]
     public long Resolve_TierKey() => _resolver.Resolve(_tierKey).Limit;
 
     [Benchmark]
@@ -77,4 +90,7 @@ public class LimiterBenchmarks : IDisposable
 
     [Benchmark]
     public int Headers() => RateLimitHeaders.Policy(_decision).Length + RateLimitHeaders.Limit(_decision).Length;
+
+    [Benchmark]
+    public int Headers_WithWorkspaceLimits() => RateLimitHeaders.Policy(_workspaceDecision).Length + RateLimitHeaders.Limit(_workspaceDecision).Length;
 }

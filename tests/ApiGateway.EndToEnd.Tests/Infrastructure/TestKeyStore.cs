@@ -24,6 +24,13 @@ public sealed class TestKeyStore : IAsyncDisposable
 
     public IUsageStore Usage => _services.GetRequiredService<IUsageStore>();
 
+    /// <summary>Workspace limits, set as the admin API sets them (audit, change-feed row).</summary>
+    public WorkspaceLimitsService WorkspaceLimits => _services.GetRequiredService<WorkspaceLimitsService>();
+
+    /// <summary>Gives <paramref name="workspaceId"/> a rate limit of its own (requests per period), shared by all its keys.</summary>
+    public Task<WorkspaceLimits> LimitWorkspaceAsync(string workspaceId, int limit, int periodSeconds, CancellationToken cancellationToken) =>
+        WorkspaceLimits.SetAsync(workspaceId, new WorkspaceLimitsSpec(null, new RateLimitOverride(limit, periodSeconds), null), TestActor, cancellationToken);
+
     public static async Task<TestKeyStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var configuration = new ConfigurationBuilder()

@@ -31,6 +31,86 @@ public sealed class SharedLimitsClusterTests(SharedLimitsClusterTests.Cluster cl
         TestContext.Current.TestOutputHelper?.WriteLine($"20 x 1000 requests over 3 gateways in {watch.Elapsed.TotalSeconds:F1} s.");
     }
 
+    /// <summary>
+    /// docs/gateway.md "Workspace limits": ten keys of one workspace (each of tier pro, 1000 a minute) share the
+    /// workspace's 100 an hour, across three gateways, decided with each key's own limit in one Redis call.
+    /// </summary>
+    [Fact]
+    public async Task WorkspaceLimit_1000ConcurrentOver10KeysAnd3Gateways_Exactly100Pass_20Runs()
+    {
+        Assert.SkipWhen(cluster.Redis.SkipReason is not null, cluster.Redis.SkipReason ?? "");
+        var store = cluster.Gateways[0].Keys;
+        var watch = Stopwatch.StartNew();
+        for (var run = 0; run < 20; run++)
+        {
+            var workspace = $"ws_pool_{run}_{Guid.NewGuid():N}";
+            var keys = new List<string>();
+            for (var i = 0; i < 10; i++)
+            {
+                keys.Add((await store.MintAsync(["contacts:read"], name: $"run {run} key {i}", workspaceId: workspace, tier: "pro", cancellationToken: Ct)).Plaintext);
+            }
+            await store.LimitWorkspaceAsync(workspace, 100, 3600, Ct);
+
+            var (ok, limited, other) = await cluster.FireAsync(keys, 1000);
+
+            Assert.True(ok == 100 && limited == 900 && other == 0, $"run {run}: {ok} x 2xx, {limited} x 429, {other} other; {await cluster.BackendErrorsAsync()}");
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine($"20 x 1000 requests over 10 keys and 3 gateways in {watch.Elapsed.TotalSeconds:F1} s.");
+    }
+
+    /// <summary>A PUT through the admin API that lowers a workspace's limit is enforced by all three gateways within 1 s.</summary>
+    [Fact]
+    public async Task WorkspaceLimit_LoweredThroughAdminApi_EnforcedAtAllThreeGatewaysWithinOneSecond()
+    {
+        Assert.SkipWhen(cluster.Redis.SkipReason is not null, cluster.Redis.SkipReason ?? "");
+        var workspace = $"ws_lowered_{Guid.NewGuid():N}";
+        var key = await cluster.Gateways[0].Keys.MintAsync(["contacts:read"], name: "lowered", workspaceId: workspace, tier: "pro", cancellationToken: Ct);
+        using var admin = cluster.Admin.CreateClient();
+        using (var put = await admin.PutAsJsonAsync(new Uri($"/v1/workspaces/{workspace}/limits", UriKind.Relative),
+            new { rateLimit = new { limit = 1000, periodSeconds = 3600 } }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+        var clients = cluster.Gateways.Select(g => g.CreatePublicClient(key.Plaintext)).ToArray();
+        try
+        {
+            foreach (var client in clients)
+            {
+                using var response = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Contains("\"workspace\";q=1000;w=3600", response.Headers.GetValues("RateLimit-Policy").Single(), StringComparison.Ordinal);
+            }
+            using (var lowered = await admin.PutAsJsonAsync(new Uri($"/v1/workspaces/{workspace}/limits", UriKind.Relative),
+                new { rateLimit = new { limit = 3, periodSeconds = 3600 } }, Ct))
+            {
+                Assert.Equal(HttpStatusCode.OK, lowered.StatusCode);
+            }
+            var since = Stopwatch.StartNew();
+            var elapsed = await Task.WhenAll(clients.Select(async client =>
+            {
+                while (since.Elapsed < TimeSpan.FromSeconds(5))
+                {
+                    using var response = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct);
+                    if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                    {
+                        Assert.Contains("workspace's limit of 3 requests", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+                        return since.Elapsed;
+                    }
+                }
+                return TimeSpan.MaxValue;
+            }));
+            TestContext.Current.TestOutputHelper?.WriteLine($"The lowered limit reached the gateways in {string.Join(", ", elapsed.Select(e => $"{e.TotalMilliseconds:F0} ms"))}.");
+            Assert.All(elapsed, e => Assert.True(e <= TimeSpan.FromSeconds(1), $"the lowered limit took {e}"));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
     [Fact]
     public async Task Redis_KilledMidLoad_OpenTierFallsBackLocallyClosedTierIs503_RecoversWhenBack()
     {
@@ -203,7 +283,10 @@ public sealed class SharedLimitsClusterTests(SharedLimitsClusterTests.Cluster cl
         /// Sends <paramref name="count"/> concurrent requests round-robin over the gateways (one client per gateway for the
         /// whole class, at most 100 connections each); counts 2xx, 429 and the rest.
         /// </summary>
-        public async Task<(int Ok, int Limited, int Other)> FireAsync(string key, int count)
+        public Task<(int Ok, int Limited, int Other)> FireAsync(string key, int count) => FireAsync([key], count);
+
+        /// <summary>As <see cref="FireAsync(string, int)"/>, the requests spread round-robin over <paramref name="keys"/> too.</summary>
+        public async Task<(int Ok, int Limited, int Other)> FireAsync(IReadOnlyList<string> keys, int count)
         {
             if (_clients.Count == 0)
             {
@@ -216,7 +299,7 @@ public sealed class SharedLimitsClusterTests(SharedLimitsClusterTests.Cluster cl
             var statuses = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/v1/contacts/1", UriKind.Relative));
-                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {key}");
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {keys[i % keys.Count]}");
                 using var response = await _clients[i % _clients.Count].SendAsync(request, TestContext.Current.CancellationToken);
                 return (int)response.StatusCode;
             }));

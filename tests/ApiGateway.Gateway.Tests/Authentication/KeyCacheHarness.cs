@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Authentication;
+using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
@@ -44,7 +45,8 @@ internal sealed class KeyCacheHarness : IAsyncDisposable
         Health = new StoreHealth(Clock, auth);
         Budget = new FailedLookupBudget(Clock, auth);
         Cache = new KeyCache(Store, Health, Budget, Clock, auth, NullLogger<KeyCache>.Instance);
-        Poller = new KeyChangePoller(Feed, Cache, Health, Clock, auth, new KeyChangeSignal(), NullLogger<KeyChangePoller>.Instance);
+        Workspaces = new WorkspaceLimitsCache(_services.GetRequiredService<IWorkspaceLimitsStore>(), Health, Clock, NullLogger<WorkspaceLimitsCache>.Instance);
+        Poller = new KeyChangePoller(Feed, Cache, Workspaces, Health, Clock, auth, new KeyChangeSignal(), NullLogger<KeyChangePoller>.Instance);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -65,6 +67,12 @@ internal sealed class KeyCacheHarness : IAsyncDisposable
     public KeyCache Cache { get; }
 
     public KeyChangePoller Poller { get; }
+
+    /// <summary>Workspace limits, evicted by the same poller.</summary>
+    public WorkspaceLimitsCache Workspaces { get; }
+
+    /// <summary>Every workspace-limits change, as the admin API makes it.</summary>
+    public WorkspaceLimitsService WorkspaceLimits => _services.GetRequiredService<WorkspaceLimitsService>();
 
     public KeyHasher Hasher => _services.GetRequiredService<KeyHasher>();
 

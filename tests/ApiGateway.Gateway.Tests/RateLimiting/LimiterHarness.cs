@@ -1,4 +1,7 @@
+using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.RateLimiting;
+using ApiGateway.Keys.Model;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Storage;
 using ApiGateway.Keys.Storage.Sqlite;
@@ -24,6 +27,11 @@ internal sealed class LimiterHarness : IAsyncDisposable
         var storeOptions = Microsoft.Extensions.Options.Options.Create(new KeyStoreOptions { ConnectionString = _database.ConnectionString });
         Database = new SqliteDatabase(storeOptions);
         Store = new UsageStore(new SqliteDialect(Database));
+        // The change feed counts as followed: workspace limits are kept until a test evicts them (as the poller would).
+        Health = new StoreHealth(Clock, Microsoft.Extensions.Options.Options.Create(new AuthOptions()));
+        Health.ReportPolled(Clock.GetUtcNow(), 0);
+        Workspaces = new WorkspaceLimitsCache(new WorkspaceLimitsStore(new SqliteDialect(Database)), Health, Clock, NullLogger<WorkspaceLimitsCache>.Instance);
+        WorkspaceLimits = new WorkspaceLimitsService(new KeyWriteStore(new SqliteDialect(Database), Clock), [], [], Clock, NullLogger<WorkspaceLimitsService>.Instance);
         Limiter = Restart();
     }
 
@@ -36,6 +44,25 @@ internal sealed class LimiterHarness : IAsyncDisposable
     public IUsageStore Store { get; set; }
 
     public LocalKeyRateLimiter Limiter { get; private set; }
+
+    public StoreHealth Health { get; }
+
+    /// <summary>Workspace limits as the gateway reads them (kept until <see cref="SetWorkspaceLimitsAsync"/> evicts them).</summary>
+    public WorkspaceLimitsCache Workspaces { get; }
+
+    /// <summary>Changes workspace limits as the admin API does (rules, audit, change-feed row).</summary>
+    public WorkspaceLimitsService WorkspaceLimits { get; }
+
+    /// <summary>Sets a workspace's limits in the store and evicts them here, as the change feed would.</summary>
+    public async Task SetWorkspaceLimitsAsync(string workspaceId, WorkspaceLimitsSpec spec)
+    {
+        await WorkspaceLimits.SetAsync(workspaceId, spec, new Actor("adm_tests", "tests"), TestContext.Current.CancellationToken);
+        Workspaces.Evict(workspaceId);
+    }
+
+    /// <summary>An admission step over this harness's limiter, policies and workspace limits.</summary>
+    public RateLimitAdmission Admission(QuotaExhaustions exhaustions, IKeyRateLimiter? limiter = null) =>
+        new(limiter ?? Limiter, new RateLimitPolicyResolver(Options), Workspaces, exhaustions, NullLogger<RateLimitAdmission>.Instance);
 
     /// <param name="shared">The limiter is the Redis limiter's fallback (quota ledger for Redis-era spends, unmerged fallback spends).</param>
     public static async Task<LimiterHarness> CreateAsync(DateTimeOffset? start = null, RateLimitsOptions? options = null, bool shared = false)

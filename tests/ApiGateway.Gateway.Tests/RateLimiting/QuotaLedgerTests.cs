@@ -99,17 +99,17 @@ public sealed class QuotaLedgerTests
         var (ledger, cells) = Ledger(h, h.Store);
         var cell = await LoadedAsync(ledger, cells, "lin_a");
         var calendar = UtcCalendar.At(h.Clock.GetUtcNow().UtcTicks);
-        lock (cell.Gate)
+        using (cell.Enter())
         {
-            ledger.Spend(cell, calendar, byFallback: true);
-            ledger.Spend(cell, calendar, byFallback: true);
+            ledger.Spend(cell, calendar, byFallback: true, units: 1);
+            ledger.Spend(cell, calendar, byFallback: true, units: 1);
         }
 
         var sent = QuotaLedger.SharedCounts(cell, calendar);
         Assert.Equal(new SharedQuotaSync(2, 2, 2, 2), sent);
 
         // Redis merged both and admitted one more: 10 in its counters.
-        ledger.EndShared(cell, "lin_a", calendar, sent, admitted: true, dayCount: 10, monthCount: 10);
+        ledger.EndShared(cell, "lin_a", calendar, sent, admitted: true, units: 1, dayCount: 10, monthCount: 10);
 
         Assert.Equal(new SharedQuotaSync(10, 10, 0, 0), QuotaLedger.SharedCounts(cell, calendar));
         Assert.Equal(3, cell.Day.Unflushed); // every admission reaches the store, Redis's too
@@ -134,13 +134,13 @@ public sealed class QuotaLedgerTests
         await using var h = await LimiterHarness.CreateAsync();
         var (ledger, cells) = Ledger(h, h.Store);
         var policy = new RateLimitPolicy("p", 10, 60, 100, null);
-        var cell = await ledger.BeginSharedAsync(new RateLimitRequest("lin_a", policy), Ct);
+        var cell = await ledger.BeginSharedAsync("lin_a", policy, Ct);
         var calendar = UtcCalendar.At(h.Clock.GetUtcNow().UtcTicks);
         var sent = QuotaLedger.SharedCounts(cell, calendar);
         cell.LastSeen = long.MinValue / 2;
         Assert.Equal(1, cells.EvictIdle(h.Clock.GetUtcNow().UtcTicks, 0));
 
-        ledger.EndShared(cell, "lin_a", calendar, sent, admitted: true, dayCount: 1, monthCount: 1);
+        ledger.EndShared(cell, "lin_a", calendar, sent, admitted: true, units: 1, dayCount: 1, monthCount: 1);
         await cells.GetOrAdd("lin_a").Loaded!;
 
         Assert.NotSame(cell, cells.GetOrAdd("lin_a"));
@@ -164,11 +164,11 @@ public sealed class QuotaLedgerTests
     private static void SpendNow(QuotaLedger ledger, LineageCell cell, LimiterHarness h, int times)
     {
         var calendar = UtcCalendar.At(h.Clock.GetUtcNow().UtcTicks);
-        lock (cell.Gate)
+        using (cell.Enter())
         {
             for (var i = 0; i < times; i++)
             {
-                ledger.Spend(cell, calendar, byFallback: false);
+                ledger.Spend(cell, calendar, byFallback: false, units: 1);
             }
         }
     }

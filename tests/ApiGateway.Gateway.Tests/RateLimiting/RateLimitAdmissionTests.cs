@@ -57,7 +57,7 @@ public sealed class RateLimitAdmissionTests
         Assert.True(context.Features.Get<ApiKeyRequestFeature>()!.RateLimited);
         var problem = await ReadProblemAsync(context);
         Assert.Equal(("Rate limit exceeded", 429), (problem.GetProperty("title").GetString(), problem.GetProperty("status").GetInt32()));
-        Assert.Equal("The limit of 2 requests per 60 seconds is spent.", problem.GetProperty("detail").GetString());
+        Assert.Equal("The key's limit of 2 requests per 60 seconds is spent.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -76,7 +76,64 @@ public sealed class RateLimitAdmissionTests
         Assert.Equal("21600", context.Response.Headers.RetryAfter);
         Assert.Equal("\"enterprise\";q=10000;w=60, \"monthly\";q=1;w=2592000", context.Response.Headers["RateLimit-Policy"]);
         Assert.Equal("\"enterprise\";r=9999;t=1, \"monthly\";r=0;t=21600", context.Response.Headers["RateLimit"]);
-        Assert.Equal("The monthly quota of 1 requests is spent.", (await ReadProblemAsync(context)).GetProperty("detail").GetString());
+        Assert.Equal("The key's monthly quota of 1 units is spent.", (await ReadProblemAsync(context)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AdmitAsync_WorkspaceLimits_HeadersListKeyThenWorkspace_RefusalNamesTheWorkspace()
+    {
+        await using var h = await LimiterHarness.CreateAsync(new DateTimeOffset(2026, 3, 10, 23, 0, 0, TimeSpan.Zero));
+        await h.SetWorkspaceLimitsAsync("ws_1", new WorkspaceLimitsSpec(null, new RateLimitOverride(1, 60), new QuotaOverride(5, 10)));
+        var (admit, calls) = Create(h);
+        var key = RateLimitTestData.Key(tier: "free");
+        var first = NewContext(key);
+        var second = NewContext(key);
+
+        await Admit(admit, first);
+        await FireOnStartingAsync(first);
+        await Admit(admit, second);
+        await FireOnStartingAsync(second);
+
+        Assert.Equal(1, calls());
+        Assert.Equal("\"free\";q=100;w=60, \"daily\";q=10000;w=86400, \"workspace\";q=1;w=60, \"workspace-daily\";q=5;w=86400, \"workspace-monthly\";q=10;w=2678400",
+            first.Response.Headers["RateLimit-Policy"]);
+        Assert.Equal("\"free\";r=99;t=1, \"daily\";r=9999;t=3600, \"workspace\";r=0;t=60, \"workspace-daily\";r=4;t=3600, \"workspace-monthly\";r=9;t=1818000",
+            first.Response.Headers["RateLimit"]);
+        Assert.Equal(429, second.Response.StatusCode);
+        Assert.Equal("60", second.Response.Headers.RetryAfter);
+        Assert.Equal("\"free\";r=99;t=1, \"daily\";r=9999;t=3600, \"workspace\";r=0;t=60, \"workspace-daily\";r=4;t=3600, \"workspace-monthly\";r=9;t=1818000",
+            second.Response.Headers["RateLimit"]);
+        Assert.Equal("The workspace's limit of 1 requests per 60 seconds, shared by all its keys, is spent.",
+            (await ReadProblemAsync(second)).GetProperty("detail").GetString());
+        // The policy value is built once per key and workspace policy pair: the second answer reuses the first's string.
+        Assert.Same(first.Response.Headers["RateLimit-Policy"].ToString(), second.Response.Headers["RateLimit-Policy"].ToString());
+    }
+
+    [Fact]
+    public async Task AdmitAsync_KeySelectedAnotherWorkspace_SpendsThatWorkspacesLimits()
+    {
+        await using var h = await LimiterHarness.CreateAsync();
+        await h.SetWorkspaceLimitsAsync("ws_2", new WorkspaceLimitsSpec(null, null, new QuotaOverride(1, null)));
+        var (admit, calls) = Create(h);
+        var key = RateLimitTestData.Key(tier: "enterprise") with { Workspaces = ["ws_2"] };
+        var inPrimary = NewContext(key);
+        var selected = NewContext(key);
+        selected.Features.Get<ApiKeyRequestFeature>()!.WorkspaceId = "ws_2";
+        var selectedAgain = NewContext(key);
+        selectedAgain.Features.Get<ApiKeyRequestFeature>()!.WorkspaceId = "ws_2";
+
+        await Admit(admit, inPrimary);
+        await Admit(admit, selected);
+        await Admit(admit, selectedAgain);
+        await FireOnStartingAsync(inPrimary);
+        await FireOnStartingAsync(selectedAgain);
+
+        Assert.Equal(2, calls());
+        Assert.Equal("\"enterprise\";q=10000;w=60", inPrimary.Response.Headers["RateLimit-Policy"]);
+        Assert.Equal(429, selectedAgain.Response.StatusCode);
+        Assert.Equal("The workspace's daily quota of 1 units, shared by all its keys, is spent.",
+            (await ReadProblemAsync(selectedAgain)).GetProperty("detail").GetString());
+        Assert.Equal("\"enterprise\";q=10000;w=60, \"workspace-daily\";q=1;w=86400", selectedAgain.Response.Headers["RateLimit-Policy"]);
     }
 
     /// <summary>
@@ -90,8 +147,8 @@ public sealed class RateLimitAdmissionTests
         var first = Exhaustions(h);
         var second = Exhaustions(h);
         var resolver = new RateLimitPolicyResolver(h.Options);
-        var gateway1 = new RateLimitAdmission(h.Limiter, resolver, first, NullLogger<RateLimitAdmission>.Instance);
-        var gateway2 = new RateLimitAdmission(h.Limiter, resolver, second, NullLogger<RateLimitAdmission>.Instance);
+        var gateway1 = new RateLimitAdmission(h.Limiter, resolver, h.Workspaces, first, NullLogger<RateLimitAdmission>.Instance);
+        var gateway2 = new RateLimitAdmission(h.Limiter, resolver, h.Workspaces, second, NullLogger<RateLimitAdmission>.Instance);
         var quota = RateLimitTestData.Key(tier: "enterprise", quota: new QuotaOverride(1, null));
         var rate = RateLimitTestData.Key(rateLimit: new RateLimitOverride(1, 60));
         for (var i = 0; i < 3; i++)
@@ -151,7 +208,7 @@ public sealed class RateLimitAdmissionTests
         var calls = 0;
         var unavailable = new FixedLimiter(new RateLimitDecision(
             RateLimitRefusal.BackendUnavailable, new RateLimitPolicy("strict", 10, 60, null, null, failClosed: true), 0, TimeSpan.Zero, TimeSpan.FromSeconds(1), null, null));
-        var admission = new RateLimitAdmission(unavailable, new RateLimitPolicyResolver(h.Options), Exhaustions(h), NullLogger<RateLimitAdmission>.Instance);
+        var admission = h.Admission(Exhaustions(h), unavailable);
         var context = NewContext(RateLimitTestData.Key());
 
         await Admit(admission, context, _ => { calls++; return Task.CompletedTask; });
@@ -177,7 +234,7 @@ public sealed class RateLimitAdmissionTests
     private static (Func<HttpContext, Task> Admit, Func<int> Calls) Create(LimiterHarness h)
     {
         var calls = 0;
-        var admission = new RateLimitAdmission(h.Limiter, new RateLimitPolicyResolver(h.Options), Exhaustions(h), NullLogger<RateLimitAdmission>.Instance);
+        var admission = h.Admission(Exhaustions(h));
         RequestDelegate next = _ => { Interlocked.Increment(ref calls); return Task.CompletedTask; };
         return (context => Admit(admission, context, next), () => Volatile.Read(ref calls));
     }

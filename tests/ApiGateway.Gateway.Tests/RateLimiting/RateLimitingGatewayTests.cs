@@ -63,7 +63,7 @@ public abstract class RateLimitingGatewayTests(GatewayFactory factory, GatewayEn
         using var response = await client.GetAsync("/v1/contacts/1", Ct);
 
         var detail = await ProblemAssert.HasAsync(response, 429, "Rate limit exceeded", "rate-limited");
-        Assert.Equal("The limit of 2 requests per 60 seconds is spent.", detail);
+        Assert.Equal("The key's limit of 2 requests per 60 seconds is spent.", detail);
         Assert.Equal("30", Header(response, "Retry-After"));
         var monthSeconds = (long)Math.Ceiling((NextMonth() - factory.Clock.GetUtcNow()).TotalSeconds);
         var monthWindow = DateTime.DaysInMonth(factory.Clock.GetUtcNow().Year, factory.Clock.GetUtcNow().Month) * 86_400;

@@ -42,12 +42,25 @@ public sealed class RateLimitsOptionsValidatorTests
                 "RateLimits:Tiers:free:PeriodSeconds must be at least 1 (was -1).",
                 "RateLimits:Tiers:free:Daily must be at least 1 when set (was 0).",
                 "RateLimits:Tiers:free:Monthly must be at least 1 when set (was 0).",
-                "RateLimits:Tiers:key: 'key' is reserved (it names a per-key override or a quota in the RateLimit headers).",
+                "RateLimits:Tiers:key: 'key' is reserved (it names a per-key override, a quota or a workspace limit in the RateLimit headers).",
                 "RateLimits:Tiers:bad name: the tier name must be 1-64 characters of a-z, A-Z, 0-9, '_', '-' or '.'.",
                 "RateLimits:DefaultTier 'gold' is not a tier in RateLimits:Tiers.",
                 "RateLimits:QuotaFlushSeconds must be at least 1 (was 0).",
             ],
             result.Failures);
+    }
+
+    [Theory]
+    [InlineData("workspace")]
+    [InlineData("workspace-daily")]
+    [InlineData("Workspace-Monthly")]
+    public void Validate_WorkspaceItemNameAsTier_RefusedAsReserved(string name)
+    {
+        var options = Options(o => o.Tiers[name] = new TierOptions { Limit = 1, PeriodSeconds = 1 });
+
+        var result = new RateLimitsOptionsValidator().Validate(null, options);
+
+        Assert.Contains($"RateLimits:Tiers:{name}: '{name}' is reserved (it names a per-key override, a quota or a workspace limit in the RateLimit headers).", result.Failures!);
     }
 
     [Fact]

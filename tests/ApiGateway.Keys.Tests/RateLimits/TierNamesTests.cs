@@ -29,6 +29,9 @@ public sealed class TierNamesTests
     [InlineData("key")]
     [InlineData("Daily")]
     [InlineData("MONTHLY")]
+    [InlineData("workspace")]
+    [InlineData("Workspace-Daily")]
+    [InlineData("workspace-monthly")]
     public void IsReserved_HeaderItemNamesInAnyCase_True(string name) => Assert.True(TierNames.IsReserved(name));
 
     [Fact]
