@@ -90,8 +90,8 @@ internal sealed class VerifyEndpoint(KeyVerifier verifier, RouteAccessCheck rout
             return new VerifyResult(VerifyCodes.For(refused), entry, verdict.WorkspaceId, null);
         }
 
-        // "cost" is validated; every verify spends one request of rate and quota until request costs exist (docs/forward-auth.md).
-        var decision = await limits.DecideAsync(entry.Key, verdict.WorkspaceId ?? entry.Key.WorkspaceId, cost: 1, context.RequestAborted);
+        // One request of each rate limit and "cost" units of each quota, the key's and its workspace's (docs/forward-auth.md).
+        var decision = await limits.DecideAsync(entry.Key, verdict.WorkspaceId ?? entry.Key.WorkspaceId, request.Cost, context.RequestAborted);
         var code = VerifyCodes.For(decision.Refusal);
         feature.RateLimited = feature.RefusedInAnswer = code is VerifyCodes.RateLimited or VerifyCodes.UsageExceeded;
         feature.Cost = request.Cost;

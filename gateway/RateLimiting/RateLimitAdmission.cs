@@ -18,12 +18,13 @@ internal sealed partial class RateLimitAdmission(
     IKeyRateLimiter limiter, RateLimitPolicyResolver policies, WorkspaceLimitsCache workspaces, QuotaExhaustions exhaustions, ILogger<RateLimitAdmission> logger)
 {
     /// <summary>
-    /// Decides <paramref name="key"/>'s request in the workspace it is served for (<see cref="ApiKeyRequestFeature.WorkspaceId"/>);
-    /// calls <paramref name="next"/> when it is admitted, else answers it.
+    /// Decides <paramref name="key"/>'s request in the workspace it is served for (<see cref="ApiKeyRequestFeature.WorkspaceId"/>),
+    /// at its route's cost (<see cref="ApiKeyRequestFeature.Cost"/>); calls <paramref name="next"/> when it is admitted, else answers it.
     /// </summary>
     public Task AdmitAsync(HttpContext context, ApiKeyRequestFeature feature, ApiKey key, RequestDelegate next)
     {
-        var pending = DecideAsync(key, feature.WorkspaceId ?? key.WorkspaceId, cost: 1, context.RequestAborted);
+        // The route's Cost (set by the key access step): units of every quota that applies; rate limits count requests.
+        var pending = DecideAsync(key, feature.WorkspaceId ?? key.WorkspaceId, feature.Cost, context.RequestAborted);
         return pending.IsCompletedSuccessfully
             ? Apply(context, feature, key, pending.Result, next)
             : AwaitAndApplyAsync(context, feature, key, pending, next);
@@ -31,7 +32,8 @@ internal sealed partial class RateLimitAdmission(
 
     /// <summary>
     /// Spends one request of <paramref name="key"/>'s lineage limits, and of <paramref name="workspaceId"/>'s when that
-    /// workspace has limits of its own, all decided in one step (<paramref name="cost"/> units of each quota), and returns
+    /// workspace has limits of its own, all decided in one step (one request of each rate limit, <paramref name="cost"/>
+    /// units of each quota; a quota with fewer units left refuses and nothing is spent), and returns
     /// the decision without answering anything: for callers that report it in their own format (<c>POST /v1/verify</c>,
     /// docs/forward-auth.md).
     /// </summary>

@@ -38,8 +38,8 @@ public abstract class WorkspaceLimitsLimiterTests : IAsyncLifetime
 
     private static RateLimitPolicy Pool(int? limit, long? daily = null) => RateLimitPolicy.ForWorkspace(limit, limit is null ? null : 60, daily, null, failClosed: false)!;
 
-    private async Task<RateLimitDecision> AcquireAsync(string lineage, RateLimitPolicy key, RateLimitPolicy pool, string workspace = Workspace) =>
-        await Limiter.AcquireAsync(new RateLimitRequest(lineage + _scope, key, new WorkspaceLimit(workspace + _scope, pool)), TestContext.Current.CancellationToken);
+    private async Task<RateLimitDecision> AcquireAsync(string lineage, RateLimitPolicy key, RateLimitPolicy pool, string workspace = Workspace, int cost = 1) =>
+        await Limiter.AcquireAsync(new RateLimitRequest(lineage + _scope, key, new WorkspaceLimit(workspace + _scope, pool), cost), TestContext.Current.CancellationToken);
 
     private async Task<int> AcquireManyAsync(int count, string lineage, RateLimitPolicy key, RateLimitPolicy pool)
     {
@@ -135,6 +135,42 @@ public abstract class WorkspaceLimitsLimiterTests : IAsyncLifetime
 
         Assert.Equal(RateLimitRefusal.WorkspaceDailyQuota, refused.Refusal);
         Assert.Equal(TimeSpan.FromHours(12), refused.RetryAfter);
+    }
+
+    /// <summary>docs/rate-limits.md "Request cost": quotas count units, rate limits requests; too few units left refuses and spends nothing.</summary>
+    [Fact]
+    public async Task Cost_KeyQuotaWithFewerUnitsLeft_RefusesAndSpendsNothing_CheaperRequestStillPasses()
+    {
+        var key = Key(100, daily: 12);
+        var pool = Pool(10, daily: 100);
+
+        var first = await AcquireAsync("lin_a", key, pool, cost: 5);
+        var second = await AcquireAsync("lin_a", key, pool, cost: 5);
+        var refused = await AcquireAsync("lin_a", key, pool, cost: 5);
+        var cheaper = await AcquireAsync("lin_a", key, pool, cost: 2);
+
+        Assert.Equal((true, 7, 99, 95, 9), (first.IsAllowed, first.Daily!.Value.Remaining, first.Remaining, first.Workspace!.Value.Daily!.Value.Remaining, first.Workspace.Value.Remaining));
+        Assert.Equal((true, 2, 98, 90, 8), (second.IsAllowed, second.Daily!.Value.Remaining, second.Remaining, second.Workspace!.Value.Daily!.Value.Remaining, second.Workspace.Value.Remaining));
+        Assert.Equal(RateLimitRefusal.DailyQuota, refused.Refusal);
+        Assert.Equal(TimeSpan.FromHours(12), refused.RetryAfter);
+        Assert.Equal((2, 98, 90, 8), (refused.Daily!.Value.Remaining, refused.Remaining, refused.Workspace!.Value.Daily!.Value.Remaining, refused.Workspace.Value.Remaining));
+        Assert.Equal((true, 0, 97, 88, 7), (cheaper.IsAllowed, cheaper.Daily!.Value.Remaining, cheaper.Remaining, cheaper.Workspace!.Value.Daily!.Value.Remaining, cheaper.Workspace.Value.Remaining));
+    }
+
+    [Fact]
+    public async Task Cost_WorkspaceQuotaWithFewerUnitsLeft_RefusesAndSpendsNothingOfTheKey()
+    {
+        var key = Key(100, daily: 100);
+        var pool = Pool(null, daily: 7);
+
+        Assert.True((await AcquireAsync("lin_a", key, pool, cost: 5)).IsAllowed);
+        var refused = await AcquireAsync("lin_b", key, pool, cost: 5);
+        var cheaper = await AcquireAsync("lin_b", key, pool, cost: 2);
+
+        Assert.Equal(RateLimitRefusal.WorkspaceDailyQuota, refused.Refusal);
+        Assert.Equal((2, 100, 100), (refused.Workspace!.Value.Daily!.Value.Remaining, refused.Remaining, refused.Daily!.Value.Remaining));
+        Assert.True(cheaper.IsAllowed);
+        Assert.Equal((0, 99, 98), (cheaper.Workspace!.Value.Daily!.Value.Remaining, cheaper.Remaining, cheaper.Daily!.Value.Remaining));
     }
 
     [Fact]
