@@ -31,10 +31,15 @@ if [ -x .ci/services.sh ]; then
   source .ci/services.sh
 fi
 
-# Independent client libraries some tests check our output with (the standardwebhooks package verifies webhook signatures).
-if [ -f tests/clients/package-lock.json ] && command -v npm >/dev/null; then
+# Third-party tools the tests check our output with: Redocly, openapi-ts and tsc for the OpenAPI contract tests, and the
+# standardwebhooks package that verifies webhook signatures (npm, pinned in tests/clients/package-lock.json), and Kiota
+# (dotnet tool, pinned in .config/dotnet-tools.json).
+if command -v npm >/dev/null 2>&1; then
   npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+else
+  echo "npm is missing: the OpenAPI client and webhook signature tests need Node.js 20.19+ and npm" >&2
 fi
+dotnet tool restore
 
 dotnet build ApiGateway.sln -c Debug -warnaserror -nologo -v:q
 rm -rf TestResults

@@ -22,4 +22,5 @@ public sealed record CreateKeyRequest
 
 public sealed record RateLimitRequest(int? Limit, int? PeriodSeconds);
 
-public sealed record QuotaRequest(long? Daily, long? Monthly);
+/// <summary><c>{ "daily": n }</c> and/or <c>{ "monthly": n }</c>: the defaults make the OpenAPI document list both as optional.</summary>
+public sealed record QuotaRequest(long? Daily = null, long? Monthly = null);

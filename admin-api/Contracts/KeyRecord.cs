@@ -56,6 +56,7 @@ public sealed record CreatedKey : KeyRecord
 
 public sealed record RateLimitBody(int Limit, int PeriodSeconds);
 
-public sealed record QuotaBody(long? Daily, long? Monthly);
+/// <summary>A key's quotas; either may be absent (null), so the OpenAPI document lists neither as required.</summary>
+public sealed record QuotaBody(long? Daily = null, long? Monthly = null);
 
 public sealed record UsageBody(long Last24h, long Last7d, long Last30d);

@@ -18,9 +18,9 @@ internal static class AdminKeysEndpoints
     {
         var admins = app.MapGroup("/v1/admin-keys").RequireAuthorization(AdminPolicies.ManageAdmins).WithTags("Admin credentials")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        admins.MapPost("/", CreateAsync).WithName("CreateAdminKey");
-        admins.MapGet("/", ListAsync).WithName("ListAdminKeys");
-        admins.MapDelete("/{id}", RevokeAsync).WithName("RevokeAdminKey")
+        admins.MapPost("/", CreateAsync).WithName("CreateAdminKey").WithSummary("Create an admin credential (owners only; shown once)");
+        admins.MapGet("/", ListAsync).WithName("ListAdminKeys").WithSummary("List admin credentials (owners only)");
+        admins.MapDelete("/{id}", RevokeAsync).WithName("RevokeAdminKey").WithSummary("Revoke an admin credential (owners only)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return admins;
     }

@@ -17,7 +17,7 @@ internal static class AuditEndpoints
     {
         var audit = app.MapGroup("/v1/audit").RequireAuthorization(AdminPolicies.ManageKeys).WithTags("Audit")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        audit.MapGet("/", ListAsync).WithName("ListAuditEvents");
+        audit.MapGet("/", ListAsync).WithName("ListAuditEvents").WithSummary("List audit events, newest first");
         return audit;
     }
 

@@ -18,15 +18,16 @@ internal static class KeysEndpoints
     {
         var keys = app.MapGroup("/v1/keys").RequireAuthorization(AdminPolicies.ManageKeys).WithTags("Keys")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        keys.MapPost("/", CreateAsync).WithName("CreateKey").ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        keys.MapGet("/", ListAsync).WithName("ListKeys");
-        keys.MapGet("/{id}", GetAsync).WithName("GetKey").ProducesProblem(StatusCodes.Status404NotFound);
+        keys.MapPost("/", CreateAsync).WithName("CreateKey").WithSummary("Mint a key (the plaintext is in this response only)")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        keys.MapGet("/", ListAsync).WithName("ListKeys").WithSummary("List keys (records only, never a secret)");
+        keys.MapGet("/{id}", GetAsync).WithName("GetKey").WithSummary("Get one key").ProducesProblem(StatusCodes.Status404NotFound);
         keys.MapPatch("/{id}", KeyChangesEndpoints.UpdateAsync).WithName("UpdateKey")
             .WithSummary("Change a key's name, scopes, limits, IPs or expiry, or disable and re-enable it (enabled)")
             .Accepts<UpdateKeyRequest>("application/merge-patch+json", "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        keys.MapDelete("/{id}", KeyChangesEndpoints.RevokeAsync).WithName("RevokeKey").ProducesProblem(StatusCodes.Status404NotFound);
-        keys.MapPost("/{id}/rotate", KeyChangesEndpoints.RotateAsync).WithName("RotateKey")
+        keys.MapDelete("/{id}", KeyChangesEndpoints.RevokeAsync).WithName("RevokeKey").WithSummary("Revoke a key (immediate, permanent, idempotent)").ProducesProblem(StatusCodes.Status404NotFound);
+        keys.MapPost("/{id}/rotate", KeyChangesEndpoints.RotateAsync).WithName("RotateKey").WithSummary("Rotate a key: mint a successor sharing its limits")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return keys;
     }

@@ -20,6 +20,8 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
         httpContext.Response.StatusCode = status;
         var problem = exception.InnerException is JsonException json
             ? new HttpValidationProblemDetails(Describe(json)) { Title = "Invalid JSON body", Detail = "The request body is not valid JSON for this call." }
+            : DescribeUnparsableParameter(badRequest.Message) is { } parameter
+            ? new HttpValidationProblemDetails(parameter) { Title = "Invalid parameter", Detail = "A query or route parameter has a value of the wrong kind." }
             : new Microsoft.AspNetCore.Mvc.ProblemDetails
             {
                 Title = AdminProblems.TitleFor(status) ?? "Bad request",
@@ -46,8 +48,30 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
         return new() { [path.Length == 0 ? "body" : path] = [text] };
     }
 
+    /// <summary>
+    /// <c>?limit=abc</c>: ASP.NET Core's message names the .NET parameter (<c>"Nullable&lt;int&gt; Limit"</c>); clients get the
+    /// wire name and what is expected instead, never a .NET type, and not their value echoed back.
+    /// </summary>
+    internal static Dictionary<string, string[]>? DescribeUnparsableParameter(string message)
+    {
+        if (UnparsableParameter().Match(message) is not { Success: true } match)
+        {
+            return null;
+        }
+        var name = match.Groups["name"].Value;
+        var field = char.ToLowerInvariant(name[0]) + name[1..];
+        var expected = WholeNumber().IsMatch(match.Groups["type"].Value) ? "a whole number" : "a valid value";
+        return new() { [field] = [$"{field} must be {expected}."] };
+    }
+
     private static bool IsMissingBody(string message) =>
         message.Contains("was not provided from body", StringComparison.Ordinal) || message.Contains("no body was provided", StringComparison.Ordinal);
+
+    [GeneratedRegex("^Failed to bind parameter \"(?<type>[^\"]*) (?<name>[A-Za-z_][A-Za-z0-9_]*)\" from \"", RegexOptions.CultureInvariant)]
+    private static partial Regex UnparsableParameter();
+
+    [GeneratedRegex(@"\b(u?int|u?long|u?short|s?byte|Int\d+|UInt\d+)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex WholeNumber();
 
     [GeneratedRegex("The JSON property '([^']*)' could not be mapped", RegexOptions.CultureInvariant)]
     private static partial Regex UnmappedProperty();

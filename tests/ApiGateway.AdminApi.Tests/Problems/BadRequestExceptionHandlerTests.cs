@@ -59,6 +59,22 @@ public sealed class BadRequestExceptionHandlerTests(AdminApiFactory factory) : I
         await ApiAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("/v1/keys?limit=abc", "limit")]
+    [InlineData("/v1/keys?offset=1.5", "offset")]
+    [InlineData("/v1/keys?limit=99999999999", "limit")]
+    [InlineData("/v1/audit?limit=ten", "limit")]
+    [InlineData("/v1/admin-keys?offset=x", "offset")]
+    public async Task List_UnparsableNumberInQuery_Returns400NamingParameterNotDotNetType(string url, string field)
+    {
+        using var response = await _client.GetAsync(url, Ct);
+
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        var messages = await ApiAssert.ValidationErrorAsync(response, field);
+        Assert.Equal($"{field} must be a whole number.", Assert.Single(messages));
+        Assert.DoesNotMatch(@"\b(int|long|Int32|Int64|Nullable)\b", body);
+    }
+
     [Fact]
     public async Task Create_NotJsonContentType_Returns415Problem()
     {
