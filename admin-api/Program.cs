@@ -9,6 +9,7 @@ using ApiGateway.AdminApi.OpenApi;
 using ApiGateway.AdminApi.Portal;
 using ApiGateway.AdminApi.Problems;
 using ApiGateway.AdminApi.Scopes;
+using ApiGateway.AdminApi.Tracing;
 using ApiGateway.Keys.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +25,7 @@ builder.AddAdminOpenApi();         // OpenApi/: /openapi/v1.json
 builder.AddAdminConsole();         // Console/: the web console at /console (cookie sign-in, Razor Pages)
 builder.AddSelfServePortal();      // Areas/Portal/: POST /v1/portal-sessions and the self-serve key page at /portal
 builder.AddKeyChangePublishing();  // ChangeFeed/: with RateLimits:Redis, 'keys:changed' on Redis after each committed key mutation
+builder.AddAdminTracing();         // Tracing/: OTLP traces + metrics only when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
 var app = builder.Build();
 app.UseAdminProblems();

@@ -11,6 +11,7 @@ using ApiGateway.Gateway.RequestBodies;
 using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Scopes;
 using ApiGateway.Gateway.Shadow;
+using ApiGateway.Gateway.Tracing;
 using ApiGateway.Gateway.WebSockets;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,7 @@ builder.AddRequestBodyLimits();       // RequestBodies/: Gateway:MaxRequestBodyS
 builder.AddKeyRateLimits();           // RateLimiting/: tiers, per-lineage GCRA + quotas, persisted in batches
 builder.AddGatewayTelemetry();        // Metrics/, Usage/: per-host Prometheus registry, per-key usage batched into the store
 builder.AddForwardAuth();             // ForwardAuth/: Gateway:ForwardAuthUrl questions from other proxies, POST /v1/verify
+builder.AddGatewayTracing();          // Tracing/: OTLP traces + metrics only when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
 var app = builder.Build();
 app.UseHttp2WebSocketsAsGet();        // an HTTP/2 WebSocket handshake (extended CONNECT) routes and is checked as its HTTP/1.1 GET

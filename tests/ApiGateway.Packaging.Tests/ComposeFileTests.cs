@@ -203,6 +203,18 @@ public sealed partial class ComposeFileTests
         }
     }
 
+    [Fact]
+    public void TracingProfile_JaegerReceivesOtlpFromBothProcesses()
+    {
+        var jaeger = Services.Map("jaeger");
+
+        Assert.Equal(["tracing"], jaeger.Seq("profiles").Scalars());
+        Assert.Contains("4317", jaeger.Seq("expose").Scalars());
+        Assert.Equal("${OTEL_EXPORTER_OTLP_ENDPOINT:-}", Env("gateway")["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("${OTEL_EXPORTER_OTLP_ENDPOINT:-}", Env("admin-api")["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4317", Repository.Read("docs/tracing.md"), StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> Env(string service) => Services.Map(service).Map("environment").Pairs();
 
     private static int ListenPort(string url) => new Uri(url).Port;
