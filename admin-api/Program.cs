@@ -15,6 +15,7 @@ using ApiGateway.Keys.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 builder.UseAppSettingsBesideBinary();  // keys/Hosting: appsettings.json from next to the binary when run from elsewhere
 builder.UseDefaultUrlsUnlessConfigured(); // Hosting/: Urls / ASPNETCORE_URLS, else http://127.0.0.1:8081
+builder.AddTrustedProxies();       // Hosting/: Admin:TrustedProxies for ASP.NET Core's forwarded headers
 builder.AddScopeCatalogue();       // Scopes/: catalogue from Gateway:RoutesFile (a bad file stops the start first)
 builder.AddAdminStore();           // keys/: SQLite, migrations, then the bootstrap owner credential
 builder.AddAdminJson();            // Json/: camelCase, UTC 'Z' times, unknown fields refused
@@ -28,6 +29,7 @@ builder.AddKeyChangePublishing();  // ChangeFeed/: with RateLimits:Redis, 'keys:
 builder.AddAdminTracing();         // Tracing/: OTLP traces + metrics only when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
 var app = builder.Build();
+app.UseTrustedProxies();           // Hosting/: forwarding headers from untrusted peers removed, a trusted proxy's applied
 app.UseAdminProblems();
 app.UseAuthentication();
 app.UseAuthorization();

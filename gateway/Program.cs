@@ -17,6 +17,7 @@ using ApiGateway.Gateway.WebSockets;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayHosting();          // Hosting/: options, public URLs + Gateway:InternalUrl, listener separation
 builder.AddRequestContext();          // Requests/: the client address (trusted proxies) and the per-request ApiKeyRequestFeature
+builder.AddTrustedProxyForwardedHeaders(); // Hosting/: Gateway:TrustedProxies also governs X-Forwarded-Proto/-Host
 builder.AddApiKeyAuthentication();    // Authentication/: key store, cache, change-feed poller, Bearer key verifier
 builder.AddRouteScopes();             // Scopes/: IP/workspace/mode/scope checks, route validation
 builder.AddGatewayProxy();            // Proxy/ + Transforms/: YARP from the routes file, identity headers, circuit breakers
@@ -29,6 +30,7 @@ builder.AddForwardAuth();             // ForwardAuth/: Gateway:ForwardAuthUrl qu
 builder.AddGatewayTracing();          // Tracing/: OTLP traces + metrics only when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
 var app = builder.Build();
+app.UseForwardedHeaders();            // from Gateway:TrustedProxies only: their X-Forwarded-Proto/-Host become Request.Scheme/Host
 app.UseHttp2WebSocketsAsGet();        // an HTTP/2 WebSocket handshake (extended CONNECT) routes and is checked as its HTTP/1.1 GET
 app.UseGatewayTelemetry();            // counts every public request, refused ones included, and records key usage
 app.UseForwardAuthQuestions();        // forward-auth port: the question becomes the request it asks about (X-Forwarded-Method/-Uri)

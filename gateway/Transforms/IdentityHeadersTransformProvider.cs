@@ -38,9 +38,18 @@ internal sealed class IdentityHeadersTransformProvider(IOptions<GatewayOptions> 
         new RequestHeaderXForwardedHostTransform(ForwardedHeaders.Host, ForwardedTransformActions.Set),
     ];
 
+    /// <summary>
+    /// From a trusted proxy: its chain extended, and its scheme and host passed on. ASP.NET Core's forwarded-headers
+    /// middleware consumed <c>X-Forwarded-Proto/-Host</c> into <c>Request.Scheme/Host</c> (Hosting/TrustedProxyForwardedHeaders),
+    /// so they are set again from there, and the <c>X-Original-*</c> copies it left behind are not forwarded.
+    /// </summary>
     private static readonly RequestTransform[] TrustedForwarders =
     [
         new RequestHeaderXForwardedForTransform(ForwardedHeaders.For, ForwardedTransformActions.Append),
+        new RequestHeaderXForwardedProtoTransform(ForwardedHeaders.Proto, ForwardedTransformActions.Set),
+        new RequestHeaderXForwardedHostTransform(ForwardedHeaders.Host, ForwardedTransformActions.Set),
+        new RequestHeaderRemoveTransform(Microsoft.AspNetCore.HttpOverrides.ForwardedHeadersDefaults.XOriginalProtoHeaderName),
+        new RequestHeaderRemoveTransform(Microsoft.AspNetCore.HttpOverrides.ForwardedHeadersDefaults.XOriginalHostHeaderName),
     ];
 
     public void ValidateRoute(TransformRouteValidationContext context)

@@ -1,0 +1,14 @@
+using ApiGateway.Keys.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ApiGateway.AdminApi.Hosting;
+
+internal sealed class AdminProxyOptionsValidator : IValidateOptions<AdminProxyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AdminProxyOptions options)
+    {
+        var failures = options.TrustedProxies.Where(entry => !TrustedProxyForwarding.TryParseNetwork(entry, out _))
+            .Select(entry => $"Admin:TrustedProxies has '{entry}', which is not an IP address or CIDR.").ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
