@@ -28,6 +28,20 @@ internal static class EmbeddedAssets
             .ExcludeFromDescription();
     }
 
+    /// <summary>One embedded file at a fixed path (e.g. <c>/favicon.ico</c>), anonymously, like the rest.</summary>
+    public static void MapFile(IEndpointRouteBuilder app, string path, string resourceName, string contentType)
+    {
+        using var stream = typeof(EmbeddedAssets).Assembly.GetManifestResourceStream(resourceName)
+            ?? throw new InvalidOperationException($"Asset '{resourceName}' is not embedded.");
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var single = new Dictionary<string, (byte[] Bytes, string ContentType)>(StringComparer.Ordinal)
+        {
+            [path] = (buffer.ToArray(), contentType),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+        app.MapGet(path, (HttpContext context) => Serve(single, path, context)).AllowAnonymous().ExcludeFromDescription();
+    }
+
     private static Results<FileContentHttpResult, NotFound> Serve(FrozenDictionary<string, (byte[] Bytes, string ContentType)> assets, string name, HttpContext context)
     {
         if (!assets.TryGetValue(name, out var asset))

@@ -89,8 +89,8 @@ public sealed class ConsoleAppFixture : WebApplicationFactory<Program>, IAsyncLi
         }
     }
 
-    /// <summary>A fresh browser context (own cookies) at the laptop size the console is designed for.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser context (own cookies), at the laptop size the console is designed for unless told otherwise.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
     {
         // CI installs it (.ci/apt-packages.txt), so there a missing browser is a failure, not a skip.
         Assert.False(!HasChromium && Environment.GetEnvironmentVariable("CI") == "true", $"{ChromiumPath} is missing on CI.");
@@ -98,7 +98,7 @@ public sealed class ConsoleAppFixture : WebApplicationFactory<Program>, IAsyncLi
         var context = await Browser.NewContextAsync(new()
         {
             BaseURL = BaseAddress.ToString(),
-            ViewportSize = new() { Width = 1280, Height = 800 },
+            ViewportSize = new() { Width = width, Height = height },
             Locale = "en-GB",
         });
         context.SetDefaultTimeout(15_000);

@@ -262,6 +262,52 @@ public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<C
         await Expect(create).ToBeFocusedAsync();
     }
 
+    /// <summary>
+    /// A phone (390 px wide): the header's links and sign-out button stay on screen, the page itself never scrolls
+    /// sideways, and the wide tables scroll inside their own frame. Screenshots: console-phone-*.png.
+    /// </summary>
+    [Fact]
+    public async Task PhoneWidth_HeaderAndTables_FitAndStayUsable()
+    {
+        var page = await app.NewPageAsync(width: 390, height: 844);
+        var unauthorized = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status == 401)
+            {
+                unauthorized.Add(response.Url);
+            }
+        };
+        await SignInAsync(page);
+        await CreateThroughPageAsync(page, "phone-" + Guid.NewGuid().ToString("N")[..6] + "-with-a-long-descriptive-name", "ws_phone");
+
+        foreach (var (path, table) in new[] { ("/console", "#live-keys"), ("/console/audit", "table.audit") })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.Locator(table)).ToBeVisibleAsync();
+            await ScreenshotAsync(page, "phone-" + (path == "/console" ? "keys" : "audit"));
+
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+                $"{path} scrolls sideways at 390 px: {await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px wide");
+            foreach (var control in new[]
+            {
+                page.GetByRole(AriaRole.Link, new() { Name = "API keys", Exact = true }),
+                page.GetByRole(AriaRole.Link, new() { Name = "Audit log", Exact = true }),
+                page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }),
+            })
+            {
+                var box = await control.BoundingBoxAsync();
+                Assert.True(box is { X: >= 0 } && box.X + box.Width <= 390, $"{path}: {control} is off screen ({box?.X}+{box?.Width})");
+            }
+            var frame = page.Locator(".table-wrap").First;
+            var frameBox = await frame.BoundingBoxAsync();
+            Assert.True(frameBox is not null && frameBox.X >= 0 && frameBox.X + frameBox.Width <= 390, $"{path}: the table frame overflows the screen");
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in$"));
+        Assert.Empty(unauthorized); // /favicon.ico included: every page load used to log a 401 for it
+    }
+
     private async Task SignInAsync(IPage page)
     {
         await page.GotoAsync("/");

@@ -21,6 +21,19 @@ public sealed class ConsoleSecurityTests(ConsoleAppFixture app) : IClassFixture<
         Assert.Equal("/console", response.Headers.Location?.OriginalString);
     }
 
+    [Theory]
+    [InlineData("/favicon.ico")]
+    [InlineData("/console/assets/favicon.svg")]
+    public async Task Favicon_NotSignedIn_ServedNot401(string path)
+    {
+        using var session = new ConsoleHttpSession(app.BaseAddress);
+        using var response = await session.Client.GetAsync(new Uri(path, UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("<svg", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Console_NotSignedIn_RedirectsToSignIn()
     {
