@@ -26,13 +26,19 @@ public sealed class AdminApiProcess : IAsyncDisposable
     public static string AdminApiDll { get; } = typeof(AdminApiProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "AdminApiDll").Value!;
 
-    public static async Task<AdminApiProcess> StartBesideAsync(GatewayProcess gateway, CancellationToken cancellationToken) =>
-        await StartBesideAsync(gateway, settings: null, cancellationToken);
+    public static Task<AdminApiProcess> StartBesideAsync(GatewayProcess gateway, CancellationToken cancellationToken) =>
+        StartBesideAsync(gateway, new Uri($"http://127.0.0.1:{FreePort.Next()}"), settings: null, cancellationToken);
 
     /// <summary>As above, with more settings (<c>Section__Key</c> environment variables) for this process.</summary>
-    public static async Task<AdminApiProcess> StartBesideAsync(GatewayProcess gateway, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken)
+    public static Task<AdminApiProcess> StartBesideAsync(GatewayProcess gateway, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken) =>
+        StartBesideAsync(gateway, new Uri($"http://127.0.0.1:{FreePort.Next()}"), settings, cancellationToken);
+
+    /// <summary>As above, listening on <paramref name="address"/> (the README's fixed port, say).</summary>
+    public static Task<AdminApiProcess> StartBesideAsync(GatewayProcess gateway, Uri address, CancellationToken cancellationToken) =>
+        StartBesideAsync(gateway, address, settings: null, cancellationToken);
+
+    private static async Task<AdminApiProcess> StartBesideAsync(GatewayProcess gateway, Uri address, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var environment = new Dictionary<string, string>
         {
             // Urls, not ASPNETCORE_URLS: the admin API's appsettings.json sets Urls, which outranks the prefixed variable.

@@ -83,6 +83,8 @@ public sealed class GatewayProcess : IAsyncDisposable
             {
                 environment[key] = value;
             }
+            // A test that names the internal address (the README's fixed port) is waited for there.
+            internalAddress = new Uri(environment["Gateway__InternalUrl"]);
             keys = await TestKeyStore.OpenAsync(database.ConnectionString, cancellationToken);
             gateway = new GatewayProcess(database, Launch(database, environment, openFileLimit), publicAddress, internalAddress, environment, keys, openFileLimit);
             await gateway.WaitUntilHealthyAsync(cancellationToken);
