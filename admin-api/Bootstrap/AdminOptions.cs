@@ -15,6 +15,12 @@ public sealed class AdminOptions
     public string? BootstrapKey { get; set; }
 
     /// <summary>
+    /// Where a generated bootstrap credential goes instead of stdout (container logs keep stdout): a new file, owner
+    /// read/write only. Unset: printed once to stdout. Relative paths resolve against the working directory.
+    /// </summary>
+    public string? BootstrapKeyFile { get; set; }
+
+    /// <summary>
     /// The base URL browsers reach the admin API at, for the self-serve key page's start URLs (docs/portal.md). Unset:
     /// the base of the request that opened the session.
     /// </summary>

@@ -29,7 +29,12 @@ internal sealed partial class BootstrapAdminService(KeyMutationService mutations
         {
             return;
         }
-        if (configured is null)
+        if (configured is null && !string.IsNullOrWhiteSpace(options.Value.BootstrapKeyFile))
+        {
+            await BootstrapKeyFile.WriteAsync(options.Value.BootstrapKeyFile, issued.Plaintext, cancellationToken);
+            Log.GeneratedBootstrapCredentialToFile(logger, issued.Credential.Id, Path.GetFullPath(options.Value.BootstrapKeyFile));
+        }
+        else if (configured is null)
         {
             var console = Console.Out;
             await console.WriteLineAsync(Banner + issued.Plaintext);
@@ -54,5 +59,9 @@ internal sealed partial class BootstrapAdminService(KeyMutationService mutations
 
         [LoggerMessage(3, LogLevel.Information, "Created bootstrap owner credential {CredentialId} from Admin:BootstrapKey.", EventName = "ConfiguredBootstrapCredential")]
         public static partial void ConfiguredBootstrapCredential(ILogger logger, string credentialId);
+
+        // Warning: someone must read the file once and delete it; the log line says where, never what.
+        [LoggerMessage(4, LogLevel.Warning, "Created bootstrap owner credential {CredentialId} and wrote it to {Path} (Admin:BootstrapKeyFile): read it once, then delete the file.", EventName = "GeneratedBootstrapCredentialToFile")]
+        public static partial void GeneratedBootstrapCredentialToFile(ILogger logger, string credentialId, string path);
     }
 }

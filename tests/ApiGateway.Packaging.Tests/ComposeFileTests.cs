@@ -14,8 +14,10 @@ public sealed partial class ComposeFileTests
     public void Services_AllFivePresent()
     {
         // Services of an opt-in profile (cluster: Redis, more gateways, nginx; docs/scale-out.md) are not the default stack.
+        // One-shot helpers (restart: "no", e.g. grafana-password) run and exit; they are not part of the running stack.
         var names = Services.Children
             .Where(s => !((YamlMappingNode)s.Value).Children.ContainsKey(new YamlScalarNode("profiles")))
+            .Where(s => s.Value.Text("restart") != "no")
             .Select(s => ((YamlScalarNode)s.Key).Value).ToHashSet();
         Assert.Equal(new HashSet<string?> { "upstream", "admin-api", "gateway", "prometheus", "grafana" }, names);
     }
@@ -163,8 +165,9 @@ public sealed partial class ComposeFileTests
 
         var job = Assert.Single(config.Seq("scrape_configs").Children);
         Assert.Equal("/metrics", job.Text("metrics_path"));
-        var targets = job.Seq("static_configs").Children.SelectMany(c => c.Seq("targets").Scalars()).ToList();
-        Assert.Equal([$"gateway:{ListenPort(Env("gateway")["Gateway__InternalUrl"])}"], targets);
+        var discovery = Assert.Single(job.Seq("dns_sd_configs").Children);
+        Assert.Contains("gateway", discovery.Seq("names").Scalars());
+        Assert.Equal($"{ListenPort(Env("gateway")["Gateway__InternalUrl"])}", discovery.Text("port"));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ internal static class Contract
         "Metrics__MaxKeyLabels", "KeyStore__Provider", "RateLimits__Redis",
         "Gateway__IdentityToken__Enabled", "Gateway__IdentityToken__Issuer", "Gateway__IdentityToken__LifetimeSeconds",
         "Gateway__IdentityToken__SigningKeyFiles",
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "Admin__TrustedProxies", "Admin__BootstrapKeyFile",
     ];
 
     public const int GatewayPort = 8080;

@@ -39,6 +39,32 @@ public sealed class BootstrapAdminServiceTests
     }
 
     [Fact]
+    public async Task Start_BootstrapKeyFile_GeneratedCredentialOnlyInThatFileNeverStdoutOrLogs()
+    {
+        using var database = new TempDatabase();
+        var file = Path.Combine(database.Directory.FullName, "secrets", "bootstrap-admin-key");
+
+        var (output, logs) = await StartAndStopAsync(database, bootstrapKey: null, keyFile: file);
+        var (secondOutput, _) = await StartAndStopAsync(database, bootstrapKey: null, keyFile: file);
+
+        var credential = (await File.ReadAllTextAsync(file, Ct)).Trim();
+        Assert.StartsWith("agw_admin_", credential, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+        Assert.DoesNotContain(credential, output + secondOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(credential[..16], output + logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(BootstrapAdminService.Banner, output, StringComparison.Ordinal);
+        Assert.Contains(file, logs, StringComparison.Ordinal);
+
+        await using var again = Factory(database, bootstrapKey: null);
+        using var client = again.CreateClient(credential);
+        using var response = await client.GetAsync("/v1/admin-keys", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Start_ConfiguredBootstrapKey_PrintsNothingAndKeyWorks()
     {
         using var database = new TempDatabase();
@@ -117,14 +143,14 @@ public sealed class BootstrapAdminServiceTests
         new AdminApiFactory().With("ConnectionStrings:KeyStore", database.ConnectionString).With("Admin:BootstrapKey", bootstrapKey);
 
     /// <summary>Starts a host on <paramref name="database"/> and stops it, returning what it wrote to stdout and its logs.</summary>
-    private static async Task<(string Output, string Logs)> StartAndStopAsync(TempDatabase database, string? bootstrapKey)
+    private static async Task<(string Output, string Logs)> StartAndStopAsync(TempDatabase database, string? bootstrapKey, string? keyFile = null)
     {
         var original = Console.Out;
         using var output = new StringWriter();
         Console.SetOut(TextWriter.Synchronized(output));
         try
         {
-            await using var factory = Factory(database, bootstrapKey);
+            await using var factory = Factory(database, bootstrapKey).With("Admin:BootstrapKeyFile", keyFile);
             using var client = factory.CreateClient();
             (await client.GetAsync("/healthz", Ct)).EnsureSuccessStatusCode().Dispose();
             return (output.ToString(), factory.Logs.AllText);
