@@ -18,13 +18,15 @@ public static class TrustedProxyForwarding
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(trusted);
-        options.ForwardedHeaders = believed;
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
         foreach (var network in trusted)
         {
             options.KnownIPNetworks.Add(network);
         }
+        // With both lists empty the middleware checks no peer at all and believes everyone: no trusted proxy must mean
+        // nothing is believed, so then it applies nothing.
+        options.ForwardedHeaders = options.KnownIPNetworks.Count == 0 ? ForwardedHeaders.None : believed;
         // One proxy in front: its own values (the right-most) are taken, never a client's claims further left.
         options.ForwardLimit = 1;
         // A proxy that sets X-Forwarded-Proto but not X-Forwarded-Host (or the reverse) is still believed for what it sent.

@@ -55,6 +55,29 @@ public sealed class TrustedProxiesTests(AdminApiFactory factory) : IClassFixture
         Assert.Equal("kept", signIn.Request.Headers["X-Other"]);
     }
 
+    [Theory]
+    [InlineData("203.0.113.9")]
+    [InlineData("127.0.0.1")]
+    public async Task NoTrustedProxies_ForwardedHeaders_BelievedFromNobody(string peer)
+    {
+        await using var plain = new AdminApiFactory();
+
+        var context = await plain.Server.SendAsync(c =>
+        {
+            c.Request.Method = HttpMethods.Get;
+            c.Request.Path = "/console/sign-in";
+            c.Connection.RemoteIpAddress = IPAddress.Parse(peer);
+            c.Request.Headers["X-Forwarded-Proto"] = "https";
+            c.Request.Headers["X-Forwarded-Host"] = "admin.example.com";
+            c.Request.Headers["X-Forwarded-For"] = "198.51.100.7";
+        }, Ct);
+
+        Assert.Equal("http", context.Request.Scheme);
+        Assert.NotEqual("admin.example.com", context.Request.Host.Host);
+        Assert.Equal(IPAddress.Parse(peer), context.Connection.RemoteIpAddress);
+        Assert.False(context.Request.Headers.ContainsKey("X-Forwarded-Host"));
+    }
+
     [Fact]
     public async Task TrustedProxies_NotAnAddress_StartRefused()
     {
