@@ -28,9 +28,9 @@ internal static class LeaksEndpoints
 
     public static IEndpointRouteBuilder MapLeaks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/leaks", ReportAsync).WithName("ReportLeaks").WithTags("Leaks")
+        app.MapPost("/v1/leaks", ReportAsync).WithName("ReportLeaks").WithSummary("Report leaked keys (revoked or flagged per Leaks:Action)").WithTags("Leaks")
             .RequireAuthorization(AdminPolicies.ManageKeys).ProducesProblem(StatusCodes.Status401Unauthorized);
-        app.MapPost(GitHubPath, ReportFromGitHubAsync).WithName("ReportLeaksFromGitHub").WithTags("Leaks")
+        app.MapPost(GitHubPath, ReportFromGitHubAsync).WithName("ReportLeaksFromGitHub").WithSummary("GitHub secret scanning partner endpoint (signed reports)").WithTags("Leaks")
             .AllowAnonymous()
             .Accepts<IReadOnlyList<GitHubLeak>>("application/json")
             .Produces<IReadOnlyList<GitHubLeakLabel>>()
