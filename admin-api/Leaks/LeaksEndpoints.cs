@@ -32,7 +32,21 @@ internal static class LeaksEndpoints
             .RequireAuthorization(AdminPolicies.ManageKeys).ProducesProblem(StatusCodes.Status401Unauthorized);
         app.MapPost(GitHubPath, ReportFromGitHubAsync).WithName("ReportLeaksFromGitHub").WithSummary("GitHub secret scanning partner endpoint (signed reports)").WithTags("Leaks")
             .AllowAnonymous()
-            .Accepts<IReadOnlyList<GitHubLeak>>("application/json")
+            // Not .Accepts<T>(): routing would answer a non-JSON body with its own 415 endpoint, which carries no
+            // AllowAnonymous and so answered GitHub's report with the admin credential's 401. The handler checks the
+            // media type itself; the document still describes the body.
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>(StringComparer.Ordinal)
+                    {
+                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(IReadOnlyList<GitHubLeak>), null, cancellationToken) },
+                    },
+                };
+                ApiGateway.AdminApi.OpenApi.RequestBodyProblemsTransformer.AddBodyProblems(operation, context.Document);
+            })
             .Produces<IReadOnlyList<GitHubLeakLabel>>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
@@ -92,6 +106,10 @@ internal static class LeaksEndpoints
         if (!keys.Enabled)
         {
             return TypedResults.NotFound();
+        }
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
         var keyId = request.Headers["Github-Public-Key-Identifier"];
         var signature = request.Headers["Github-Public-Key-Signature"];

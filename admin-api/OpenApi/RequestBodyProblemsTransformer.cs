@@ -12,14 +12,19 @@ internal sealed class RequestBodyProblemsTransformer : IOpenApiOperationTransfor
 {
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        if (operation.RequestBody is null)
+        if (operation.RequestBody is not null)
         {
-            return Task.CompletedTask;
+            AddBodyProblems(operation, context.Document);
         }
-        operation.Responses ??= [];
-        Add(operation.Responses, StatusCodes.Status413PayloadTooLarge, "Request body too large", context.Document);
-        Add(operation.Responses, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type (send application/json)", context.Document);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Also for an endpoint that describes its body in its own transformer (those run after this one).</summary>
+    public static void AddBodyProblems(OpenApiOperation operation, OpenApiDocument? document)
+    {
+        operation.Responses ??= [];
+        Add(operation.Responses, StatusCodes.Status413PayloadTooLarge, "Request body too large", document);
+        Add(operation.Responses, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type (send application/json)", document);
     }
 
     private static void Add(OpenApiResponses responses, int status, string description, OpenApiDocument? document)

@@ -165,12 +165,83 @@ public sealed class OpenApiContractTests(AdminApiFactory factory) : IClassFixtur
         await Check("RevokeAdminKey", 409, _owner, HttpMethod.Delete, $"/v1/admin-keys/{bootstrapOwner}");
 
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
-        // The leak endpoints landed after this test was written; their cases are still to add (each other operation
-        // that appears in the document without a case here fails this test).
-        string[] notYetExercised = ["ReportLeaks", "ReportLeaksFromGitHub"];
-        var untested = contract.DocumentedResponses().Where(r => !covered.Contains(r) && !notYetExercised.Contains(r.OperationId)).ToList();
+        // The leak operations need their own factory (a GitHub public-keys file): LeakOperations_RealResponses_MatchDocumentedSchemas
+        // covers them, and asserts that it does. Every other operation in the document without a case here fails this test.
+        var untested = contract.DocumentedResponses().Where(r => !covered.Contains(r) && !LeakOperations.Contains(r.OperationId)).ToList();
         Assert.True(untested.Count == 0, "Documented but not exercised: " + string.Join(", ", untested));
     }
+
+    private static readonly string[] LeakOperations = ["ReportLeaks", "ReportLeaksFromGitHub"];
+
+    [Fact]
+    public async Task LeakOperations_RealResponses_MatchDocumentedSchemas()
+    {
+        const string gitHubKeyId = "contract-key";
+        await using var leaks = new AdminApiFactory();
+        using var github = new Leaks.GitHubSigner();
+        var keysFile = Path.Combine(leaks.Database.Directory.FullName, "github-keys.json");
+        github.WriteDocument(keysFile, gitHubKeyId);
+        leaks.With("Leaks:GitHubPublicKeysFile", keysFile);
+        using var owner = leaks.CreateOwnerClient();
+        using var anonymous = leaks.CreateClient(credential: null);
+        var contract = new PublishedContract(JsonNode.Parse(await owner.GetStringAsync("/openapi/v1.json", Ct))!);
+        var plaintext = (await owner.MintAsync()).Str("key");
+        var covered = new HashSet<(string, string)>();
+        var failures = new List<string>();
+
+        async Task Check(string operationId, int status, HttpClient client, string url, string body, string? signature = null, string mediaType = "application/json")
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+            if (signature is not null)
+            {
+                request.Headers.Add("Github-Public-Key-Identifier", gitHubKeyId);
+                request.Headers.Add("Github-Public-Key-Signature", signature);
+            }
+            using var response = await client.SendAsync(request, Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+            if ((int)response.StatusCode != status)
+            {
+                failures.Add($"{operationId} {url}: expected {status}, got {(int)response.StatusCode}: {text}");
+                return;
+            }
+            covered.Add((operationId, status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (contract.Mismatch(operationId, status, response.Content.Headers.ContentType, text) is { } mismatch)
+            {
+                failures.Add(mismatch);
+            }
+        }
+
+        var report = new JsonObject { ["keys"] = new JsonArray(plaintext, "agw_live_nope"), ["source"] = "contract" }.ToJsonString();
+        await Check("ReportLeaks", 200, owner, "/v1/leaks", report);
+        await Check("ReportLeaks", 400, owner, "/v1/leaks", """{ "keys": [] }""");
+        await Check("ReportLeaks", 401, anonymous, "/v1/leaks", report);
+        await Check("ReportLeaks", 413, owner, "/v1/leaks", new string('a', 70 * 1024));
+        await Check("ReportLeaks", 415, owner, "/v1/leaks", report, mediaType: "text/plain");
+
+        var findings = new JsonArray(new JsonObject { ["token"] = plaintext, ["type"] = "agw_api_key", ["url"] = "https://github.com/a/b", ["source"] = "content" }).ToJsonString();
+        await Check("ReportLeaksFromGitHub", 200, anonymous, LeaksPath, findings, github.Sign(gitHubKeyId, Encoding.UTF8.GetBytes(findings)));
+        await Check("ReportLeaksFromGitHub", 400, anonymous, LeaksPath, "{}", github.Sign(gitHubKeyId, Encoding.UTF8.GetBytes("{}")));
+        await Check("ReportLeaksFromGitHub", 401, anonymous, LeaksPath, findings, github.Sign(gitHubKeyId, Encoding.UTF8.GetBytes(findings + " ")));
+        var oversized = new string('a', 1100 * 1024);
+        await Check("ReportLeaksFromGitHub", 413, anonymous, LeaksPath, oversized, github.Sign(gitHubKeyId, Encoding.UTF8.GetBytes(oversized)));
+        await Check("ReportLeaksFromGitHub", 415, anonymous, LeaksPath, findings, github.Sign(gitHubKeyId, Encoding.UTF8.GetBytes(findings)), "text/plain");
+
+        await using var unset = new AdminApiFactory();
+        using var unsetClient = unset.CreateClient(credential: null);
+        var unsetContract = new PublishedContract(JsonNode.Parse(await unsetClient.GetStringAsync("/openapi/v1.json", Ct))!);
+        using (var response = await unsetClient.PostAsync(LeaksPath, new StringContent(findings, Encoding.UTF8, "application/json"), Ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Null(unsetContract.Mismatch("ReportLeaksFromGitHub", 404, response.Content.Headers.ContentType, await response.Content.ReadAsStringAsync(Ct)));
+            covered.Add(("ReportLeaksFromGitHub", "404"));
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+        var untested = contract.DocumentedResponses().Where(r => LeakOperations.Contains(r.OperationId) && !covered.Contains(r)).ToList();
+        Assert.True(untested.Count == 0, "Documented but not exercised: " + string.Join(", ", untested));
+    }
+
+    private const string LeaksPath = "/v1/leaks/github";
 }
 
 internal static class JsonObjectExtensions
