@@ -114,6 +114,10 @@ public sealed class GatewayRunner : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One probe outlived its 5 s (a starting process on a busy machine): ask again until the deadline.
+            }
             await Task.Delay(100, cancellationToken); // polling a process we do not control, to a deadline
         }
         throw new InvalidOperationException($"The gateway did not become healthy.{Environment.NewLine}{Output}");

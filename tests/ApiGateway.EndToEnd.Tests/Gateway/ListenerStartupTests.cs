@@ -51,6 +51,10 @@ public sealed class ListenerStartupTests
                 {
                     // Not listening (yet, or any more).
                 }
+                catch (TaskCanceledException) when (!Ct.IsCancellationRequested)
+                {
+                    // One probe outlived its 5 s on a busy machine: no answer is not a 200.
+                }
             }
         }
 
