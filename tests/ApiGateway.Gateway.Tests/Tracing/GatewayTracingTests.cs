@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Mutations;
 using ApiGateway.TestKit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -139,7 +140,7 @@ public sealed class GatewayTracingTests : IAsyncLifetime
 
     private async Task<IssuedKey> MintAsync(string[] scopes)
     {
-        var issuer = _traced.Services.GetRequiredService<KeyIssuer>();
+        var issuer = _traced.Services.GetRequiredService<KeyMutationService>();
         var spec = new KeySpec("traced key", "ws_main", scopes, null, KeyMode.Live, null, null, null, null, [], []);
         var result = await issuer.CreateAsync(spec, GatewayFactory.TestActor, Ct);
         return result.Issued!;
