@@ -5,6 +5,7 @@ using ApiGateway.Keys.Http;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Authentication;
@@ -35,6 +36,13 @@ internal sealed partial class AdminCredentialHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // An endpoint open to everyone (GitHub's leak reports, health) never reads the credential: checking it there
+        // let anyone on the internet spend the sign-in throttle's per-address and per-credential budgets (and write
+        // failed sign-in audit rows) on a path that needs no credential, locking operators out.
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            return AuthenticateResult.NoResult();
+        }
         switch (BearerToken.TryRead(Request.Headers.Authorization, out var bearer))
         {
             case BearerToken.Outcome.None:

@@ -18,6 +18,9 @@ internal sealed partial class GitHubPublicKeys(IOptions<LeaksOptions> options, I
 
     public bool Enabled => !string.IsNullOrWhiteSpace(options.Value.GitHubPublicKeysFile);
 
+    /// <summary>Whether <paramref name="keyId"/> names a key of the current document (checked before a body is read).</summary>
+    public bool Knows(string keyId) => Current().Keys.ContainsKey(keyId);
+
     /// <summary>Whether <paramref name="signature"/> (base64 ASN.1/DER ECDSA) is a P-256 SHA-256 signature of <paramref name="body"/> by key <paramref name="keyId"/>.</summary>
     public bool Verify(ReadOnlySpan<byte> body, string keyId, string signature)
     {

@@ -22,6 +22,10 @@ internal static class LeaksEndpoints
     /// <summary>GitHub sends up to 1000 findings in one report: more than the admin API's 64 KB, so this path alone takes 1 MB.</summary>
     public const int MaxGitHubBodyBytes = 1024 * 1024;
     public const string GitHubPath = "/v1/leaks/github";
+    /// <summary>A DER P-256 signature is at most 72 bytes: 96 base64 characters, with room for GitHub's formatting.</summary>
+    public const int MaxSignatureLength = 256;
+    /// <summary>A report's body must arrive within this; a stalled upload does not keep its place in <see cref="GitHubReportGate"/>.</summary>
+    public static readonly TimeSpan BodyReadTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The audit actor of GitHub's reports.</summary>
     public static readonly Actor GitHub = new("github", "GitHub secret scanning");
@@ -48,7 +52,8 @@ internal static class LeaksEndpoints
                 ApiGateway.AdminApi.OpenApi.RequestBodyProblemsTransformer.AddBodyProblems(operation, context.Document);
             })
             .Produces<IReadOnlyList<GitHubLeakLabel>>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status408RequestTimeout).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -92,8 +97,7 @@ internal static class LeaksEndpoints
         {
             errors.Add("source", $"source must be 1-{MaxSourceLength} characters of plain text.");
         }
-        if (request.Url is { } url && (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var parsed)
-            || parsed.Scheme is not ("http" or "https")))
+        if (request.Url is { } url && !IsReportableUrl(url))
         {
             errors.Add("url", $"url must be an absolute http(s) URL of at most {MaxUrlLength} characters.");
         }
@@ -101,7 +105,7 @@ internal static class LeaksEndpoints
     }
 
     internal static async Task<IResult> ReportFromGitHubAsync(
-        HttpRequest request, GitHubPublicKeys keys, LeakReporter reporter, CancellationToken cancellationToken)
+        HttpRequest request, GitHubPublicKeys keys, GitHubReportGate gate, LeakReporter reporter, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!keys.Enabled)
         {
@@ -111,16 +115,39 @@ internal static class LeaksEndpoints
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
+        // Everything that can be refused without the body is refused before a byte of it is read.
         var keyId = request.Headers["Github-Public-Key-Identifier"];
         var signature = request.Headers["Github-Public-Key-Signature"];
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         if (keyId.Count != 1 || signature.Count != 1 || string.IsNullOrEmpty(keyId[0]) || string.IsNullOrEmpty(signature[0])
-            || !keys.Verify(body, keyId[0]!, signature[0]!))
+            || signature[0]!.Length > MaxSignatureLength || !keys.Knows(keyId[0]!))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid GitHub signature",
-                detail: "The body does not verify against Github-Public-Key-Signature with the key named by Github-Public-Key-Identifier.");
+            return InvalidSignature();
+        }
+        using var lease = gate.TryEnter();
+        if (!lease.IsAcquired)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many reports in flight",
+                detail: $"At most {GitHubReportGate.MaxInFlight} reports are read at once; retry shortly.");
+        }
+        using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 16 * 1024, MaxGitHubBodyBytes));
+        using (var deadline = new CancellationTokenSource(BodyReadTimeout, time))
+        using (var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
+        {
+            try
+            {
+                await request.Body.CopyToAsync(buffer, reading.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status408RequestTimeout, title: "Request body too slow",
+                    detail: $"The report's body must arrive within {BodyReadTimeout.TotalSeconds:0} s.");
+            }
+        }
+        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (!keys.Verify(body, keyId[0]!, signature[0]!))
+        {
+            return InvalidSignature();
         }
         IReadOnlyList<GitHubLeak>? findings;
         try
@@ -141,12 +168,21 @@ internal static class LeaksEndpoints
         var labels = new List<GitHubLeakLabel>(findings.Count);
         foreach (var finding in findings)
         {
-            var report = new LeakReport(Source: GitHub.Id, Url: finding.Url);
+            // GitHub's url is what its finding says; anything that is not a plain http(s) URL is dropped, not stored.
+            var report = new LeakReport(Source: GitHub.Id, Url: IsReportableUrl(finding.Url) ? finding.Url : null);
             var outcome = await reporter.ReportAsync(finding.Token!, report, GitHub, cancellationToken);
             labels.Add(new GitHubLeakLabel(Sha256Hex(finding.Token!), finding.Type, outcome.IsOurKey ? "true_positive" : "false_positive"));
         }
         return TypedResults.Json(labels, LeaksJsonContext.Default.IReadOnlyListGitHubLeakLabel);
     }
+
+    private static bool IsReportableUrl(string? url) =>
+        url is { Length: > 0 and <= MaxUrlLength } && TextCharacters.IsDisplaySafe(url)
+        && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https";
+
+    private static IResult InvalidSignature() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid GitHub signature",
+            detail: "The body does not verify against Github-Public-Key-Signature with the key named by Github-Public-Key-Identifier.");
 
     private static string Sha256Hex(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));

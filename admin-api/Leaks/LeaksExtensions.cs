@@ -11,6 +11,7 @@ internal static class LeaksExtensions
         builder.Services.AddSingleton<IValidateOptions<LeaksOptions>, LeaksOptionsValidator>();
         builder.Services.AddSingleton<LeakReporter>();
         builder.Services.AddSingleton<GitHubPublicKeys>();
+        builder.Services.AddSingleton<GitHubReportGate>();
         return builder;
     }
 }

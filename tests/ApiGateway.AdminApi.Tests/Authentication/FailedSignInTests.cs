@@ -116,6 +116,27 @@ public sealed class FailedSignInTests : IClassFixture<AdminApiFactory>
         Assert.Equal(5, rows.Count(r => r.GetProperty("details").GetProperty("via").GetString() == "api"));
     }
 
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/openapi/v1.json")]
+    public async Task Bearer_OnAnEndpointOpenToEveryone_NeverCheckedSoNothingSpentOrAudited(string path)
+    {
+        // A review locked the owner out with 10 bad credentials sent to GitHub's open leak endpoint.
+        var client = path == "/healthz" ? "192.0.2.40" : "192.0.2.41";
+        for (var i = 0; i < 12; i++)
+        {
+            using var open = ApiClient(client, $"agw_admin_guess{i:D2}oooooooooooooooooooooooooooooo");
+            using var answered = await open.GetAsync(path, Ct);
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
+        using var owner = ApiClient(client, AdminApiFactory.OwnerCredential);
+        using var keys = await owner.GetAsync("/v1/keys", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+        Assert.Empty(await SignInFailuresAsync(client));
+    }
+
     [Fact]
     public async Task Bearer_ManyClientsWithOneCredentialsPrefix_KeepThatPrefixOutButNotTheOwner()
     {

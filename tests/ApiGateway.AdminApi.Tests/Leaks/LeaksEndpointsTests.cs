@@ -223,6 +223,82 @@ public sealed class LeaksEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GitHub_UnknownKeyIdOrOversizedSignature_401BeforeAnyOfTheBodyIsRead()
+    {
+        using var unknown = new StalledContent();
+        using var oversized = new StalledContent();
+
+        using var unknownAnswer = await PostGitHubAsync(unknown, "not-a-github-key", "MEUCIQ==");
+        using var oversizedAnswer = await PostGitHubAsync(oversized, GitHubKeyId, new string('A', LeaksEndpoints.MaxSignatureLength + 4));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unknownAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, oversizedAnswer.StatusCode);
+        Assert.Equal(GitHubReportGate.MaxInFlight, _factory.Services.GetRequiredService<GitHubReportGate>().Available);
+    }
+
+    [Fact]
+    public async Task GitHub_ReportsInFlightAtTheBound_503WithRetryAfterAndTheStoreUntouched()
+    {
+        var gate = _factory.Services.GetRequiredService<GitHubReportGate>();
+        var held = Enumerable.Range(0, GitHubReportGate.MaxInFlight).Select(_ => gate.TryEnter()).ToList();
+        try
+        {
+            Assert.All(held, lease => Assert.True(lease.IsAcquired));
+            using var owner = _factory.CreateOwnerClient();
+            var key = await owner.MintAsync();
+            var body = Report(key.Str("key"));
+
+            using var refused = await PostGitHubAsync(body, GitHubKeyId, _github.Sign(GitHubKeyId, body));
+
+            await ApiAssert.ProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "Too many reports in flight");
+            Assert.Equal("5", refused.Headers.GetValues("Retry-After").Single());
+            Assert.Equal("active", (await owner.GetJsonAsync($"/v1/keys/{key.Str("id")}")).Str("status"));
+        }
+        finally
+        {
+            held.ForEach(lease => lease.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task GitHub_BodyStalledPastTheReadTimeout_408AndItsPlaceGivenBack()
+    {
+        var gate = _factory.Services.GetRequiredService<GitHubReportGate>();
+        using var stalled = new StalledContent();
+
+        var answer = PostGitHubAsync(stalled, GitHubKeyId, "MEUCIQ==");
+        await stalled.Started.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        while (gate.Available == GitHubReportGate.MaxInFlight)
+        {
+            await Task.Yield(); // the handler takes its place in the gate right after the headers check
+        }
+        _factory.Clock.Advance(LeaksEndpoints.BodyReadTimeout + TimeSpan.FromSeconds(1));
+
+        using var response = await answer.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await ApiAssert.ProblemAsync(response, HttpStatusCode.RequestTimeout, "Request body too slow");
+        Assert.Equal(GitHubReportGate.MaxInFlight, gate.Available);
+    }
+
+    [Fact]
+    public async Task GitHub_FindingUrlNotAPlainHttpUrl_KeyStillRevokedAndTheUrlNotStored()
+    {
+        using var owner = _factory.CreateOwnerClient();
+        var key = await owner.MintAsync();
+        var body = Encoding.UTF8.GetBytes(new JsonArray(new JsonObject
+        {
+            ["token"] = key.Str("key"), ["type"] = "agw_api_key", ["url"] = "javascript:alert(1)\u202e<script>", ["source"] = "content",
+        }).ToJsonString());
+
+        using var response = await PostGitHubAsync(body, GitHubKeyId, _github.Sign(GitHubKeyId, body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var audit = await owner.GetJsonAsync($"/v1/audit?keyId={key.Str("id")}&action=key.leaked");
+        var details = audit.GetProperty("items")[0].GetProperty("details");
+        Assert.False(details.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String, details.GetRawText());
+        Assert.Equal("revoked", (await owner.GetJsonAsync($"/v1/keys/{key.Str("id")}")).Str("status"));
+    }
+
+    [Fact]
     public async Task GitHub_SettingUnset_404()
     {
         _factory.With("Leaks:GitHubPublicKeysFile", null);
@@ -236,10 +312,13 @@ public sealed class LeaksEndpointsTests : IAsyncLifetime
         ["token"] = t, ["type"] = "agw_api_key", ["url"] = "https://github.com/octo/repo/blob/abc/app.env", ["source"] = "content",
     })]).ToJsonString());
 
-    private async Task<HttpResponseMessage> PostGitHubAsync(byte[] body, string? keyId, string? signature)
+    private Task<HttpResponseMessage> PostGitHubAsync(byte[] body, string? keyId, string? signature) =>
+        PostGitHubAsync(new ByteArrayContent(body), keyId, signature);
+
+    private async Task<HttpResponseMessage> PostGitHubAsync(HttpContent content, string? keyId, string? signature)
     {
         using var client = _factory.CreateClient(credential: null);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/leaks/github") { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/leaks/github") { Content = content };
         request.Content.Headers.ContentType = new("application/json");
         if (keyId is not null)
         {
@@ -253,6 +332,35 @@ public sealed class LeaksEndpointsTests : IAsyncLifetime
     }
 
     private static string Sha256Hex(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>A body that sends its first bytes and then nothing more until disposed: an upload that stalls.</summary>
+    private sealed class StalledContent : HttpContent
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => _started.Task;
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync("[{\"token\":"u8.ToArray());
+            await stream.FlushAsync();
+            _started.TrySetResult();
+            await _released.Task;
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 1024 * 1024;
+            return true;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _released.TrySetResult();
+            base.Dispose(disposing);
+        }
+    }
 
     /// <summary>An <see cref="IKeyStore"/> whose every call fails: proves a code path never reaches the store.</summary>
     public class FailingStore : DispatchProxy
