@@ -19,6 +19,7 @@ internal static class PortalSessionsEndpoints
     public static IEndpointRouteBuilder MapPortalSessions(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/portal-sessions", CreateAsync).WithName("CreatePortalSession").WithTags("Portal")
+            .WithSummary("Open a self-serve key page session for one of your users (a one-time start URL)")
             .RequireAuthorization(AdminPolicies.ManageKeys)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;

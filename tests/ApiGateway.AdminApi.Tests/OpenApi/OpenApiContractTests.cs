@@ -164,6 +164,13 @@ public sealed class OpenApiContractTests(AdminApiFactory factory) : IClassFixtur
         await Check("RevokeAdminKey", 404, _owner, HttpMethod.Delete, "/v1/admin-keys/adm_nope");
         await Check("RevokeAdminKey", 409, _owner, HttpMethod.Delete, $"/v1/admin-keys/{bootstrapOwner}");
 
+        var portalSession = """{ "workspaceId": "ws_contract", "owner": "user_1", "allowedScopes": ["contacts:read"] }""";
+        await Check("CreatePortalSession", 201, _owner, HttpMethod.Post, "/v1/portal-sessions", portalSession);
+        await Check("CreatePortalSession", 400, _owner, HttpMethod.Post, "/v1/portal-sessions", """{ "workspaceId": "ws_contract", "owner": "user_1", "allowedScopes": ["nope:read"] }""");
+        await Check("CreatePortalSession", 401, anonymous, HttpMethod.Post, "/v1/portal-sessions", portalSession);
+        await Check("CreatePortalSession", 413, _owner, HttpMethod.Post, "/v1/portal-sessions", huge);
+        await Check("CreatePortalSession", 415, _owner, HttpMethod.Post, "/v1/portal-sessions", portalSession, "text/plain");
+
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
         // The leak operations need their own factory (a GitHub public-keys file): LeakOperations_RealResponses_MatchDocumentedSchemas
         // covers them, and asserts that it does. Every other operation in the document without a case here fails this test.
