@@ -180,7 +180,7 @@ internal static class LeaksEndpoints
         url is { Length: > 0 and <= MaxUrlLength } && TextCharacters.IsDisplaySafe(url)
         && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https";
 
-    private static IResult InvalidSignature() =>
+    private static ProblemHttpResult InvalidSignature() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid GitHub signature",
             detail: "The body does not verify against Github-Public-Key-Signature with the key named by Github-Public-Key-Identifier.");
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApiGateway.AdminApi.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGateway.AdminApi.Tests.OpenApi;
 
@@ -232,6 +233,29 @@ public sealed class OpenApiContractTests(AdminApiFactory factory) : IClassFixtur
         var oversized = new string('a', 1100 * 1024);
         await Check("ReportLeaksFromGitHub", 413, anonymous, LeaksPath, oversized, github.Sign(gitHubKeyId, Encoding.UTF8.GetBytes(oversized)));
         await Check("ReportLeaksFromGitHub", 415, anonymous, LeaksPath, findings, github.Sign(gitHubKeyId, Encoding.UTF8.GetBytes(findings)), "text/plain");
+
+        var gate = leaks.Services.GetRequiredService<ApiGateway.AdminApi.Leaks.GitHubReportGate>();
+        var held = Enumerable.Range(0, ApiGateway.AdminApi.Leaks.GitHubReportGate.MaxInFlight).Select(_ => gate.TryEnter()).ToList();
+        await Check("ReportLeaksFromGitHub", 503, anonymous, LeaksPath, findings, github.Sign(gitHubKeyId, Encoding.UTF8.GetBytes(findings)));
+        held.ForEach(lease => lease.Dispose());
+        using (var stalled = new Leaks.StalledContent())
+        using (var request = new HttpRequestMessage(HttpMethod.Post, LeaksPath) { Content = stalled })
+        {
+            stalled.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add("Github-Public-Key-Identifier", gitHubKeyId);
+            request.Headers.Add("Github-Public-Key-Signature", "MEUCIQ==");
+            var answer = anonymous.SendAsync(request, Ct);
+            await stalled.Started.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            while (gate.Available == ApiGateway.AdminApi.Leaks.GitHubReportGate.MaxInFlight)
+            {
+                await Task.Yield(); // the handler takes its place in the gate right after the headers check
+            }
+            leaks.Clock.Advance(ApiGateway.AdminApi.Leaks.LeaksEndpoints.BodyReadTimeout + TimeSpan.FromSeconds(1));
+            using var response = await answer.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            Assert.Equal(System.Net.HttpStatusCode.RequestTimeout, response.StatusCode);
+            Assert.Null(contract.Mismatch("ReportLeaksFromGitHub", 408, response.Content.Headers.ContentType, await response.Content.ReadAsStringAsync(Ct)));
+            covered.Add(("ReportLeaksFromGitHub", "408"));
+        }
 
         await using var unset = new AdminApiFactory();
         using var unsetClient = unset.CreateClient(credential: null);
