@@ -189,6 +189,28 @@ public sealed class OpenApiContractTests(AdminApiFactory factory) : IClassFixtur
         await Check("ListShadowDecisions", 400, _owner, HttpMethod.Get, "/v1/shadow-decisions?outcome=bogus");
         await Check("ListShadowDecisions", 401, anonymous, HttpMethod.Get, "/v1/shadow-decisions");
 
+        var webhookBody = """{ "url": "https://hooks.example.com/agw", "events": ["*"] }""";
+        using (var created = await _owner.PostJsonAsync("/v1/webhooks", JsonNode.Parse(webhookBody)!))
+        {
+            var webhook = (await ApiAssert.JsonAsync(created, System.Net.HttpStatusCode.Created)).Str("id");
+            await Check("CreateWebhook", 201, _owner, HttpMethod.Post, "/v1/webhooks", webhookBody);
+            await Check("CreateWebhook", 400, _owner, HttpMethod.Post, "/v1/webhooks", """{ "url": "http://127.0.0.1/x", "events": ["*"] }""");
+            await Check("CreateWebhook", 401, anonymous, HttpMethod.Post, "/v1/webhooks", webhookBody);
+            await Check("CreateWebhook", 413, _owner, HttpMethod.Post, "/v1/webhooks", huge);
+            await Check("CreateWebhook", 415, _owner, HttpMethod.Post, "/v1/webhooks", webhookBody, "text/plain");
+            await Check("ListWebhooks", 200, _owner, HttpMethod.Get, "/v1/webhooks");
+            await Check("ListWebhooks", 401, anonymous, HttpMethod.Get, "/v1/webhooks");
+            await Check("GetWebhook", 200, _owner, HttpMethod.Get, $"/v1/webhooks/{webhook}");
+            await Check("GetWebhook", 401, anonymous, HttpMethod.Get, $"/v1/webhooks/{webhook}");
+            await Check("GetWebhook", 404, _owner, HttpMethod.Get, "/v1/webhooks/wh_nope");
+            await Check("ListWebhookDeliveries", 200, _owner, HttpMethod.Get, $"/v1/webhooks/{webhook}/deliveries");
+            await Check("ListWebhookDeliveries", 401, anonymous, HttpMethod.Get, $"/v1/webhooks/{webhook}/deliveries");
+            await Check("ListWebhookDeliveries", 404, _owner, HttpMethod.Get, "/v1/webhooks/wh_nope/deliveries");
+            await Check("DeleteWebhook", 401, anonymous, HttpMethod.Delete, $"/v1/webhooks/{webhook}");
+            await Check("DeleteWebhook", 204, _owner, HttpMethod.Delete, $"/v1/webhooks/{webhook}");
+            await Check("DeleteWebhook", 404, _owner, HttpMethod.Delete, "/v1/webhooks/wh_nope");
+        }
+
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
         // The leak operations need their own factory (a GitHub public-keys file): LeakOperations_RealResponses_MatchDocumentedSchemas
         // covers them, and asserts that it does. Every other operation in the document without a case here fails this test.
