@@ -24,8 +24,6 @@ internal static class LeaksEndpoints
     public const string GitHubPath = "/v1/leaks/github";
     /// <summary>A DER P-256 signature is at most 72 bytes: 96 base64 characters, with room for GitHub's formatting.</summary>
     public const int MaxSignatureLength = 256;
-    /// <summary>A report's body must arrive within this; a stalled upload does not keep its place in <see cref="GitHubReportGate"/>.</summary>
-    public static readonly TimeSpan BodyReadTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The audit actor of GitHub's reports.</summary>
     public static readonly Actor GitHub = new("github", "GitHub secret scanning");
@@ -53,7 +51,7 @@ internal static class LeaksEndpoints
             })
             .Produces<IReadOnlyList<GitHubLeakLabel>>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status408RequestTimeout).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -105,7 +103,7 @@ internal static class LeaksEndpoints
     }
 
     internal static async Task<IResult> ReportFromGitHubAsync(
-        HttpRequest request, GitHubPublicKeys keys, GitHubReportGate gate, LeakReporter reporter, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, GitHubPublicKeys keys, GitHubReportGate gate, LeakReporter reporter, CancellationToken cancellationToken)
     {
         if (!keys.Enabled)
         {
@@ -131,19 +129,9 @@ internal static class LeaksEndpoints
                 detail: $"At most {GitHubReportGate.MaxInFlight} reports are read at once; retry shortly.");
         }
         using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 16 * 1024, MaxGitHubBodyBytes));
-        using (var deadline = new CancellationTokenSource(BodyReadTimeout, time))
-        using (var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
-        {
-            try
-            {
-                await request.Body.CopyToAsync(buffer, reading.Token);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status408RequestTimeout, title: "Request body too slow",
-                    detail: $"The report's body must arrive within {BodyReadTimeout.TotalSeconds:0} s.");
-            }
-        }
+        // A stalled upload is ended by Kestrel's minimum request body data rate (240 B/s after a 5 s grace), and the gate
+        // above bounds how many bodies are buffered at once.
+        await request.Body.CopyToAsync(buffer, cancellationToken);
         var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         if (!keys.Verify(body, keyId[0]!, signature[0]!))
         {

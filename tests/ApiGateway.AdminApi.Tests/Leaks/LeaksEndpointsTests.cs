@@ -261,25 +261,6 @@ public sealed class LeaksEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GitHub_BodyStalledPastTheReadTimeout_408AndItsPlaceGivenBack()
-    {
-        var gate = _factory.Services.GetRequiredService<GitHubReportGate>();
-        using var stalled = new StalledContent();
-
-        var answer = PostGitHubAsync(stalled, GitHubKeyId, "MEUCIQ==");
-        await stalled.Started.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        while (gate.Available == GitHubReportGate.MaxInFlight)
-        {
-            await Task.Yield(); // the handler takes its place in the gate right after the headers check
-        }
-        _factory.Clock.Advance(LeaksEndpoints.BodyReadTimeout + TimeSpan.FromSeconds(1));
-
-        using var response = await answer.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        await ApiAssert.ProblemAsync(response, HttpStatusCode.RequestTimeout, "Request body too slow");
-        Assert.Equal(GitHubReportGate.MaxInFlight, gate.Available);
-    }
-
-    [Fact]
     public async Task GitHub_FindingUrlNotAPlainHttpUrl_KeyStillRevokedAndTheUrlNotStored()
     {
         using var owner = _factory.CreateOwnerClient();
