@@ -223,16 +223,15 @@ public sealed class LeaksEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GitHub_UnknownKeyIdOrOversizedSignature_401BeforeAnyOfTheBodyIsRead()
+    public async Task GitHub_UnknownKeyIdOrOversizedSignature_401AndNoPlaceInTheGateTaken()
     {
-        using var unknown = new StalledContent();
-        using var oversized = new StalledContent();
+        var body = Report("ghp_whatever");
 
-        using var unknownAnswer = await PostGitHubAsync(unknown, "not-a-github-key", "MEUCIQ==");
-        using var oversizedAnswer = await PostGitHubAsync(oversized, GitHubKeyId, new string('A', LeaksEndpoints.MaxSignatureLength + 4));
+        using var unknownAnswer = await PostGitHubAsync(body, "not-a-github-key", _github.Sign(GitHubKeyId, body));
+        using var oversizedAnswer = await PostGitHubAsync(body, GitHubKeyId, new string('A', LeaksEndpoints.MaxSignatureLength + 4));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, unknownAnswer.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, oversizedAnswer.StatusCode);
+        await ApiAssert.ProblemAsync(unknownAnswer, HttpStatusCode.Unauthorized);
+        await ApiAssert.ProblemAsync(oversizedAnswer, HttpStatusCode.Unauthorized);
         Assert.Equal(GitHubReportGate.MaxInFlight, _factory.Services.GetRequiredService<GitHubReportGate>().Available);
     }
 

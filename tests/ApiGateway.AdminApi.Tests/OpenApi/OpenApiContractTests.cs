@@ -205,6 +205,7 @@ public sealed class OpenApiContractTests(AdminApiFactory factory) : IClassFixtur
             await Check("GetWebhook", 404, _owner, HttpMethod.Get, "/v1/webhooks/wh_nope");
             await Check("ListWebhookDeliveries", 200, _owner, HttpMethod.Get, $"/v1/webhooks/{webhook}/deliveries");
             await Check("ListWebhookDeliveries", 401, anonymous, HttpMethod.Get, $"/v1/webhooks/{webhook}/deliveries");
+            await Check("ListWebhookDeliveries", 400, _owner, HttpMethod.Get, $"/v1/webhooks/{webhook}/deliveries?limit=0");
             await Check("ListWebhookDeliveries", 404, _owner, HttpMethod.Get, "/v1/webhooks/wh_nope/deliveries");
             await Check("DeleteWebhook", 401, anonymous, HttpMethod.Delete, $"/v1/webhooks/{webhook}");
             await Check("DeleteWebhook", 204, _owner, HttpMethod.Delete, $"/v1/webhooks/{webhook}");

@@ -35,6 +35,11 @@ internal sealed class PublishedContract(JsonNode document)
         {
             return $"{operationId} does not document status {status}";
         }
+        if (response["content"] is null)
+        {
+            // A response documented without content (204): the real one must have no body either.
+            return body.Length == 0 && contentType is null ? null : $"{operationId} {status} documents no content, got '{contentType}': {body}";
+        }
         var mediaType = contentType?.MediaType;
         if (response["content"]?[mediaType ?? ""]?["schema"] is not { } schema)
         {

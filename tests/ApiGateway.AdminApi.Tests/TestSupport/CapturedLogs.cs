@@ -30,12 +30,12 @@ public sealed class CapturedLogs : ILoggerProvider
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}"))
                 : "";
-            lines.Enqueue(new LogLine(category, logLevel, eventId, formatter(state, exception), values, exception?.ToString()));
+            lines.Enqueue(new LogLine(category, logLevel, eventId, formatter(state, exception), values, exception?.ToString(), exception));
         }
     }
 }
 
-public sealed record LogLine(string Category, LogLevel Level, EventId EventId, string Message, string Values, string? Exception)
+public sealed record LogLine(string Category, LogLevel Level, EventId EventId, string Message, string Values, string? Exception, Exception? Error = null)
 {
     public override string ToString() => $"{Level} {Category}[{EventId.Id}] {Message} | {Values} | {Exception}";
 }
