@@ -212,6 +212,22 @@ public sealed class OpenApiContractTests(AdminApiFactory factory) : IClassFixtur
             await Check("DeleteWebhook", 404, _owner, HttpMethod.Delete, "/v1/webhooks/wh_nope");
         }
 
+        const string WorkspaceLimits = "/v1/workspaces/ws_contract/limits";
+        const string ValidLimits = """{ "tier": null, "rateLimit": { "limit": 100, "periodSeconds": 60 }, "quota": { "daily": 1000 } }""";
+        await Check("SetWorkspaceLimits", 200, _owner, HttpMethod.Put, WorkspaceLimits, ValidLimits);
+        await Check("SetWorkspaceLimits", 400, _owner, HttpMethod.Put, WorkspaceLimits, """{ "tier": null, "rateLimit": null, "quota": null }""");
+        await Check("SetWorkspaceLimits", 401, anonymous, HttpMethod.Put, WorkspaceLimits, ValidLimits);
+        await Check("SetWorkspaceLimits", 413, _owner, HttpMethod.Put, WorkspaceLimits, huge);
+        await Check("SetWorkspaceLimits", 415, _owner, HttpMethod.Put, WorkspaceLimits, ValidLimits, "text/plain");
+        await Check("GetWorkspaceLimits", 200, _owner, HttpMethod.Get, WorkspaceLimits);
+        await Check("GetWorkspaceLimits", 401, anonymous, HttpMethod.Get, WorkspaceLimits);
+        await Check("GetWorkspaceLimits", 404, _owner, HttpMethod.Get, "/v1/workspaces/ws_none/limits");
+        await Check("ListWorkspaceLimits", 200, _owner, HttpMethod.Get, "/v1/workspaces/limits");
+        await Check("ListWorkspaceLimits", 400, _owner, HttpMethod.Get, "/v1/workspaces/limits?limit=abc");
+        await Check("ListWorkspaceLimits", 401, anonymous, HttpMethod.Get, "/v1/workspaces/limits");
+        await Check("RemoveWorkspaceLimits", 401, anonymous, HttpMethod.Delete, WorkspaceLimits);
+        await Check("RemoveWorkspaceLimits", 204, _owner, HttpMethod.Delete, WorkspaceLimits);
+
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
         // The leak operations need their own factory (a GitHub public-keys file): LeakOperations_RealResponses_MatchDocumentedSchemas
         // covers them, and asserts that it does. Every other operation in the document without a case here fails this test.
