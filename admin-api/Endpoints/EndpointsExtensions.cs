@@ -1,4 +1,5 @@
 using ApiGateway.AdminApi.Leaks;
+using ApiGateway.AdminApi.Usage;
 using ApiGateway.AdminApi.Validation;
 using ApiGateway.AdminApi.Webhooks;
 using ApiGateway.Keys.RateLimits;
@@ -31,6 +32,7 @@ internal static class EndpointsExtensions
         app.MapLeaks();
         app.MapShadowDecisions();
         app.MapWebhooks();
+        app.MapUsage();
         // Liveness for process supervisors: anonymous, and it says nothing about keys.
         app.MapHealthChecks("/healthz").AllowAnonymous();
         return app;

@@ -34,4 +34,6 @@ namespace ApiGateway.AdminApi.Json;
 [JsonSerializable(typeof(Webhooks.WebhookList))]
 [JsonSerializable(typeof(Webhooks.WebhookDeliveryPage))]
 [JsonSerializable(typeof(Webhooks.WebhookBody))]
+[JsonSerializable(typeof(Usage.UsageReport))]
+[JsonSerializable(typeof(IReadOnlyList<Usage.UsageCloudEvent>))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -17,7 +17,7 @@ namespace ApiGateway.Gateway.Shadow;
 internal sealed partial class ShadowReport(IShadowDecisionStore store, TimeProvider time, IOptions<UsageOptions> options, ILogger<ShadowReport> logger) : IDisposable
 {
     /// <summary>Rows last seen longer ago than this are pruned, as usage rows are.</summary>
-    public static readonly TimeSpan Retention = UsageRecorder.Retention;
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
     private readonly ConcurrentDictionary<Slot, Cell> _cells = new();
     private readonly Dictionary<Slot, Pending> _pending = [];

@@ -17,4 +17,11 @@ public sealed class UsageOptions
     /// <summary>(key, hour) rows kept in memory while the store refuses flushes; past it the oldest hours are dropped.</summary>
     [Range(1_000, 10_000_000)]
     public int MaxPendingRows { get; set; } = 100_000;
+
+    /// <summary>
+    /// Days hourly usage rows are kept before each gateway prunes them: <c>GET /v1/usage</c> reports up to 400 days of
+    /// daily buckets, and billing exports read closed hours, so the default keeps the whole reportable window.
+    /// </summary>
+    [Range(31, 3650)]
+    public int RetentionDays { get; set; } = 400;
 }

@@ -15,10 +15,8 @@ namespace ApiGateway.Gateway.Usage;
 /// </summary>
 internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time, IOptions<UsageOptions> options, ILogger<UsageRecorder> logger) : IDisposable
 {
-    /// <summary>Hourly rows older than this are pruned; the admin API reports at most the last 30 days.</summary>
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
-
     private readonly int _maxPendingRows = options.Value.MaxPendingRows;
+    private readonly TimeSpan _retention = TimeSpan.FromDays(options.Value.RetentionDays);
     private readonly SemaphoreSlim _flushLock = new(1, 1);
     private readonly Dictionary<(string KeyId, long HourTicks), Pending> _pending = [];
     private Buffer _current = new();
@@ -118,12 +116,12 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
         }
     }
 
-    /// <summary>Deletes hourly rows that fell out of the 30-day window; failures are logged and retried next time.</summary>
+    /// <summary>Deletes hourly rows older than <see cref="UsageOptions.RetentionDays"/>; failures are logged and retried next time.</summary>
     public async Task PruneAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var removed = await store.PruneUsageAsync(UsageHours.Start(time.GetUtcNow()) - Retention, cancellationToken);
+            var removed = await store.PruneUsageAsync(UsageHours.Start(time.GetUtcNow()) - _retention, cancellationToken);
             Log.Pruned(logger, removed);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -203,7 +201,7 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
         [LoggerMessage(EventIds.UsageRowsDropped, LogLevel.Warning, "Dropped {Count} usage rows, the oldest hours, after repeated flush failures.", EventName = nameof(EventIds.UsageRowsDropped))]
         public static partial void PendingDropped(ILogger logger, int count);
 
-        [LoggerMessage(EventIds.UsagePruned, LogLevel.Debug, "Pruned {Count} usage rows older than 30 days.", EventName = nameof(EventIds.UsagePruned))]
+        [LoggerMessage(EventIds.UsagePruned, LogLevel.Debug, "Pruned {Count} usage rows past the retention.", EventName = nameof(EventIds.UsagePruned))]
         public static partial void Pruned(ILogger logger, int count);
 
         [LoggerMessage(EventIds.UsagePruneFailed, LogLevel.Warning, "Could not prune old usage rows; retrying at the next prune.", EventName = nameof(EventIds.UsagePruneFailed))]

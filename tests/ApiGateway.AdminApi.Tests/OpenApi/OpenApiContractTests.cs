@@ -228,6 +228,17 @@ public sealed class OpenApiContractTests(AdminApiFactory factory) : IClassFixtur
         await Check("RemoveWorkspaceLimits", 401, anonymous, HttpMethod.Delete, WorkspaceLimits);
         await Check("RemoveWorkspaceLimits", 204, _owner, HttpMethod.Delete, WorkspaceLimits);
 
+        // One closed hour of usage (the factory's clock stands at 2026-01-01T00:00Z), so the export's events meet their schema.
+        var lastHour = new DateTimeOffset(2025, 12, 31, 23, 0, 0, TimeSpan.Zero);
+        await factory.Services.GetRequiredService<ApiGateway.Keys.Storage.IUsageStore>().RecordUsageAsync(
+            [new ApiGateway.Keys.Model.UsageIncrement(key, lastHour, 3, lastHour, Units: 6, Refused: 1)], Ct);
+        await Check("GetUsage", 200, _owner, HttpMethod.Get, "/v1/usage?from=2025-12-01&to=2026-01-01&groupBy=workspace");
+        await Check("GetUsage", 400, _owner, HttpMethod.Get, "/v1/usage?from=2026-01-01");
+        await Check("GetUsage", 401, anonymous, HttpMethod.Get, "/v1/usage?from=2025-12-01&to=2026-01-01");
+        await Check("ExportUsage", 200, _owner, HttpMethod.Get, "/v1/usage/export?from=2025-12-31T00:00:00Z&to=2026-01-01T00:00:00Z&format=cloudevents");
+        await Check("ExportUsage", 400, _owner, HttpMethod.Get, "/v1/usage/export?from=2025-12-31T00:00:00Z&to=2026-01-01T00:00:00Z&format=xml");
+        await Check("ExportUsage", 401, anonymous, HttpMethod.Get, "/v1/usage/export?from=2025-12-31T00:00:00Z&to=2026-01-01T00:00:00Z&format=csv");
+
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
         // The leak operations need their own factory (a GitHub public-keys file): LeakOperations_RealResponses_MatchDocumentedSchemas
         // covers them, and asserts that it does. Every other operation in the document without a case here fails this test.

@@ -52,15 +52,15 @@ public sealed class UsageFlushServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Tick_First_PrunesRowsOlderThan30Days()
+    public async Task Tick_First_PrunesRowsOlderThanTheRetention()
     {
         var key = await _host.Store.MintKeyAsync();
         var recorder = _host.App.Services.GetRequiredService<UsageRecorder>();
         var now = _host.Clock.GetUtcNow();
-        recorder.Record(key.Id, 1, false, now.AddDays(-40));
+        recorder.Record(key.Id, 1, false, now.AddDays(-401));
         await recorder.FlushAsync(TestContext.Current.CancellationToken);
         recorder.Record(key.Id, 1, false, now);
-        Assert.Equal(1, await CountRowsAsync()); // the 40-day-old row; the current one is still in memory
+        Assert.Equal(1, await CountRowsAsync()); // the 401-day-old row; the current one is still in memory
 
         _host.Clock.Advance(TimeSpan.FromSeconds(5)); // first tick: flush, then prune
 

@@ -16,8 +16,8 @@ public sealed class UsageRecorderTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 
-    private UsageRecorder CreateRecorder(int maxPendingRows = 100_000) =>
-        new(_store.Usage, _clock, Options.Create(new UsageOptions { MaxPendingRows = maxPendingRows }), NullLogger<UsageRecorder>.Instance);
+    private UsageRecorder CreateRecorder(int maxPendingRows = 100_000, int retentionDays = 400) =>
+        new(_store.Usage, _clock, Options.Create(new UsageOptions { MaxPendingRows = maxPendingRows, RetentionDays = retentionDays }), NullLogger<UsageRecorder>.Instance);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -181,10 +181,10 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PruneAsync_RowsOlderThan30Days_AreDeleted()
+    public async Task PruneAsync_RowsOlderThanTheRetention_AreDeleted()
     {
         var key = await _store.MintKeyAsync();
-        var recorder = CreateRecorder();
+        var recorder = CreateRecorder(retentionDays: 30);
         var now = _clock.GetUtcNow();
         recorder.Record(key.Id, 1, false, now.AddDays(-31));
         recorder.Record(key.Id, 1, false, now.AddDays(-29));
@@ -195,6 +195,22 @@ public sealed class UsageRecorderTests : IAsyncLifetime
 
         Assert.Equal(2, await CountAsync("SELECT count(*) FROM usage_hourly"));
         Assert.Equal(new KeyUsage(1, 1, 2), await _store.UsageOfAsync(key.Id, now));
+    }
+
+    [Fact]
+    public async Task PruneAsync_DefaultRetention_KeepsTheReportable400Days()
+    {
+        var key = await _store.MintKeyAsync();
+        var recorder = CreateRecorder();
+        var now = _clock.GetUtcNow();
+        recorder.Record(key.Id, 1, false, now.AddDays(-401));
+        recorder.Record(key.Id, 1, false, now.AddDays(-399));
+        recorder.Record(key.Id, 1, false, now.AddDays(-31));
+        await recorder.FlushAsync(Ct);
+
+        await recorder.PruneAsync(Ct);
+
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM usage_hourly"));
     }
 
     private async Task<long> CountAsync(string sql)
