@@ -17,6 +17,9 @@ internal sealed class KeyDetailsModel(IKeyStore keys, IUsageStore usage, KeyMuta
 
     public KeyUsage Usage { get; private set; } = KeyUsage.None;
 
+    /// <summary>The last 30 days drawn (<see cref="UsageChart"/>): the same daily numbers as <c>GET /v1/usage?keyId=</c>.</summary>
+    public UsageChart Chart { get; private set; } = null!;
+
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(id, cancellationToken))
@@ -25,6 +28,7 @@ internal sealed class KeyDetailsModel(IKeyStore keys, IUsageStore usage, KeyMuta
         }
         var counts = await usage.GetUsageAsync([Key.Id], Time.GetUtcNow(), cancellationToken);
         Usage = counts.TryGetValue(Key.Id, out var found) ? found : KeyUsage.None;
+        Chart = await UsageChart.LoadAsync(usage, Time.GetUtcNow(), Key.Id, workspaceId: null, cancellationToken);
         return Page();
     }
 

@@ -279,7 +279,8 @@ public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<C
             }
         };
         await SignInAsync(page);
-        await CreateThroughPageAsync(page, "phone-" + Guid.NewGuid().ToString("N")[..6] + "-with-a-long-descriptive-name", "ws_phone");
+        var name = "phone-" + Guid.NewGuid().ToString("N")[..6] + "-with-a-long-descriptive-name";
+        await CreateThroughPageAsync(page, name, "ws_phone");
 
         foreach (var (path, table) in new[] { ("/console", "#live-keys"), ("/console/audit", "table.audit") })
         {
@@ -303,6 +304,17 @@ public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<C
             var frameBox = await frame.BoundingBoxAsync();
             Assert.True(frameBox is not null && frameBox.X >= 0 && frameBox.X + frameBox.Width <= 390, $"{path}: the table frame overflows the screen");
         }
+        // The key's page ends with its usage charts: SVG that scales down to the phone's width, named for screen readers.
+        await page.GotoAsync("/console");
+        await page.Locator("#live-keys tr", new() { HasText = name }).GetByRole(AriaRole.Link).First.ClickAsync();
+        var chart = page.GetByRole(AriaRole.Img, new() { Name = "Requests per day, last 30 days", Exact = false });
+        await Expect(chart).ToBeVisibleAsync();
+        await chart.ScrollIntoViewIfNeededAsync();
+        await ScreenshotAsync(page, "phone-usage");
+        var chartBox = await chart.BoundingBoxAsync();
+        Assert.True(chartBox is { X: >= 0, Width: > 300 } && chartBox.X + chartBox.Width <= 390, $"the usage chart does not fit the phone ({chartBox?.X}+{chartBox?.Width})");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the key's page scrolls sideways at 390 px");
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in$"));
         Assert.Empty(unauthorized); // /favicon.ico included: every page load used to log a 401 for it
