@@ -10,21 +10,10 @@ source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-10s}
 FLOOD_CONNECTIONS=${FLOOD_CONNECTIONS:-32}
 JUNK_KEYS=${JUNK_KEYS:-20000}
-PATH_UNDER_TEST=/bench/items/42
-PORT_UPSTREAM=18111 PORT_GATEWAY=18113 INTERNAL_GATEWAY=19113
-LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
-
-WORK=$(mktemp -d /tmp/agw-flood.XXXXXX)
-chmod 755 "$WORK"
-trap 'stop_all; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+single_gateway_setup flood
 ensure_tools wrk:wrk
 
-if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -d "$OUT_DIR/gateway" ]; then
-  publish upstream bench/Upstream/Upstream.csproj
-  publish seeder bench/Seeder/Seeder.csproj
-  publish gateway gateway/ApiGateway.Gateway.csproj
-fi
+publish_single_gateway
 BUILDS=(gateway)
 if [ -n "${BEFORE_REF:-}" ]; then
   if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -d "$OUT_DIR/gateway-before" ]; then
@@ -38,11 +27,7 @@ if [ -n "${BEFORE_REF:-}" ]; then
   BUILDS=(gateway-before gateway)
 fi
 
-cat >"$WORK/routes.json" <<JSON
-{ "ReverseProxy": {
-    "Routes": { "bench": { "ClusterId": "upstream", "Match": { "Path": "/bench/{**rest}" }, "Metadata": { "Resource": "bench" } } },
-    "Clusters": { "upstream": { "Destinations": { "d1": { "Address": "http://127.0.0.1:$PORT_UPSTREAM/" } } } } } }
-JSON
+write_bench_routes "$WORK/routes.json"
 (cd "$OUT_DIR/seeder" && dotnet Bench.Seeder.dll --db "$WORK/keys.db" --count 1 --plaintexts 1 --out "$WORK/real.txt" \
   --scopes bench:read --tier bench) >&2
 # Keys minted into a database the gateway never sees: well-formed, checksum valid, unknown to its store.

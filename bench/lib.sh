@@ -1,4 +1,4 @@
-# Shared by run.sh and scale.sh: tool installs, publishing, process start/stop, /proc readings, medians.
+# Shared by the bench scripts (run.sh, scale.sh, invalid-key-flood.sh): tool installs, publishing, process start/stop, /proc readings, medians.
 # Sourced, not run. Every process started here is recorded in STARTED_PIDS and stopped by stop_all.
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -42,6 +42,45 @@ start_dotnet() {
   local pid=$!
   STARTED_PIDS+=("$pid")
   printf -v "PID_${name//-/_}" '%s' "$pid"
+}
+
+# single_gateway_setup NAME: the start of a script that measures one gateway in front of the bench upstream
+# (invalid-key-flood.sh, scale.sh): their ports, the path under test, the load average at start, and a work directory
+# /tmp/agw-NAME.* (readable by nginx's and wrk's users) removed, after every started process is stopped, on exit.
+single_gateway_setup() {
+  PATH_UNDER_TEST=/bench/items/42
+  PORT_UPSTREAM=18111 PORT_GATEWAY=18113 INTERNAL_GATEWAY=19113
+  LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+  WORK=$(mktemp -d "/tmp/agw-$1.XXXXXX")
+  chmod 755 "$WORK"
+  trap 'stop_all; rm -rf "$WORK"' EXIT
+  trap 'exit 130' INT TERM
+}
+
+# publish_single_gateway: the upstream, the seeder and the gateway, unless SKIP_PUBLISH=1 and a build is there.
+publish_single_gateway() {
+  if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -d "$OUT_DIR/gateway" ]; then
+    publish upstream bench/Upstream/Upstream.csproj
+    publish seeder bench/Seeder/Seeder.csproj
+    publish gateway gateway/ApiGateway.Gateway.csproj
+  fi
+}
+
+# write_bench_routes FILE: the routes file every bench gateway serves: one route, /bench/**, needing the resource
+# scope "bench", to the upstream on $PORT_UPSTREAM.
+write_bench_routes() {
+  cat >"$1" <<JSON
+{
+  "ReverseProxy": {
+    "Routes": {
+      "bench": { "ClusterId": "upstream", "Match": { "Path": "/bench/{**rest}" }, "Metadata": { "Resource": "bench" } }
+    },
+    "Clusters": {
+      "upstream": { "Destinations": { "d1": { "Address": "http://127.0.0.1:$PORT_UPSTREAM/" } } }
+    }
+  }
+}
+JSON
 }
 
 # The "bench" tier the seeded keys use: a bucket of 1M requests per second and a daily quota of 10^12, so the limiter

@@ -81,18 +81,7 @@ if [ -n "$BASELINE_REF" ]; then
 fi
 
 # --- configuration -----------------------------------------------------------------------------------------
-cat >"$WORK/routes.json" <<JSON
-{
-  "ReverseProxy": {
-    "Routes": {
-      "bench": { "ClusterId": "upstream", "Match": { "Path": "/bench/{**rest}" }, "Metadata": { "Resource": "bench" } }
-    },
-    "Clusters": {
-      "upstream": { "Destinations": { "d1": { "Address": "http://127.0.0.1:$PORT_UPSTREAM/" } } }
-    }
-  }
-}
-JSON
+write_bench_routes "$WORK/routes.json"
 # SHADOW=1: the candidate is the live file with the bench route's scope changed (the seeded keys hold bench:read only).
 sed 's/"Resource": "bench"/"Scopes": "bench:admin"/' "$WORK/routes.json" >"$WORK/shadow-routes.json"
 grep -q 'bench:admin' "$WORK/shadow-routes.json" || die "the shadow routes file was not derived from routes.json"

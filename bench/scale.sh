@@ -11,33 +11,11 @@ COLD_KEYS=${COLD_KEYS:-500}
 WARM=${WARM:-5s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
-PATH_UNDER_TEST=/bench/items/42
-PORT_UPSTREAM=18111 PORT_GATEWAY=18113 INTERNAL_GATEWAY=19113
-LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
-
-WORK=$(mktemp -d /tmp/agw-scale.XXXXXX)
-trap 'stop_all; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+single_gateway_setup scale
 
 ensure_tools wrk:wrk
-if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -d "$OUT_DIR/gateway" ]; then
-  publish upstream bench/Upstream/Upstream.csproj
-  publish seeder bench/Seeder/Seeder.csproj
-  publish gateway gateway/ApiGateway.Gateway.csproj
-fi
-
-cat >"$WORK/routes.json" <<JSON
-{
-  "ReverseProxy": {
-    "Routes": {
-      "bench": { "ClusterId": "upstream", "Match": { "Path": "/bench/{**rest}" }, "Metadata": { "Resource": "bench" } }
-    },
-    "Clusters": {
-      "upstream": { "Destinations": { "d1": { "Address": "http://127.0.0.1:$PORT_UPSTREAM/" } } }
-    }
-  }
-}
-JSON
+publish_single_gateway
+write_bench_routes "$WORK/routes.json"
 
 start_dotnet upstream Bench.Upstream.dll "Urls=http://127.0.0.1:$PORT_UPSTREAM"
 wait_status "$PID_upstream" "$PORT_UPSTREAM" / 200 || die "upstream did not start"

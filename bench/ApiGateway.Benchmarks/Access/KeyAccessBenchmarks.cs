@@ -1,6 +1,7 @@
 using ApiGateway.Gateway.Access;
 using ApiGateway.Gateway.Authentication;
 using ApiGateway.Gateway.Hosting;
+using ApiGateway.Benchmarks.RateLimiting;
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.Metrics;
@@ -8,12 +9,10 @@ using ApiGateway.Gateway.Scopes;
 using ApiGateway.Gateway.Shadow;
 using ApiGateway.Gateway.Usage;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Scopes;
 using System.Collections.Frozen;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -32,9 +31,7 @@ public class KeyAccessBenchmarks : IDisposable
     private static readonly RequestDelegate Next = static _ => Task.CompletedTask;
 
     private BenchStore _store = null!;
-    private ServiceProvider _services = null!;
-    private LocalKeyRateLimiter _limiter = null!;
-    private RateLimitPolicyResolver _resolver = null!;
+    private BenchLimiter _limiter = null!;
     private KeyAccessMiddleware _step = null!;
     private DefaultHttpContext _http = null!;
 
@@ -52,17 +49,7 @@ public class KeyAccessBenchmarks : IDisposable
     public void Setup()
     {
         _store = BenchStore.Create(["bench:read"]);
-        _services = new ServiceCollection()
-            .AddOptions<RateLimitsOptions>()
-            .Configure(o =>
-            {
-                o.DefaultTier = "bench";
-                o.Tiers["bench"] = new TierOptions { Limit = 2_000_000_000, PeriodSeconds = 1, Daily = long.MaxValue / 4 };
-            })
-            .Services.BuildServiceProvider();
-        var rateLimits = _services.GetRequiredService<IOptionsMonitor<RateLimitsOptions>>();
-        _limiter = new LocalKeyRateLimiter(_store.Usage, TimeProvider.System, rateLimits, new SharedLimiterMode(false), NullLogger<LocalKeyRateLimiter>.Instance);
-        _resolver = new RateLimitPolicyResolver(rateLimits);
+        _limiter = new BenchLimiter(_store);
 
         var auth = Options.Create(new AuthOptions());
         var health = new StoreHealth(TimeProvider.System, auth);
@@ -76,7 +63,7 @@ public class KeyAccessBenchmarks : IDisposable
             Next,
             new KeyVerifier(new KeyCredentials(BenchKeys.Format, BenchKeys.Hasher, ImportedKeyPattern.None), cache, TimeProvider.System),
             new RouteAccessCheck(gateway),
-            new RateLimitAdmission(_limiter, _resolver, new WorkspaceLimitsCache(_store.WorkspaceLimits, health, TimeProvider.System, NullLogger<WorkspaceLimitsCache>.Instance),
+            new RateLimitAdmission(_limiter.Limiter, _limiter.Resolver, new WorkspaceLimitsCache(_store.WorkspaceLimits, health, TimeProvider.System, NullLogger<WorkspaceLimitsCache>.Instance),
                 new QuotaExhaustions(_store.QuotaExhaustions, TimeProvider.System, NullLogger<QuotaExhaustions>.Instance), NullLogger<RateLimitAdmission>.Instance),
             new ClientIpResolver(gateway),
             shadow,
@@ -113,8 +100,6 @@ public class KeyAccessBenchmarks : IDisposable
     public void Dispose()
     {
         _limiter?.Dispose();
-        _resolver?.Dispose();
-        _services?.Dispose();
         _store?.Dispose();
         GC.SuppressFinalize(this);
     }

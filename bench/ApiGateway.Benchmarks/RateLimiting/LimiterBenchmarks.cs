@@ -1,10 +1,6 @@
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Keys.Model;
-using ApiGateway.Keys.RateLimits;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Benchmarks.RateLimiting;
 
@@ -17,7 +13,7 @@ namespace ApiGateway.Benchmarks.RateLimiting;
 public class LimiterBenchmarks : IDisposable
 {
     private BenchStore _store = null!;
-    private ServiceProvider _services = null!;
+    private BenchLimiter _bench = null!;
     private LocalKeyRateLimiter _limiter = null!;
     private RateLimitPolicyResolver _resolver = null!;
     private ApiKey _tierKey = null!;
@@ -31,18 +27,9 @@ public class LimiterBenchmarks : IDisposable
     public void Setup()
     {
         _store = BenchStore.Create(["bench:read"]);
-        _services = new ServiceCollection()
-            .AddOptions<RateLimitsOptions>()
-            .Configure(o =>
-            {
-                o.DefaultTier = "bench";
-                // A burst of 2e9 requests per second: a benchmark cannot spend it, so every acquire passes.
-                o.Tiers["bench"] = new TierOptions { Limit = 2_000_000_000, PeriodSeconds = 1, Daily = long.MaxValue / 4 };
-            })
-            .Services.BuildServiceProvider();
-        var options = _services.GetRequiredService<IOptionsMonitor<RateLimitsOptions>>();
-        _limiter = new LocalKeyRateLimiter(_store.Usage, TimeProvider.System, options, new SharedLimiterMode(false), NullLogger<LocalKeyRateLimiter>.Instance);
-        _resolver = new RateLimitPolicyResolver(options);
+        _bench = new BenchLimiter(_store);
+        _limiter = _bench.Limiter;
+        _resolver = _bench.Resolver;
         _tierKey = _store.Key;
         _overrideKey = _store.Key with { RateLimit = new RateLimitOverride(2_000_000_000, 1), Quota = new QuotaOverride(long.MaxValue / 4, null) };
         _request = new RateLimitRequest(_tierKey.LineageId, _resolver.Resolve(_tierKey));
@@ -61,9 +48,7 @@ public class LimiterBenchmarks : IDisposable
     [GlobalCleanup]
     public void Dispose()
     {
-        _limiter?.Dispose();
-        _resolver?.Dispose();
-        _services?.Dispose();
+        _bench?.Dispose();
         _store?.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ApiGateway.EndToEnd.Tests.Infrastructure;
+using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.Abuse;
 

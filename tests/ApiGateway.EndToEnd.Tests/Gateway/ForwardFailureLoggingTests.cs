@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using ApiGateway.EndToEnd.Tests.Infrastructure;
+using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.Gateway;
 

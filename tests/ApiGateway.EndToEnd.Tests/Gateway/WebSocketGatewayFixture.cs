@@ -24,7 +24,7 @@ public sealed class WebSocketGatewayFixture : IAsyncLifetime
     private readonly DirectoryInfo _certificateDirectory = Directory.CreateTempSubdirectory("ws-cert-");
     private string _thumbprint = "";
 
-    public StreamingUpstreamServer Upstream { get; } = new();
+    public UpstreamServer Upstream { get; } = new(longLived: true);
 
     public GatewayProcess Gateway { get; private set; } = null!;
 

@@ -1,10 +1,10 @@
-using System.Net;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ApiGateway.EndToEnd.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.IdentityToken;
 
@@ -157,25 +157,6 @@ public sealed class GatewayWithBackend : IAsyncDisposable
         },
     });
 
-    private async Task WaitForBackendAsync(CancellationToken cancellationToken)
-    {
-        using var client = CreateBackendClient();
-        var status = await Poll.UntilAsync(
-            async ct =>
-            {
-                if (Backend.HasExited)
-                {
-                    return HttpStatusCode.ServiceUnavailable;
-                }
-                using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), ct);
-                return response.StatusCode;
-            },
-            s => s == HttpStatusCode.OK || Backend.HasExited,
-            TimeSpan.FromSeconds(60),
-            cancellationToken);
-        if (status != HttpStatusCode.OK)
-        {
-            throw new InvalidOperationException($"The sample backend did not start. {Backend.Describe()}");
-        }
-    }
+    private Task WaitForBackendAsync(CancellationToken cancellationToken) =>
+        Backend.WaitUntilHealthyAsync(new Uri(BackendAddress, "/healthz"), TimeSpan.FromSeconds(60), cancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using ApiGateway.EndToEnd.Tests.Infrastructure;
+using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.IdentityToken;
 

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Reflection;
+using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.Infrastructure;
 
@@ -62,24 +62,7 @@ public sealed class AdminApiProcess : IAsyncDisposable
         var admin = new AdminApiProcess(process, address);
         try
         {
-            using var client = admin.CreateClient();
-            var status = await Poll.UntilAsync(
-                async ct =>
-                {
-                    if (process.HasExited)
-                    {
-                        return HttpStatusCode.ServiceUnavailable;
-                    }
-                    using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), ct);
-                    return response.StatusCode;
-                },
-                s => s == HttpStatusCode.OK || process.HasExited,
-                TimeSpan.FromSeconds(60),
-                cancellationToken);
-            if (status != HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"The admin API did not become healthy. {process.Describe()}");
-            }
+            await process.WaitUntilHealthyAsync(new Uri(address, "/healthz"), TimeSpan.FromSeconds(60), cancellationToken);
             return admin;
         }
         catch

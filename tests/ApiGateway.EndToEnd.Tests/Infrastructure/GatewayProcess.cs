@@ -1,4 +1,3 @@
-using System.Net;
 using System.Reflection;
 using ApiGateway.TestKit;
 
@@ -151,25 +150,6 @@ public sealed class GatewayProcess : IAsyncDisposable
             ? ChildProcess.Start("gateway", "bash", ["-c", $"ulimit -n {limit} && exec dotnet \"$0\"", GatewayDll], database.Directory.FullName, environment)
             : ChildProcess.Start("gateway", "dotnet", [GatewayDll], database.Directory.FullName, environment);
 
-    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
-    {
-        using var client = CreateInternalClient();
-        var status = await Poll.UntilAsync(
-            async ct =>
-            {
-                if (_process.HasExited)
-                {
-                    return HttpStatusCode.ServiceUnavailable;
-                }
-                using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), ct);
-                return response.StatusCode;
-            },
-            s => s == HttpStatusCode.OK || _process.HasExited,
-            StartTimeout,
-            cancellationToken);
-        if (status != HttpStatusCode.OK)
-        {
-            throw new InvalidOperationException($"The gateway did not become healthy. {_process.Describe()}");
-        }
-    }
+    private Task WaitUntilHealthyAsync(CancellationToken cancellationToken) =>
+        _process.WaitUntilHealthyAsync(new Uri(InternalAddress, "/healthz"), StartTimeout, cancellationToken);
 }

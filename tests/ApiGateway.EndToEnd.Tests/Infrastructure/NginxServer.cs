@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.Infrastructure;
 

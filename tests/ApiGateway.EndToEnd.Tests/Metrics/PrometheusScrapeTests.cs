@@ -1,5 +1,6 @@
 using System.Net;
 using ApiGateway.EndToEnd.Tests.Infrastructure;
+using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.Metrics;
 

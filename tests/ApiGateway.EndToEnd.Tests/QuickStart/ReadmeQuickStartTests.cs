@@ -3,6 +3,7 @@ using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using ApiGateway.EndToEnd.Tests.Infrastructure;
+using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.QuickStart;
 

@@ -1,5 +1,6 @@
 using ApiGateway.EndToEnd.Tests.Infrastructure;
 using ApiGateway.Keys.Model;
+using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.Usage;
 

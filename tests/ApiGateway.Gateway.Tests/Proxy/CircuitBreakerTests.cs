@@ -25,7 +25,7 @@ public sealed class CircuitBreakerTests
     [Fact]
     public async Task HalfOpenTrial_IsAnSseStream_OtherRequestsAreServedWhileItStreams()
     {
-        await using var streaming = new StreamingUpstreamServer();
+        await using var streaming = new UpstreamServer(longLived: true);
         await streaming.StartAsync(Ct);
         await using var factory = await StartAsync(streaming.BaseAddress);
         var key = await factory.MintAsync(["contacts:read"]);

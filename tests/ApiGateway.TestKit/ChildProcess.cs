@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 
-namespace ApiGateway.EndToEnd.Tests.Infrastructure;
+namespace ApiGateway.TestKit;
 
 /// <summary>
 /// A real child process whose stdout and stderr are kept (for failure messages), stopped gracefully with SIGTERM
@@ -66,6 +67,33 @@ public sealed class ChildProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="healthz"/> answers 200 (polled to <paramref name="timeout"/>, while this process lives);
+    /// otherwise throws, naming the process with its output. Every child the tests start is ready this way.
+    /// </summary>
+    public async Task WaitUntilHealthyAsync(Uri healthz, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // A probe that outlives its 10 s (a starting process on a busy machine) is asked again until the deadline (Poll).
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var status = await Poll.UntilAsync(
+            async ct =>
+            {
+                if (HasExited)
+                {
+                    return HttpStatusCode.ServiceUnavailable;
+                }
+                using var response = await client.GetAsync(healthz, ct);
+                return response.StatusCode;
+            },
+            s => s == HttpStatusCode.OK || HasExited,
+            timeout,
+            cancellationToken);
+        if (status != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"{Name} did not become healthy. {Describe()}");
+        }
     }
 
     /// <summary>Sends SIGTERM (graceful shutdown) and waits for the exit; kills after <paramref name="timeout"/>.</summary>

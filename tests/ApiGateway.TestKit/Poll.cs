@@ -1,4 +1,4 @@
-namespace ApiGateway.EndToEnd.Tests.Infrastructure;
+namespace ApiGateway.TestKit;
 
 /// <summary>Polls a condition to a deadline (never a fixed sleep): processes start, scrape and flush in their own time.</summary>
 public static class Poll

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ApiGateway.EndToEnd.Tests.Infrastructure;
+namespace ApiGateway.TestKit;
 
 /// <summary>
 /// A TCP port on 127.0.0.1 for a process that needs a fixed one, free when picked and handed out once per test run.
