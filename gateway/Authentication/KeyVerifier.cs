@@ -21,7 +21,7 @@ internal readonly record struct KeyVerification(CachedKey? Entry, GatewayProblem
 }
 
 /// <summary>
-/// Verifies <c>Authorization: Bearer &lt;key&gt;</c> in the contract's order (a key in the query string was already
+/// Verifies <c>Authorization: Bearer &lt;key&gt;</c> in the documented order (docs/gateway.md "What a request goes through"; a key in the query string was already
 /// refused by the edge filters): header parsing, format and checksum (no store touched), lookup through
 /// <see cref="KeyCache"/> (budgeted per client IP: a spent budget is a 429 without a store query), then status and
 /// expiry (then disabled). Route-dependent checks (IP, workspace, mode, scope) are not its business: it never reads route metadata.

@@ -14,7 +14,7 @@ namespace ApiGateway.Gateway.Proxy;
 /// </summary>
 /// <remarks>
 /// RFC 8441 extended CONNECT (HTTP/2 <c>:protocol</c>, WebSockets) is not a plain CONNECT: it passes here and the
-/// route's WebSocket policy decides (DESIGN "Protocols"). Further pass-through rules of that kind belong in
+/// route's WebSocket policy decides (docs/gateway.md "WebSockets and other upgrades"). Further pass-through rules of that kind belong in
 /// <see cref="Classify"/>.
 /// </remarks>
 internal sealed class AllowedMethods : IConfigChangeListener

@@ -16,9 +16,11 @@ internal static class GatewayProxyExtensions
     /// <summary>YARP from <c>Gateway:RoutesFile</c> (reloaded on change, last good config kept), transforms, breakers and WebSocket tunnels.</summary>
     public static WebApplicationBuilder AddGatewayProxy(this WebApplicationBuilder builder)
     {
-        var routesFile = RoutesFileOptions.From(builder.Configuration);
-        var source = new RoutesFileConfigurationSource(routesFile);
-        ((IConfigurationBuilder)builder.Configuration).Add(source);
+        var source = new RoutesFileConfigurationSource(RoutesFileOptions.From(builder.Configuration));
+        if (source.Path is not null)
+        {
+            ((IConfigurationBuilder)builder.Configuration).Add(source);
+        }
         builder.Services.AddSingleton(source);
         builder.Services.AddSingleton<RoutesFileMonitor>();
         builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<RoutesFileMonitor>());

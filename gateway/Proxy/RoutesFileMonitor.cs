@@ -56,11 +56,12 @@ internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHosted
 
     public void ConfigurationApplyingFailed(IReadOnlyList<IProxyConfig> proxyConfigs, Exception exception)
     {
-        Interlocked.Increment(ref _rejected);
         foreach (var error in Flatten(exception))
         {
             Log.ReloadInvalid(_logger, _provider?.FilePath, error);
         }
+        // Counted once logged: whoever sees the count (a test, /readyz) finds the reasons already written.
+        Interlocked.Increment(ref _rejected);
     }
 
     public void ConfigurationApplied(IReadOnlyList<IProxyConfig> proxyConfigs)
@@ -87,8 +88,8 @@ internal sealed partial class RoutesFileMonitor : IConfigChangeListener, IHosted
 
     private void OnReloadFailed(string path, Exception exception)
     {
-        Interlocked.Increment(ref _rejected);
         Log.ReloadUnreadable(_logger, path, exception.Message);
+        Interlocked.Increment(ref _rejected);
     }
 
     private static partial class Log

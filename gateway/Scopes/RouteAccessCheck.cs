@@ -19,7 +19,7 @@ namespace ApiGateway.Gateway.Scopes;
 internal readonly record struct RouteAccessVerdict(GatewayProblem? Problem, string? WorkspaceId, IReadOnlyList<string>? MissingScopes = null);
 
 /// <summary>
-/// The route-dependent checks after the key is verified, in the contract's order: IP allow-list, workspace selection,
+/// The route-dependent checks after the key is verified, in the documented order (docs/gateway.md "What a request goes through"): IP allow-list, workspace selection,
 /// live-only routes (and, for a forward-auth question, routes that send test keys to a <c>TestCluster</c>), then the scopes the route requires for the request's method (<c>*</c> and <c>*:read</c> count,
 /// write never implies read, a method the route maps to no scope is refused). Allocates nothing when access is granted.
 /// </summary>

@@ -14,7 +14,12 @@ namespace ApiGateway.Gateway.Shadow;
 /// A flush takes each cell's count atomically, so a request counted during a flush goes into the next one; rows a
 /// failed flush could not write are kept (up to <c>Usage:MaxPendingRows</c>) and merged into the next attempt.
 /// </summary>
-internal sealed partial class ShadowReport(IShadowDecisionStore store, TimeProvider time, IOptions<UsageOptions> options, ILogger<ShadowReport> logger) : IDisposable
+// The flush lock is deliberately never disposed: a SemaphoreSlim owns no wait handle unless AvailableWaitHandle is read,
+// and under WebApplicationFactory the host is stopped from two threads (the factory and Program's Run), so the container
+// could dispose this singleton while the last StopAsync flush still runs (a disposed semaphore then threw there).
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The flush lock owns no wait handle and must outlive the container's dispose; see above.")]
+internal sealed partial class ShadowReport(IShadowDecisionStore store, TimeProvider time, IOptions<UsageOptions> options, ILogger<ShadowReport> logger)
 {
     /// <summary>Rows last seen longer ago than this are pruned, as usage rows are.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
@@ -78,12 +83,6 @@ internal sealed partial class ShadowReport(IShadowDecisionStore store, TimeProvi
         {
             Log.PruneFailed(logger, ex);
         }
-    }
-
-    // As UsageRecorder's: the semaphore owns no wait handle unless one is asked for, and the last StopAsync flush may
-    // still run while the container disposes this singleton, so it is deliberately not disposed.
-    public void Dispose()
-    {
     }
 
     private void TakeCounts()

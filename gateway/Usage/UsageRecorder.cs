@@ -13,7 +13,12 @@ namespace ApiGateway.Gateway.Usage;
 /// writers that still hold the old one, and sends its rows; rows a failed flush could not write are kept (up to
 /// <see cref="UsageOptions.MaxPendingRows"/>) and merged into the next attempt.
 /// </summary>
-internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time, IOptions<UsageOptions> options, ILogger<UsageRecorder> logger) : IDisposable
+// The flush lock is deliberately never disposed: a SemaphoreSlim owns no wait handle unless AvailableWaitHandle is read,
+// and under WebApplicationFactory the host is stopped from two threads (the factory and Program's Run), so the container
+// could dispose this singleton while the last StopAsync flush still runs (a disposed semaphore then threw there).
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The flush lock owns no wait handle and must outlive the container's dispose; see above.")]
+internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time, IOptions<UsageOptions> options, ILogger<UsageRecorder> logger)
 {
     private readonly int _maxPendingRows = options.Value.MaxPendingRows;
     private readonly TimeSpan _retention = TimeSpan.FromDays(options.Value.RetentionDays);
@@ -128,13 +133,6 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
         {
             Log.PruneFailed(logger, ex);
         }
-    }
-
-    // The semaphore is deliberately not disposed: it owns no wait handle unless AvailableWaitHandle is read, and under
-    // WebApplicationFactory the host is stopped from two threads (the factory and Program's Run), so the container can
-    // dispose this singleton while the last StopAsync flush still runs; a disposed semaphore then threw there.
-    public void Dispose()
-    {
     }
 
     private Buffer Swap()

@@ -12,11 +12,16 @@ public sealed class CapturedLogs : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
+    /// <summary>A typed logger into these lines, for a type a test constructs by hand.</summary>
+    public ILogger<T> CreateLogger<T>() => new Logger<T>(typeof(T).FullName!, _lines);
+
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<LogLine> lines) : ILogger
+    private sealed class Logger<T>(string category, ConcurrentQueue<LogLine> lines) : Logger(category, lines), ILogger<T>;
+
+    private class Logger(string category, ConcurrentQueue<LogLine> lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 

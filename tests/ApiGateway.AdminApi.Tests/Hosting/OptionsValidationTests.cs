@@ -13,6 +13,9 @@ public sealed class OptionsValidationTests
         { "RateLimits:DefaultTier", "gold", "RateLimits:DefaultTier 'gold' is not a tier in RateLimits:Tiers." },
         { "RateLimits:Redis", "127.0.0.1:6379,ssl=maybe", "RateLimits:Redis is not a valid StackExchange.Redis connection string" },
         { "Gateway:RoutesFile", "", "Gateway:RoutesFile must name the routes file." },
+        { "Gateway:RoutesFile", "   ", "Gateway:RoutesFile must name the routes file." },
+        { "ConnectionStrings:KeyStore", "not a connection string", "With KeyStore:Provider 'sqlite', ConnectionStrings:KeyStore must be a SQLite connection string" },
+        { "ConnectionStrings:KeyStore", "Data Source=", "With KeyStore:Provider 'sqlite', ConnectionStrings:KeyStore must be a SQLite connection string" },
     };
 
     [Theory]
@@ -30,6 +33,19 @@ public sealed class OptionsValidationTests
             ?? Assert.IsType<OptionsValidationException>(
                 factory.Logs.Lines.Select(line => line.Error).OfType<OptionsValidationException>().FirstOrDefault(), exactMatch: true);
         Assert.Contains(error.Failures, failure => failure.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Portal:ThemeFile")]
+    [InlineData("Leaks:GitHubPublicKeysFile")]
+    public async Task HostStart_OptionalPathSettingBlank_MeansUnset(string key)
+    {
+        await using var factory = new AdminApiFactory().With(key, "   ");
+
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

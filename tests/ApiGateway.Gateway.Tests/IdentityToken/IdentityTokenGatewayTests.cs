@@ -111,7 +111,7 @@ public sealed class IdentityTokenGatewayTests(IdentityTokenGatewayFixture fixtur
         Assert.Null(Gateway.Upstream.Received.Last(r => r.Path == "/v1/status").Header(TokenHeader));
     }
 
-    /// <summary>A test key on a route with <c>TestCluster</c> is refused through forward-auth (ForwardAuthQuestionTests), so a question's cluster is always the route's own.</summary>
+    /// <summary>A test key on a route with <c>TestCluster</c> is refused through forward-auth (ForwardAuthQuestionsTests), so a question's cluster is always the route's own.</summary>
     [Theory]
     [InlineData(KeyMode.Live, "/v1/orders/1", "main")]
     [InlineData(KeyMode.Test, "/v1/contacts/1", "main")]

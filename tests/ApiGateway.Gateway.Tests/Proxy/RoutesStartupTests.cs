@@ -1,4 +1,6 @@
 using ApiGateway.TestKit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.Tests.Proxy;
 
@@ -59,6 +61,41 @@ public sealed class RoutesStartupTests
     {
         var error = Flatten(await StartWithRoutesAsync("{ not json"));
         Assert.Contains("Cannot load the routes file", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Gateway:RoutesFile", "", "Gateway:RoutesFile must name the routes file.")]
+    [InlineData("Gateway:RoutesFile", "   ", "Gateway:RoutesFile must name the routes file.")]
+    [InlineData("ConnectionStrings:KeyStore", "not a connection string", "With KeyStore:Provider 'sqlite', ConnectionStrings:KeyStore must be a SQLite connection string")]
+    [InlineData("Gateway:IdentityToken:SigningKeyFiles:0", "", "Gateway:IdentityToken:SigningKeyFiles: cannot read ''")]
+    public async Task Start_BlankOrUnusablePathSetting_FailsWithOptionsValidationNamingIt(string setting, string value, string message)
+    {
+        await using var factory = new GatewayFactory();
+        factory.Settings[setting] = value;
+        factory.Settings["Gateway:IdentityToken:Enabled"] = "true";
+        await factory.InitializeAsync();
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains(error.Failures, failure => failure.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_ShadowRoutesFileBlank_MeansUnset()
+    {
+        await using var factory = new GatewayFactory();
+        factory.Settings["Gateway:ShadowRoutesFile"] = "   ";
+        await factory.InitializeAsync();
+
+        var ready = await factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = "/readyz";
+            c.Connection.LocalPort = 9091;
+        }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(200, ready.Response.StatusCode);
+        Assert.Null(factory.Services.GetRequiredService<ApiGateway.Gateway.Shadow.ShadowRoutes>().State);
     }
 
     [Fact]

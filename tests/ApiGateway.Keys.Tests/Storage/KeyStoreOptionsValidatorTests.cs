@@ -34,6 +34,18 @@ public sealed class KeyStoreOptionsValidatorTests
         Assert.StartsWith("With KeyStore:Provider 'postgres', ConnectionStrings:KeyStore must be an Npgsql connection string", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Data Source=")]
+    [InlineData("Data Source=   ")]
+    [InlineData("Host=db;Database=apigw")]
+    [InlineData("not a connection string")]
+    public void Validate_SqliteWithoutADatabaseFile_NamesTheSetting(string connectionString)
+    {
+        var result = new KeyStoreOptionsValidator().Validate(null, new KeyStoreOptions { Provider = "sqlite", ConnectionString = connectionString });
+
+        Assert.StartsWith("With KeyStore:Provider 'sqlite', ConnectionStrings:KeyStore must be a SQLite connection string naming the database file", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_PostgresWithHost_Succeeds()
     {

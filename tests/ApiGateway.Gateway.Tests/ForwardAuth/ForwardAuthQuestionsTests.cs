@@ -13,7 +13,7 @@ namespace ApiGateway.Gateway.Tests.ForwardAuth;
 /// an admitted one 200 with the identity instead of proxying it, refuse questions that describe no request with a 400
 /// that spends nothing. The error-table rows themselves run through both entries in the Edge*/ForwardAuth* test classes.
 /// </summary>
-public sealed class ForwardAuthQuestionTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public sealed class ForwardAuthQuestionsTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
