@@ -100,7 +100,9 @@ public sealed class WorkspaceLimitsTests : IAsyncLifetime
         Assert.StartsWith("\"free\";r=1;t=1800, ", first.Headers.GetValues("RateLimit").Single(), StringComparison.Ordinal);
         Assert.EndsWith("\"workspace\";r=0;t=3600", first.Headers.GetValues("RateLimit").Single(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
-        Assert.Equal("3600", second.Headers.GetValues("Retry-After").Single());
+        // The second request is decided a moment after the first spent the bucket: the wait is the rest of the hour,
+        // which reads 3599 when that moment crosses a second boundary (seen once under load).
+        Assert.InRange(int.Parse(second.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 3590, 3600);
         Assert.Contains("The workspace's limit of 1 requests per 3600 seconds, shared by all its keys, is spent.",
             await second.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         // The refusal spent nothing of the key's own bucket: still one left.
