@@ -14,19 +14,17 @@ namespace ApiGateway.Gateway.Shadow;
 /// A flush takes each cell's count atomically, so a request counted during a flush goes into the next one; rows a
 /// failed flush could not write are kept (up to <c>Usage:MaxPendingRows</c>) and merged into the next attempt.
 /// </summary>
-// The flush lock is deliberately never disposed: a SemaphoreSlim owns no wait handle unless AvailableWaitHandle is read,
-// and under WebApplicationFactory the host is stopped from two threads (the factory and Program's Run), so the container
-// could dispose this singleton while the last StopAsync flush still runs (a disposed semaphore then threw there).
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
-    Justification = "The flush lock owns no wait handle and must outlive the container's dispose; see above.")]
 internal sealed partial class ShadowReport(IShadowDecisionStore store, TimeProvider time, IOptions<UsageOptions> options, ILogger<ShadowReport> logger)
 {
     /// <summary>Rows last seen longer ago than this are pruned, as usage rows are.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
     private readonly ConcurrentDictionary<Slot, Cell> _cells = new();
-    private readonly Dictionary<Slot, Pending> _pending = [];
-    private readonly SemaphoreSlim _flushLock = new(1, 1);
+    private readonly PendingRows<Slot, Pending> _pending = new(
+        options.Value.MaxPendingRows,
+        static slot => slot.HourTicks,
+        static (kept, counted) => new Pending(kept.Count + counted.Count, Math.Max(kept.LastSeenTicks, counted.LastSeenTicks)),
+        new PendingRowsLog(count => Log.Flushed(logger, count), (count, ex) => Log.FlushFailed(logger, count, ex), count => Log.PendingDropped(logger, count)));
 
     /// <summary>Counts one differing decision for <paramref name="keyId"/> on the live route <paramref name="route"/>, now.</summary>
     public void Record(string route, string keyId, ShadowOutcome outcome)
@@ -39,38 +37,14 @@ internal sealed partial class ShadowReport(IShadowDecisionStore store, TimeProvi
 
     /// <summary>Writes what was counted since the last flush (and what failed flushes kept) in one store call; never throws for a store failure.</summary>
     /// <returns>The rows written, or 0 when there was nothing to write or the store refused.</returns>
-    public async Task<int> FlushAsync(CancellationToken cancellationToken)
-    {
-        await _flushLock.WaitAsync(cancellationToken);
-        try
-        {
-            TakeCounts();
-            if (_pending.Count == 0)
-            {
-                return 0;
-            }
-            var increments = _pending.Select(static p => new ShadowDecisionIncrement(
+    public Task<int> FlushAsync(CancellationToken cancellationToken) => _pending.FlushAsync(
+        TakeCounts,
+        (rows, ct) => store.RecordAsync(
+            rows.Select(static p => new ShadowDecisionIncrement(
                 p.Key.Route, p.Key.KeyId, ShadowOutcomes.Name(p.Key.Outcome),
-                new DateTimeOffset(p.Key.HourTicks, TimeSpan.Zero), p.Value.Count, new DateTimeOffset(p.Value.LastSeenTicks, TimeSpan.Zero))).ToList();
-            try
-            {
-                await store.RecordAsync(increments, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                Log.FlushFailed(logger, increments.Count, ex);
-                TrimPending();
-                return 0;
-            }
-            _pending.Clear();
-            Log.Flushed(logger, increments.Count);
-            return increments.Count;
-        }
-        finally
-        {
-            _flushLock.Release();
-        }
-    }
+                new DateTimeOffset(p.Key.HourTicks, TimeSpan.Zero), p.Value.Count, new DateTimeOffset(p.Value.LastSeenTicks, TimeSpan.Zero))).ToList(),
+            ct),
+        cancellationToken);
 
     /// <summary>Deletes rows past <see cref="Retention"/>; failures are logged and retried next time.</summary>
     public async Task PruneAsync(CancellationToken cancellationToken)
@@ -85,7 +59,8 @@ internal sealed partial class ShadowReport(IShadowDecisionStore store, TimeProvi
         }
     }
 
-    private void TakeCounts()
+    /// <summary>Takes each cell's count since the last flush (a cell of an hour before the previous one is forgotten once idle).</summary>
+    private IEnumerable<KeyValuePair<Slot, Pending>> TakeCounts()
     {
         var now = time.GetUtcNow().UtcTicks;
         var currentHour = now - (now % TimeSpan.TicksPerHour);
@@ -101,25 +76,8 @@ internal sealed partial class ShadowReport(IShadowDecisionStore store, TimeProvi
                 }
                 continue;
             }
-            var last = Interlocked.Read(ref cell.LastSeenTicks);
-            _pending[slot] = _pending.TryGetValue(slot, out var kept)
-                ? new Pending(kept.Count + count, Math.Max(kept.LastSeenTicks, last))
-                : new Pending(count, last);
+            yield return new(slot, new Pending(count, Interlocked.Read(ref cell.LastSeenTicks)));
         }
-    }
-
-    private void TrimPending()
-    {
-        var excess = _pending.Count - options.Value.MaxPendingRows;
-        if (excess <= 0)
-        {
-            return;
-        }
-        foreach (var slot in _pending.Keys.OrderBy(static s => s.HourTicks).Take(excess).ToList())
-        {
-            _pending.Remove(slot);
-        }
-        Log.PendingDropped(logger, excess);
     }
 
     private readonly record struct Slot(string Route, string KeyId, ShadowOutcome Outcome, long HourTicks);

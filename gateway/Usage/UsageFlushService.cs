@@ -2,58 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.Usage;
 
-/// <summary>
-/// Flushes <see cref="UsageRecorder"/> every <see cref="UsageOptions.FlushSeconds"/> on the injected clock, prunes
-/// hourly rows past the retention once an hour (first on the first tick), and flushes a last time at graceful shutdown
-/// (after the server has drained its requests: hosted services stop in reverse order, and the web server starts last).
-/// </summary>
-internal sealed class UsageFlushService(UsageRecorder recorder, TimeProvider time, IOptions<UsageOptions> options) : BackgroundService
+/// <summary>Flushes and prunes <see cref="UsageRecorder"/> on the <see cref="PeriodicFlushService"/> schedule.</summary>
+internal sealed class UsageFlushService(UsageRecorder recorder, TimeProvider time, IOptions<UsageOptions> options)
+    : PeriodicFlushService(time, options)
 {
-    public static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+    protected override Task FlushAsync(CancellationToken cancellationToken) => recorder.FlushAsync(cancellationToken);
 
-    private PeriodicTimer? _timer;
-
-    /// <summary>
-    /// Creates the timer before the host reports started (.NET 10 runs all of <see cref="ExecuteAsync"/> in the
-    /// background), so the first flush is due one interval after start, whatever the clock does meanwhile.
-    /// </summary>
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        _timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FlushSeconds), time);
-        return base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var timer = _timer ?? throw new InvalidOperationException("StartAsync creates the timer.");
-        var nextPrune = DateTimeOffset.MinValue;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await recorder.FlushAsync(stoppingToken);
-                if (time.GetUtcNow() >= nextPrune)
-                {
-                    await recorder.PruneAsync(stoppingToken);
-                    nextPrune = time.GetUtcNow() + PruneInterval;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: StopAsync flushes what is left.
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await recorder.FlushAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _timer?.Dispose();
-        base.Dispose();
-    }
+    protected override Task PruneAsync(CancellationToken cancellationToken) => recorder.PruneAsync(cancellationToken);
 }

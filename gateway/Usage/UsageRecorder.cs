@@ -13,17 +13,15 @@ namespace ApiGateway.Gateway.Usage;
 /// writers that still hold the old one, and sends its rows; rows a failed flush could not write are kept (up to
 /// <see cref="UsageOptions.MaxPendingRows"/>) and merged into the next attempt.
 /// </summary>
-// The flush lock is deliberately never disposed: a SemaphoreSlim owns no wait handle unless AvailableWaitHandle is read,
-// and under WebApplicationFactory the host is stopped from two threads (the factory and Program's Run), so the container
-// could dispose this singleton while the last StopAsync flush still runs (a disposed semaphore then threw there).
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
-    Justification = "The flush lock owns no wait handle and must outlive the container's dispose; see above.")]
 internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time, IOptions<UsageOptions> options, ILogger<UsageRecorder> logger)
 {
-    private readonly int _maxPendingRows = options.Value.MaxPendingRows;
     private readonly TimeSpan _retention = TimeSpan.FromDays(options.Value.RetentionDays);
-    private readonly SemaphoreSlim _flushLock = new(1, 1);
-    private readonly Dictionary<(string KeyId, long HourTicks), Pending> _pending = [];
+    private readonly PendingRows<(string KeyId, long HourTicks), Pending> _pending = new(
+        options.Value.MaxPendingRows,
+        static slot => slot.HourTicks,
+        static (kept, counted) => new Pending(
+            kept.Count + counted.Count, kept.Units + counted.Units, kept.Refused + counted.Refused, Math.Max(kept.LastUsedTicks, counted.LastUsedTicks)),
+        new PendingRowsLog(count => Log.Flushed(logger, count), (count, ex) => Log.FlushFailed(logger, count, ex), count => Log.PendingDropped(logger, count)));
     private Buffer _current = new();
 
     /// <summary>Rows (key, hour) waiting for a successful flush, after a failed one.</summary>
@@ -84,42 +82,18 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
     /// store failure: the rows stay pending for the next flush.
     /// </summary>
     /// <returns>The rows written, or 0 when there was nothing to write or the store refused.</returns>
-    public async Task<int> FlushAsync(CancellationToken cancellationToken)
-    {
-        await _flushLock.WaitAsync(cancellationToken);
-        try
-        {
-            MergeIntoPending(Swap());
-            if (_pending.Count == 0)
-            {
-                return 0;
-            }
-            var increments = _pending.Select(static p => new UsageIncrement(
+    public Task<int> FlushAsync(CancellationToken cancellationToken) => _pending.FlushAsync(
+        () => Counted(Swap()),
+        (rows, ct) => store.RecordUsageAsync(
+            rows.Select(static p => new UsageIncrement(
                 p.Key.KeyId,
                 new DateTimeOffset(p.Key.HourTicks, TimeSpan.Zero),
                 p.Value.Count,
                 new DateTimeOffset(p.Value.LastUsedTicks, TimeSpan.Zero),
                 p.Value.Units,
-                p.Value.Refused)).ToList();
-            try
-            {
-                await store.RecordUsageAsync(increments, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                Log.FlushFailed(logger, increments.Count, ex);
-                TrimPending();
-                return 0;
-            }
-            _pending.Clear();
-            Log.Flushed(logger, increments.Count);
-            return increments.Count;
-        }
-        finally
-        {
-            _flushLock.Release();
-        }
-    }
+                p.Value.Refused)).ToList(),
+            ct),
+        cancellationToken);
 
     /// <summary>Deletes hourly rows older than <see cref="UsageOptions.RetentionDays"/>; failures are logged and retried next time.</summary>
     public async Task PruneAsync(CancellationToken cancellationToken)
@@ -146,31 +120,9 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
         return old;
     }
 
-    private void MergeIntoPending(Buffer buffer)
-    {
-        foreach (var (slot, cell) in buffer.Cells)
-        {
-            var counted = new Pending(
-                Volatile.Read(ref cell.Count), Volatile.Read(ref cell.Units), Volatile.Read(ref cell.Refused), Volatile.Read(ref cell.LastUsedTicks));
-            _pending[slot] = _pending.TryGetValue(slot, out var kept)
-                ? new Pending(kept.Count + counted.Count, kept.Units + counted.Units, kept.Refused + counted.Refused, Math.Max(kept.LastUsedTicks, counted.LastUsedTicks))
-                : counted;
-        }
-    }
-
-    private void TrimPending()
-    {
-        var excess = _pending.Count - _maxPendingRows;
-        if (excess <= 0)
-        {
-            return;
-        }
-        foreach (var slot in _pending.Keys.OrderBy(static s => s.HourTicks).Take(excess).ToList())
-        {
-            _pending.Remove(slot);
-        }
-        Log.PendingDropped(logger, excess);
-    }
+    private static IEnumerable<KeyValuePair<(string KeyId, long HourTicks), Pending>> Counted(Buffer buffer) =>
+        buffer.Cells.Select(static c => KeyValuePair.Create(c.Key, new Pending(
+            Volatile.Read(ref c.Value.Count), Volatile.Read(ref c.Value.Units), Volatile.Read(ref c.Value.Refused), Volatile.Read(ref c.Value.LastUsedTicks))));
 
     private sealed class Buffer
     {
