@@ -13,7 +13,7 @@ namespace ApiGateway.Keys.Mutations;
 /// the change with its audit event and change-feed rows; <see cref="IKeyMutationHook"/>s add their rows to the same
 /// transaction. After commit, and only for a change that changed something, every <see cref="IKeyMutationListener"/> is told.
 /// </summary>
-public sealed partial class KeyMutationService(
+public sealed class KeyMutationService(
     IKeyWriteStore store,
     KeyMinter minter,
     IEnumerable<IKeyMutationHook> hooks,
@@ -22,8 +22,7 @@ public sealed partial class KeyMutationService(
     TimeProvider time,
     ILogger<KeyMutationService> logger)
 {
-    private readonly IKeyMutationHook[] _hooks = [.. hooks];
-    private readonly IKeyMutationListener[] _listeners = [.. listeners];
+    private readonly MutationTransaction _transaction = new(store, hooks, listeners, logger);
 
     private int MaxActivePerOwner => options.Value.MaxActivePerOwner;
 
@@ -326,48 +325,6 @@ public sealed partial class KeyMutationService(
     private static (T Result, KeyMutation? Mutation) Changed<T>(T result, KeyMutation mutation) => (result, mutation);
 
     /// <summary>One write transaction: the work, then every hook on its mutation, then commit; then the listeners.</summary>
-    private async Task<T> WriteAsync<T>(Func<IKeyStoreWriter, Task<(T Result, KeyMutation? Mutation)>> work, CancellationToken cancellationToken)
-    {
-        var (result, mutation) = await store.WriteAsync(async writer =>
-        {
-            var outcome = await work(writer);
-            if (outcome.Mutation is { } changed)
-            {
-                foreach (var hook in _hooks)
-                {
-                    await hook.OnMutatedAsync(changed, writer, cancellationToken);
-                }
-            }
-            return outcome;
-        }, cancellationToken);
-        if (mutation is not null)
-        {
-            await SignalAsync(mutation);
-        }
-        return result;
-    }
-
-    /// <summary>The change is committed: a caller that stopped waiting does not stop the signal, and a failing listener fails nothing.</summary>
-    private async Task SignalAsync(KeyMutation mutation)
-    {
-        foreach (var listener in _listeners)
-        {
-            try
-            {
-                await listener.OnCommittedAsync(mutation, CancellationToken.None);
-            }
-#pragma warning disable CA1031 // a listener's failure must not turn a committed mutation into an error response
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                Log.ListenerFailed(logger, exception, listener.GetType().Name, mutation.Action);
-            }
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "Change listener {Listener} failed after a committed {Action}; the change stands.", EventName = "MutationListenerFailed")]
-        public static partial void ListenerFailed(ILogger logger, Exception exception, string listener, string action);
-    }
+    private Task<T> WriteAsync<T>(Func<IKeyStoreWriter, Task<(T Result, KeyMutation? Mutation)>> work, CancellationToken cancellationToken) =>
+        _transaction.WriteAsync(work, cancellationToken);
 }

@@ -12,15 +12,14 @@ namespace ApiGateway.Keys.Mutations;
 /// <see cref="IKeyMutationHook"/> in it, and after commit tells every <see cref="IKeyMutationListener"/> (with Redis: the
 /// <c>keys:changed</c> publish that wakes the gateways at once). A change that changes nothing writes nothing and tells nobody.
 /// </summary>
-public sealed partial class WorkspaceLimitsService(
+public sealed class WorkspaceLimitsService(
     IKeyWriteStore store,
     IEnumerable<IKeyMutationHook> hooks,
     IEnumerable<IKeyMutationListener> listeners,
     TimeProvider time,
     ILogger<WorkspaceLimitsService> logger)
 {
-    private readonly IKeyMutationHook[] _hooks = [.. hooks];
-    private readonly IKeyMutationListener[] _listeners = [.. listeners];
+    private readonly MutationTransaction _transaction = new(store, hooks, listeners, logger);
 
     /// <summary>
     /// Sets the workspace's limits (replacing any it had) and returns them as stored; limits equal to the current ones
@@ -82,42 +81,6 @@ public sealed partial class WorkspaceLimitsService(
         new(action, actor, workspaceId, [WorkspaceFeedIds.For(workspaceId)]);
 
     /// <summary>One write transaction: the work, then every hook on its mutation, then commit; then the listeners.</summary>
-    private async Task<T> WriteAsync<T>(Func<IKeyStoreWriter, Task<(T Result, KeyMutation? Mutation)>> work, CancellationToken cancellationToken)
-    {
-        var (result, mutation) = await store.WriteAsync(async writer =>
-        {
-            var outcome = await work(writer);
-            if (outcome.Mutation is { } changed)
-            {
-                foreach (var hook in _hooks)
-                {
-                    await hook.OnMutatedAsync(changed, writer, cancellationToken);
-                }
-            }
-            return outcome;
-        }, cancellationToken);
-        if (mutation is not null)
-        {
-            foreach (var listener in _listeners)
-            {
-                try
-                {
-                    await listener.OnCommittedAsync(mutation, CancellationToken.None);
-                }
-#pragma warning disable CA1031 // a listener's failure must not turn a committed change into an error response
-                catch (Exception exception)
-#pragma warning restore CA1031
-                {
-                    Log.ListenerFailed(logger, exception, listener.GetType().Name, mutation.Action);
-                }
-            }
-        }
-        return result;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "Change listener {Listener} failed after a committed {Action}; the change stands.", EventName = "WorkspaceLimitsListenerFailed")]
-        public static partial void ListenerFailed(ILogger logger, Exception exception, string listener, string action);
-    }
+    private Task<T> WriteAsync<T>(Func<IKeyStoreWriter, Task<(T Result, KeyMutation? Mutation)>> work, CancellationToken cancellationToken) =>
+        _transaction.WriteAsync(work, cancellationToken);
 }
