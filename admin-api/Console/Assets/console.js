@@ -1,43 +1,8 @@
-// API Gateway console: small progressive enhancements. Every action also works without script
-// (the links lead to confirmation pages); nothing here stores anything.
+// API Gateway console: what only the console's pages need; the dialogs and the one-time secret view are in
+// enhancements.js (shared with the self-serve key page). Everything also works without script.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-    // Open a <dialog> instead of following the link to its page.
-    for (const opener of document.querySelectorAll("[data-open-dialog]")) {
-        opener.addEventListener("click", event => {
-            const dialog = document.getElementById(opener.dataset.openDialog);
-            if (!dialog || typeof dialog.showModal !== "function") {
-                return; // no <dialog> support: follow the link
-            }
-            event.preventDefault();
-            const form = dialog.querySelector("[data-action-form]");
-            if (form && opener.dataset.action) {
-                form.action = opener.dataset.action;
-            }
-            for (const slot of dialog.querySelectorAll("[data-key-name]")) {
-                slot.textContent = opener.dataset.name || "";
-            }
-            for (const slot of dialog.querySelectorAll("[data-key-prefix]")) {
-                slot.textContent = opener.dataset.prefix || "";
-            }
-            dialog.returnFocusTo = opener;
-            dialog.showModal();
-        });
-    }
-    for (const dialog of document.querySelectorAll("dialog")) {
-        dialog.addEventListener("close", () => dialog.returnFocusTo?.focus());
-    }
-    for (const closer of document.querySelectorAll("[data-close-dialog]")) {
-        closer.addEventListener("click", event => {
-            const dialog = closer.closest("dialog");
-            if (dialog) {
-                event.preventDefault();
-                dialog.close();
-            }
-        });
-    }
-
     // A whole key pasted into the search box would end up in the URL: search by its visible prefix instead.
     const search = document.getElementById("filter-q");
     search?.form?.addEventListener("submit", () => {
@@ -45,32 +10,4 @@ document.addEventListener("DOMContentLoaded", () => {
             search.value = search.value.slice(0, 16);
         }
     });
-
-    // The one-time secret view.
-    const secretView = document.querySelector("[data-secret-view]");
-    if (secretView) {
-        // Reloading this page must not resend the form: point the history entry at the keys list, so a reload drops the secret.
-        history.replaceState(null, "", "/console");
-        const done = secretView.querySelector("[data-done]");
-        done?.addEventListener("click", event => {
-            event.preventDefault();
-            secretView.querySelector("[data-secret]").value = "";
-            location.replace(done.href);
-        });
-    }
-    for (const button of document.querySelectorAll("[data-copy]")) {
-        button.addEventListener("click", async () => {
-            const field = document.getElementById(button.dataset.copy);
-            const status = button.parentElement.querySelector(".copy-status");
-            try {
-                await navigator.clipboard.writeText(field.value);
-            } catch {
-                field.select();
-                document.execCommand("copy");
-            }
-            if (status) {
-                status.textContent = "Copied";
-            }
-        });
-    }
 });

@@ -320,6 +320,32 @@ public sealed class ConsoleBrowserTests(ConsoleAppFixture app) : IClassFixture<C
         Assert.Empty(unauthorized); // /favicon.ico included: every page load used to log a 401 for it
     }
 
+    [Fact]
+    public async Task WebhookSecret_Copy_OnClipboardAndReloadReadsTheList()
+    {
+        var page = await app.NewPageAsync();
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = app.BaseAddress.GetLeftPart(UriPartial.Authority) });
+        await SignInAsync(page);
+
+        await page.GotoAsync("/console/webhooks");
+        await page.GetByLabel("URL").FillAsync($"https://hooks.example.com/{Guid.NewGuid():N}");
+        await page.GetByLabel("key.revoked").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+
+        // The signing secret is shown once, with the same Copy button and history rule as a new key.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Webhook registered" })).ToBeVisibleAsync();
+        var secret = await page.Locator("#new-secret").InputValueAsync();
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Copied");
+        Assert.Equal(secret, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        Assert.EndsWith("/console", page.Url, StringComparison.Ordinal); // a reload re-reads a list, not the form
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "I have copied it, back to webhooks" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Webhooks" })).ToBeVisibleAsync();
+        Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
     private async Task SignInAsync(IPage page)
     {
         await page.GotoAsync("/");

@@ -33,12 +33,17 @@ public sealed class PortalAppFixture : WebApplicationFactory<Program>, IAsyncLif
     {
         BootstrapKey = new KeyFormat("agw").Mint(KeyMode.Admin);
         RoutesFile = Path.Combine(_database.Directory.FullName, "routes.json");
+        ThemeFile = Path.Combine(_database.Directory.FullName, "theme.css");
+        File.WriteAllText(ThemeFile, "/* An operator's theme that changes nothing, so the screenshots keep the default look. */\n:root { }\n");
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
     }
 
     public string BootstrapKey { get; }
 
     public string RoutesFile { get; }
+
+    /// <summary><c>Portal:ThemeFile</c>: served as <c>/portal/assets/theme.css</c>.</summary>
+    public string ThemeFile { get; }
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -61,6 +66,7 @@ public sealed class PortalAppFixture : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Gateway:RoutesFile", RoutesFile);
         builder.UseSetting("Keys:MaxActivePerOwner", "3");
         builder.UseSetting("Portal:FrameAncestors", FrameAncestors);
+        builder.UseSetting("Portal:ThemeFile", ThemeFile);
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 

@@ -352,4 +352,27 @@ public sealed class PortalSecurityTests(PortalAppFixture app) : IClassFixture<Po
             ApiGateway.Keys.Format.KeyMode.Live, null, null, null, null, [], []);
         return (await mutations.CreateAsync(spec, Actor.System, Ct)).Issued!.Key;
     }
+    [Fact]
+    public async Task Assets_SharedScriptAndTheme_ServedAnonymouslyUnderTheirArea()
+    {
+        using var client = new HttpClient { BaseAddress = app.BaseAddress }; // no session: sign-in and not-found pages use it too
+        using var portal = await client.GetAsync(new Uri("/portal/assets/enhancements.js", UriKind.Relative), Ct);
+        using var console = await client.GetAsync(new Uri("/console/assets/enhancements.js", UriKind.Relative), Ct);
+        using var theme = await client.GetAsync(new Uri("/portal/assets/theme.css", UriKind.Relative), Ct);
+
+        foreach (var (response, contentType) in new[] { (portal, "text/javascript"), (console, "text/javascript"), (theme, "text/css") })
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(contentType + "; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+            Assert.Equal("nosniff", string.Join(",", response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.True(response.Headers.CacheControl?.NoCache);
+        }
+        Assert.Equal(await File.ReadAllTextAsync(app.ThemeFile, Ct), await theme.Content.ReadAsStringAsync(Ct));
+        var script = await portal.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("[data-secret-view]", script, StringComparison.Ordinal);
+        Assert.Equal(script, await console.Content.ReadAsStringAsync(Ct));
+        // Each area serves only its own files and the shared one.
+        using var foreign = await client.GetAsync(new Uri("/portal/assets/console.css", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+    }
 }

@@ -1,14 +1,14 @@
-// Self-serve key page: small progressive enhancements. Everything also works without script (Revoke leads to a
-// confirmation page); nothing here stores anything.
+// Small progressive enhancements shared by the console and the self-serve key page. Every action also works without
+// script (the links lead to confirmation pages); nothing here stores anything.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-    // Revoke: confirm in a <dialog> instead of following the link to the confirmation page.
+    // Open a <dialog> instead of following the link to its page.
     for (const opener of document.querySelectorAll("[data-open-dialog]")) {
         opener.addEventListener("click", event => {
             const dialog = document.getElementById(opener.dataset.openDialog);
             if (!dialog || typeof dialog.showModal !== "function") {
-                return;
+                return; // no <dialog> support: follow the link
             }
             event.preventDefault();
             const form = dialog.querySelector("[data-action-form]");
@@ -29,16 +29,25 @@ document.addEventListener("DOMContentLoaded", () => {
         dialog.addEventListener("close", () => dialog.returnFocusTo?.focus());
     }
     for (const closer of document.querySelectorAll("[data-close-dialog]")) {
-        closer.addEventListener("click", () => closer.closest("dialog")?.close());
+        closer.addEventListener("click", event => {
+            // A closer may be a link to the list (a form shown as its own page without script): inside a dialog it only closes.
+            const dialog = closer.closest("dialog");
+            if (dialog) {
+                event.preventDefault();
+                dialog.close();
+            }
+        });
     }
 
     // A form that came back with errors: move focus to the summary so a screen reader hears it.
     document.querySelector("[data-focus-on-load]")?.focus();
 
-    // The key, shown once: a reload must not resend the form, so the address becomes the list.
+    // The one-time secret view.
     const secretView = document.querySelector("[data-secret-view]");
     if (secretView) {
-        history.replaceState(null, "", "/portal");
+        // Reloading this page must not resend the form: point the history entry at the page's list
+        // (data-reload-url), so a reload drops the secret.
+        history.replaceState(null, "", secretView.dataset.reloadUrl);
         const done = secretView.querySelector("[data-done]");
         done?.addEventListener("click", event => {
             event.preventDefault();
