@@ -21,6 +21,12 @@ internal sealed class KeyRequestValidator(ScopeCatalogueSource catalogue, IOptio
     public KeySpec? Validate(CreateKeyRequest request, ValidationErrors errors)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return ValidateKeyFields(request, request.ExpiresInDays, errors);
+    }
+
+    /// <summary>A new key's fields, minted or imported; only a mint may give its end in days.</summary>
+    private KeySpec? ValidateKeyFields(KeyFieldsRequest request, int? expiresInDays, ValidationErrors errors)
+    {
         var now = time.GetUtcNow();
         var name = KeyFieldRules.Text("name", request.Name, KeyFieldRules.MaxNameLength, required: true, errors);
         var workspaceId = KeyFieldRules.WorkspaceId(request.WorkspaceId, errors);
@@ -31,7 +37,7 @@ internal sealed class KeyRequestValidator(ScopeCatalogueSource catalogue, IOptio
         {
             errors.Add("mode", "mode must be 'live' or 'test'.");
         }
-        var expiresAt = KeyFieldRules.Expiry(request.ExpiresAt, request.ExpiresInDays, now, errors);
+        var expiresAt = KeyFieldRules.Expiry(request.ExpiresAt, expiresInDays, now, errors);
         var tier = KeyFieldRules.Tier(request.Tier, rateLimits.CurrentValue, errors);
         var rateLimit = KeyFieldRules.RateLimit(request.RateLimit, errors);
         var quota = KeyFieldRules.Quota(request.Quota, errors);
@@ -136,12 +142,7 @@ internal sealed class KeyRequestValidator(ScopeCatalogueSource catalogue, IOptio
             {
                 itemErrors.Add("prefix", $"prefix must be {MinImportPrefixLength}-{KeyFormat.VisiblePrefixLength} visible ASCII characters: the start of the key, to recognise it by.");
             }
-            var spec = Validate(new CreateKeyRequest
-            {
-                Name = item.Name, WorkspaceId = item.WorkspaceId, Scopes = item.Scopes, Owner = item.Owner, Mode = item.Mode,
-                ExpiresAt = item.ExpiresAt, Tier = item.Tier, RateLimit = item.RateLimit, Quota = item.Quota,
-                AllowedIps = item.AllowedIps, Workspaces = item.Workspaces,
-            }, itemErrors);
+            var spec = ValidateKeyFields(item, expiresInDays: null, itemErrors);
             if (itemErrors.IsEmpty)
             {
                 imports.Add(new KeyImport(hash!.Value, item.Prefix!, spec!));

@@ -64,6 +64,27 @@ public sealed class OpenApiContractTests(AdminApiFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task RequestSchemas_MintAndImportItem_ListTheSameKeyFieldsFlat()
+    {
+        var schemas = JsonNode.Parse(await _owner.GetStringAsync("/openapi/v1.json", Ct))!["components"]!["schemas"]!;
+        var mint = schemas["CreateKeyRequest"]!.AsObject();
+        var item = schemas["ImportKeyItem"]!.AsObject();
+
+        // One declaration of the fields (KeyFieldsRequest), published as each body's own properties: no allOf, no
+        // discriminator, nothing required, nothing else accepted; only the end in days is a mint's, the hash and prefix an import's.
+        string[] fields = ["name", "workspaceId", "scopes", "owner", "mode", "expiresAt", "tier", "rateLimit", "quota", "allowedIps", "workspaces"];
+        Assert.Equal(fields.Append("expiresInDays").Order(StringComparer.Ordinal), mint["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(fields.Append("hash").Append("prefix").Order(StringComparer.Ordinal), item["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.All(fields, f => Assert.True(JsonNode.DeepEquals(mint["properties"]![f], item["properties"]![f]), f));
+        foreach (var schema in new[] { mint, item })
+        {
+            Assert.Equal(["additionalProperties", "properties", "type"], schema.Select(p => p.Key).Order(StringComparer.Ordinal).ToArray());
+            Assert.False(schema["additionalProperties"]!.GetValue<bool>());
+        }
+        Assert.Null(schemas["KeyFieldsRequest"]);
+    }
+
+    [Fact]
     public async Task EveryOperation_RealResponses_MatchDocumentedSchemas()
     {
         var contract = new PublishedContract(JsonNode.Parse(await _owner.GetStringAsync("/openapi/v1.json", Ct))!);
