@@ -1,8 +1,6 @@
-using ApiGateway.Keys.Model;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Authentication;
 

@@ -2,11 +2,8 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Http;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Authentication;
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using ApiGateway.Keys.Model;
 
 namespace ApiGateway.AdminApi.Authentication;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
 
 namespace ApiGateway.AdminApi.Authentication;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace ApiGateway.AdminApi.Authentication;
 
 /// <summary>Source-generated validation of <see cref="SignInThrottleOptions"/>: every failure is reported at start.</summary>

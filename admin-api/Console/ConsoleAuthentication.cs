@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 

@@ -1,8 +1,6 @@
 using ApiGateway.AdminApi.Scopes;
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Scopes;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.WebConsole;
 

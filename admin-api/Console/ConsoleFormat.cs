@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using ApiGateway.Keys.Model;
 
 namespace ApiGateway.AdminApi.WebConsole;
 

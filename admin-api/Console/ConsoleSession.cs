@@ -1,5 +1,3 @@
-using ApiGateway.Keys.Model;
-
 namespace ApiGateway.AdminApi.WebConsole;
 
 /// <summary>The admin credential behind the current console request, as re-checked by <see cref="ConsoleAuthentication"/>.</summary>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
 
 namespace ApiGateway.AdminApi.WebConsole;
 

@@ -1,10 +1,5 @@
 using System.Text.Json;
 using ApiGateway.AdminApi.Authentication;
-using ApiGateway.AdminApi.Contracts;
-using ApiGateway.AdminApi.Validation;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApiGateway.AdminApi.Endpoints;
 

@@ -1,6 +1,5 @@
 using ApiGateway.AdminApi.Leaks;
 using ApiGateway.AdminApi.Usage;
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.AdminApi.Webhooks;
 using ApiGateway.Keys.RateLimits;
 

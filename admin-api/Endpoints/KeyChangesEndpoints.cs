@@ -1,12 +1,7 @@
 using System.Security.Claims;
 using ApiGateway.AdminApi.Authentication;
-using ApiGateway.AdminApi.Contracts;
 using ApiGateway.AdminApi.Problems;
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApiGateway.AdminApi.Endpoints;
 

@@ -1,10 +1,6 @@
 using System.Security.Claims;
 using ApiGateway.AdminApi.Authentication;
-using ApiGateway.AdminApi.Contracts;
-using ApiGateway.AdminApi.Validation;
-using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Mutations;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApiGateway.AdminApi.Endpoints;
 

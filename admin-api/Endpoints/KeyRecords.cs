@@ -1,6 +1,4 @@
-using ApiGateway.AdminApi.Contracts;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Model;
 
 namespace ApiGateway.AdminApi.Endpoints;
 

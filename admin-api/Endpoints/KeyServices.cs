@@ -1,8 +1,5 @@
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Mutations;
-using ApiGateway.Keys.Storage;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Endpoints;
 

@@ -1,9 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Storage;
 
 namespace ApiGateway.AdminApi.Endpoints;
 

@@ -1,5 +1,3 @@
-using ApiGateway.AdminApi.Validation;
-
 namespace ApiGateway.AdminApi.Endpoints;
 
 /// <summary>

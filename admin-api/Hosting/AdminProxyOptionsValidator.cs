@@ -1,5 +1,4 @@
 using ApiGateway.Keys.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Hosting;
 

@@ -1,7 +1,6 @@
 using ApiGateway.Keys.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Hosting;
 

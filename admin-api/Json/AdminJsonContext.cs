@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ApiGateway.AdminApi.Contracts;
 
 namespace ApiGateway.AdminApi.Json;
 

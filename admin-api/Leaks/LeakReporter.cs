@@ -1,7 +1,5 @@
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Mutations;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Leaks;
 

@@ -2,9 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ApiGateway.AdminApi.Authentication;
-using ApiGateway.AdminApi.Validation;
-using ApiGateway.Keys.Model;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApiGateway.AdminApi.Leaks;
 

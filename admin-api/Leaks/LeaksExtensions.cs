@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace ApiGateway.AdminApi.Leaks;
 
 internal static class LeaksExtensions

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace ApiGateway.AdminApi.Leaks;
 
 /// <summary>Refuses at start an unknown <c>Leaks:Action</c> (a blank <c>Leaks:GitHubPublicKeysFile</c> means unset, as an empty variable does).</summary>

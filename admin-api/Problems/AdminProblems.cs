@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace ApiGateway.AdminApi.Problems;
 
 /// <summary>The admin API's non-validation errors, one place for their titles.</summary>

@@ -1,6 +1,5 @@
 using ApiGateway.Keys.Routes;
 using ApiGateway.Keys.Scopes;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Scopes;
 

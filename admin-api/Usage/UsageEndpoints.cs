@@ -1,8 +1,4 @@
 using ApiGateway.AdminApi.Authentication;
-using ApiGateway.AdminApi.Validation;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApiGateway.AdminApi.Usage;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Model;
 
 namespace ApiGateway.AdminApi.Usage;
 

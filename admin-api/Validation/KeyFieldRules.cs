@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using ApiGateway.AdminApi.Contracts;
-using ApiGateway.Keys.Model;
 using ApiGateway.Keys.RateLimits;
 using ApiGateway.Keys.Scopes;
 

@@ -1,12 +1,8 @@
-using ApiGateway.AdminApi.Contracts;
 using ApiGateway.AdminApi.Scopes;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Model;
 using ApiGateway.Keys.RateLimits;
-using ApiGateway.Keys.Storage;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Validation;
 

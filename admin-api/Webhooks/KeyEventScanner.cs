@@ -1,7 +1,3 @@
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
-using Microsoft.Extensions.Options;
-
 namespace ApiGateway.AdminApi.Webhooks;
 
 /// <summary>

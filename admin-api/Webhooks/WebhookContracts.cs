@@ -1,5 +1,3 @@
-using ApiGateway.AdminApi.Contracts;
-
 namespace ApiGateway.AdminApi.Webhooks;
 
 /// <summary><c>POST /v1/webhooks</c>: where to send which events.</summary>

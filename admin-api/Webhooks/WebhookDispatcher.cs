@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Webhooks;
 

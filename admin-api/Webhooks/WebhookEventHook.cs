@@ -1,6 +1,4 @@
-using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Mutations;
-using ApiGateway.Keys.Storage;
 
 namespace ApiGateway.AdminApi.Webhooks;
 

@@ -3,8 +3,6 @@ using System.Text.Json;
 using ApiGateway.AdminApi.Endpoints;
 using ApiGateway.AdminApi.Json;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
 
 namespace ApiGateway.AdminApi.Webhooks;
 

@@ -2,12 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using ApiGateway.AdminApi.Authentication;
 using ApiGateway.AdminApi.Endpoints;
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Webhooks;
 

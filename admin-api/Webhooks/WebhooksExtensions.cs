@@ -1,5 +1,4 @@
 using ApiGateway.Keys.Mutations;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Webhooks;
 

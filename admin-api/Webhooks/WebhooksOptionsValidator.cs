@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace ApiGateway.AdminApi.Webhooks;
 
 /// <summary>Refuses at start every out-of-range <c>Webhooks:*</c> setting, all named at once.</summary>

@@ -1,6 +1,5 @@
 using System.Text;
 using ApiGateway.AdminApi.WebConsole;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Portal;
 

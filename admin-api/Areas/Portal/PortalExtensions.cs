@@ -1,7 +1,6 @@
 using ApiGateway.AdminApi.Bootstrap;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Portal;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using ApiGateway.AdminApi.Bootstrap;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Portal;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys.Scopes;
 
 namespace ApiGateway.AdminApi.Portal;

@@ -2,11 +2,8 @@ using System.Security.Claims;
 using ApiGateway.AdminApi.Authentication;
 using ApiGateway.AdminApi.Bootstrap;
 using ApiGateway.AdminApi.Scopes;
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Portal;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Portal;
 

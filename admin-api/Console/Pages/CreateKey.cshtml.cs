@@ -1,7 +1,4 @@
-using ApiGateway.AdminApi.Contracts;
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.Keys.Mutations;
-using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,5 +1,3 @@
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

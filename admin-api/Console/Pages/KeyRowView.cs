@@ -1,5 +1,3 @@
-using ApiGateway.Keys.Model;
-
 namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>One row of the keys table: the record, its status now and its usage.</summary>

@@ -1,5 +1,3 @@
-using ApiGateway.Keys.Model;
-
 namespace ApiGateway.AdminApi.WebConsole.Pages;
 
 /// <summary>A key's plaintext for the one response that shows it; never stored, never put in a URL or TempData.</summary>

@@ -1,5 +1,4 @@
 using ApiGateway.Keys.Mutations;
-using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ApiGateway.AdminApi.WebConsole.Pages;

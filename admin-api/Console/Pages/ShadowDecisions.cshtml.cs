@@ -1,6 +1,4 @@
 using ApiGateway.AdminApi.Endpoints;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,6 +1,5 @@
 using ApiGateway.AdminApi.Authentication;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,11 +1,7 @@
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.AdminApi.Webhooks;
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Model;
-using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.WebConsole.Pages;
 

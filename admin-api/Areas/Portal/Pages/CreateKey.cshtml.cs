@@ -1,15 +1,11 @@
-using ApiGateway.AdminApi.Contracts;
 using ApiGateway.AdminApi.Scopes;
-using ApiGateway.AdminApi.Validation;
 using ApiGateway.AdminApi.WebConsole;
 using ApiGateway.AdminApi.WebConsole.Pages;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Portal;
-using ApiGateway.Keys.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.AdminApi.Portal.Pages;
 

@@ -1,5 +1,4 @@
 using ApiGateway.AdminApi.WebConsole;
-using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Portal;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,5 +1,3 @@
-using ApiGateway.Keys.Model;
-
 namespace ApiGateway.AdminApi.Portal.Pages;
 
 /// <summary>One row of the portal's keys table: the record, its status now and its usage.</summary>

@@ -1,7 +1,5 @@
 using ApiGateway.Keys.Format;
-using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Portal;
-using ApiGateway.Keys.Storage;
 
 namespace ApiGateway.AdminApi.Portal.Pages;
 

@@ -1,4 +1,3 @@
-using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Mutations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
