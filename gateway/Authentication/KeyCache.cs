@@ -17,11 +17,11 @@ namespace ApiGateway.Gateway.Authentication;
 /// </summary>
 /// <remarks>
 /// Correct by construction against a lookup racing a change (docs/gateway.md "Freshness and outages"): every
-/// <see cref="Evict"/> and <see cref="Clear"/> first increments an eviction epoch, then removes. A load reads the epoch
-/// before it queries the store, publishes its answer, then reads the epoch again and withdraws the answer if it moved.
-/// So a row read before a change is either published before the eviction (which then removes it) or sees the epoch the
-/// eviction moved (and withdraws itself); there is no third order. A request joins a load in flight only if no
-/// eviction happened since it began.
+/// <see cref="Evict"/> and <see cref="Clear"/> first moves the eviction epoch of <see cref="EpochSingleFlight{TKey, TResult}"/>,
+/// then removes. A load takes the epoch before it queries the store, publishes its answer, then checks the epoch again and
+/// withdraws the answer if it moved. So a row read before a change is either published before the eviction (which then
+/// removes it) or sees the epoch the eviction moved (and withdraws itself); there is no third order. A request joins a
+/// load in flight only if no eviction happened since it began.
 /// </remarks>
 internal sealed partial class KeyCache(
     IKeyStore store, StoreHealth health, FailedLookupBudget budget, TimeProvider time, IOptions<AuthOptions> options, ILogger<KeyCache> logger)
@@ -32,9 +32,8 @@ internal sealed partial class KeyCache(
     private readonly ConcurrentDictionary<string, KeyHash> _hashById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<KeyHash, string> _idByHash = new();
     private readonly UnknownKeys _unknown = new(options.Value.NegativeCacheSize);
-    private readonly ConcurrentDictionary<KeyHash, InflightLoad> _inflight = new();
+    private readonly EpochSingleFlight<KeyHash, KeyLookup> _reads = new();
     private readonly TimeSpan _maxAge = options.Value.MaxCacheAge;
-    private long _epoch;
     // The epoch of the last eviction of a key id this cache never mapped: possibly a key just stored (an import, whose
     // hash may have been looked up before). Negative answers older than it are re-read.
     private long _unmappedChangeEpoch;
@@ -79,7 +78,7 @@ internal sealed partial class KeyCache(
     /// <summary>Drops the cached copy of a key that changed in the store, and voids every lookup still in flight.</summary>
     public void Evict(string keyId)
     {
-        var epoch = Interlocked.Increment(ref _epoch);
+        var epoch = _reads.Advance();
         if (_hashById.TryGetValue(keyId, out var hash))
         {
             _keys.TryRemove(hash, out _);
@@ -94,7 +93,7 @@ internal sealed partial class KeyCache(
     /// <summary>Forgets every answer (the change feed could not be followed, e.g. it went backwards).</summary>
     public void Clear()
     {
-        Interlocked.Increment(ref _epoch);
+        _reads.Advance();
         _keys.Clear();
         _unknown.Clear();
         KeyChanged?.Invoke(null);
@@ -124,7 +123,7 @@ internal sealed partial class KeyCache(
         }
         // A read already in flight for this hash costs the store nothing more: joining it spends no budget, so a
         // burst on a key minted a moment ago (first use, not yet cached) is never throttled by its own concurrency.
-        if (TryJoinCurrentLoad(hash) is { } shared)
+        if (_reads.TryJoinCurrent(hash) is { } shared)
         {
             return AwaitLoadAsync(shared, fallback, cancellationToken);
         }
@@ -134,10 +133,6 @@ internal sealed partial class KeyCache(
         }
         return LoadBudgetedAsync(hash, fallback, reservation, cancellationToken);
     }
-
-    /// <summary>The read in flight for this hash, if it began after the last eviction (the one a new load would join).</summary>
-    private Task<KeyLookup>? TryJoinCurrentLoad(KeyHash hash) =>
-        _inflight.TryGetValue(hash, out var current) && current.Epoch == Interlocked.Read(ref _epoch) ? current.Result.Task : null;
 
     private async ValueTask<KeyLookup> LoadBudgetedAsync(
         KeyHash hash, KeyLookup? fallback, FailedLookupBudget.Reservation reservation, CancellationToken cancellationToken)
@@ -159,49 +154,14 @@ internal sealed partial class KeyCache(
 
     /// <param name="fallback">A cached answer due for a re-read: still served if the store cannot be reached.</param>
     private ValueTask<KeyLookup> LoadAsync(KeyHash hash, KeyLookup? fallback, CancellationToken cancellationToken)
-        => AwaitLoadAsync(JoinOrStartLoad(hash), fallback, cancellationToken);
+        => AwaitLoadAsync(
+            _reads.JoinOrStart(hash, this, static (cache, hash, epoch) => cache.ReadStoreAsync(hash, epoch)), fallback, cancellationToken);
 
     private static async ValueTask<KeyLookup> AwaitLoadAsync(Task<KeyLookup> load, KeyLookup? fallback, CancellationToken cancellationToken)
     {
         // The shared read is not cancelled by one caller leaving; each caller stops waiting on its own token.
         var result = await load.WaitAsync(cancellationToken);
         return result.Status == KeyLookupStatus.StoreUnavailable && fallback is { } cached ? cached : result;
-    }
-
-    private Task<KeyLookup> JoinOrStartLoad(KeyHash hash)
-    {
-        while (true)
-        {
-            // Before the store: any eviction from here on may concern the row the load is about to read.
-            var epoch = Interlocked.Read(ref _epoch);
-            _inflight.TryGetValue(hash, out var current);
-            if (current is not null && current.Epoch == epoch)
-            {
-                return current.Result.Task;
-            }
-            // None in flight, or one that began before an eviction (its row may predate the change): start our own.
-            var load = new InflightLoad(epoch);
-            if (current is null ? _inflight.TryAdd(hash, load) : _inflight.TryUpdate(hash, load, current))
-            {
-                _ = RunLoadAsync(hash, load);
-                return load.Result.Task;
-            }
-        }
-    }
-
-    private async Task RunLoadAsync(KeyHash hash, InflightLoad load)
-    {
-        try
-        {
-            var result = await ReadStoreAsync(hash, load.Epoch);
-            _inflight.TryRemove(KeyValuePair.Create(hash, load));
-            load.Result.SetResult(result);
-        }
-        catch (Exception ex)
-        {
-            _inflight.TryRemove(KeyValuePair.Create(hash, load));
-            load.Result.SetException(ex);
-        }
     }
 
     private async Task<KeyLookup> ReadStoreAsync(KeyHash hash, long epoch)
@@ -244,7 +204,7 @@ internal sealed partial class KeyCache(
         _hashById[entry.Key.Id] = entry.Hash;
         _keys[entry.Hash] = entry;
         _unknown.Remove(entry.Hash);
-        if (Interlocked.Read(ref _epoch) != epoch)
+        if (!_reads.IsCurrent(epoch))
         {
             // A change was applied while we read: ours may be the old version. Serve it once, cache nothing.
             _keys.TryRemove(KeyValuePair.Create(entry.Hash, entry));
@@ -254,19 +214,11 @@ internal sealed partial class KeyCache(
     private void RememberUnknown(KeyHash hash, UnknownKey entry)
     {
         _unknown.Add(hash, entry);
-        if (Interlocked.Read(ref _epoch) != entry.Epoch)
+        if (!_reads.IsCurrent(entry.Epoch))
         {
             // The change applied meanwhile may be this very key's creation (an import): do not hide it.
             _unknown.Remove(hash, entry);
         }
-    }
-
-    /// <summary>A store read in flight for one hash, shared by the requests that arrive before it ends (same epoch).</summary>
-    private sealed class InflightLoad(long epoch)
-    {
-        public long Epoch { get; } = epoch;
-
-        public TaskCompletionSource<KeyLookup> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private static partial class Log

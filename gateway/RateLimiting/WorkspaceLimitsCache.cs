@@ -9,16 +9,15 @@ namespace ApiGateway.Gateway.RateLimiting;
 /// Each workspace's own limits (or that it has none), read from the store once per workspace and process, kept until the
 /// change feed says they changed (<see cref="KeyChangePoller"/> evicts on a <c>workspace:{id}</c> row, so a change applies
 /// within the feed's bound, 1 s). A hit is one dictionary read and no allocation; reads are single-flighted per workspace.
-/// As in <see cref="KeyCache"/>, every eviction first moves an epoch, and a read that saw the epoch move while it ran is
-/// served once and not kept, so a read racing a change never outlives it. A read that fails serves "no limits" (fail
+/// As in <see cref="KeyCache"/> (<see cref="EpochSingleFlight{TKey, TResult}"/>), every eviction first moves an epoch, and a
+/// read that saw the epoch move while it ran is served once and not kept, so a read racing a change never outlives it. A read that fails serves "no limits" (fail
 /// open, as a quota that cannot be loaded does) for one second before the store is asked again.
 /// </summary>
 internal sealed partial class WorkspaceLimitsCache(IWorkspaceLimitsStore store, StoreHealth health, TimeProvider time, ILogger<WorkspaceLimitsCache> logger)
 {
     private static readonly TimeSpan RetryFailedAfter = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, WorkspaceLimitsEntry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, InflightLoad> _inflight = new(StringComparer.Ordinal);
-    private long _epoch;
+    private readonly EpochSingleFlight<string, WorkspaceLimitsEntry> _reads = new(StringComparer.Ordinal);
 
     /// <summary>Workspaces whose answer is held.</summary>
     public int Count => _entries.Count;
@@ -30,43 +29,24 @@ internal sealed partial class WorkspaceLimitsCache(IWorkspaceLimitsStore store, 
         {
             return new(entry);
         }
-        return new(JoinOrStartLoad(workspaceId));
+        return new(_reads.JoinOrStart(workspaceId, this, static (cache, workspaceId, epoch) => cache.ReadStoreAsync(workspaceId, epoch)));
     }
 
     /// <summary>The workspace's limits changed in the store: its next request reads them again.</summary>
     public void Evict(string workspaceId)
     {
-        Interlocked.Increment(ref _epoch);
+        _reads.Advance();
         _entries.TryRemove(workspaceId, out _);
     }
 
     /// <summary>Forgets every answer (the change feed could not be followed).</summary>
     public void Clear()
     {
-        Interlocked.Increment(ref _epoch);
+        _reads.Advance();
         _entries.Clear();
     }
 
-    private Task<WorkspaceLimitsEntry> JoinOrStartLoad(string workspaceId)
-    {
-        while (true)
-        {
-            var epoch = Interlocked.Read(ref _epoch);
-            _inflight.TryGetValue(workspaceId, out var current);
-            if (current is not null && current.Epoch == epoch)
-            {
-                return current.Result.Task;
-            }
-            var load = new InflightLoad(epoch);
-            if (current is null ? _inflight.TryAdd(workspaceId, load) : _inflight.TryUpdate(workspaceId, load, current))
-            {
-                _ = RunLoadAsync(workspaceId, load);
-                return load.Result.Task;
-            }
-        }
-    }
-
-    private async Task RunLoadAsync(string workspaceId, InflightLoad load)
+    private async Task<WorkspaceLimitsEntry> ReadStoreAsync(string workspaceId, long epoch)
     {
         // Until the feed position is known nothing would evict what we keep, so nothing is kept (as in KeyCache).
         var cacheable = health.FeedFollowed;
@@ -84,24 +64,16 @@ internal sealed partial class WorkspaceLimitsCache(IWorkspaceLimitsStore store, 
             Log.LookupFailed(logger, exception.GetType().Name);
             entry = new WorkspaceLimitsEntry(workspaceId, limits: null, retryAt: (time.GetUtcNow() + RetryFailedAfter).UtcTicks);
         }
-        _inflight.TryRemove(KeyValuePair.Create(workspaceId, load));
         if (cacheable)
         {
             _entries[workspaceId] = entry;
-            if (Interlocked.Read(ref _epoch) != load.Epoch)
+            if (!_reads.IsCurrent(epoch))
             {
                 // A change was applied while we read: ours may be the old limits. Serve them once, keep nothing.
                 _entries.TryRemove(KeyValuePair.Create(workspaceId, entry));
             }
         }
-        load.Result.SetResult(entry);
-    }
-
-    private sealed class InflightLoad(long epoch)
-    {
-        public long Epoch { get; } = epoch;
-
-        public TaskCompletionSource<WorkspaceLimitsEntry> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        return entry;
     }
 
     private static partial class Log
