@@ -7,12 +7,8 @@ internal sealed class AdminProxyOptionsSetup(IConfiguration configuration) : IPo
 {
     public void PostConfigure(string? name, AdminProxyOptions options)
     {
-        var scalar = configuration[$"{AdminProxyOptions.SectionName}:{nameof(AdminProxyOptions.TrustedProxies)}"];
-        if (!string.IsNullOrWhiteSpace(scalar))
-        {
-            options.TrustedProxies = [.. scalar.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-        }
-        options.TrustedProxyNetworks = [.. options.TrustedProxies.Select(e => TrustedProxyForwarding.TryParseNetwork(e, out var n) ? n : (System.Net.IPNetwork?)null)
-            .OfType<System.Net.IPNetwork>()];
+        options.TrustedProxies = CommaSeparatedSetting.Read(
+            configuration, $"{AdminProxyOptions.SectionName}:{nameof(AdminProxyOptions.TrustedProxies)}", options.TrustedProxies);
+        options.TrustedProxyNetworks = IpNetworks.ParseValid(options.TrustedProxies);
     }
 }

@@ -6,7 +6,7 @@ internal sealed class AdminProxyOptionsValidator : IValidateOptions<AdminProxyOp
 {
     public ValidateOptionsResult Validate(string? name, AdminProxyOptions options)
     {
-        var failures = options.TrustedProxies.Where(entry => !TrustedProxyForwarding.TryParseNetwork(entry, out _))
+        var failures = options.TrustedProxies.Where(entry => !IpNetworks.TryParse(entry, out _))
             .Select(entry => $"Admin:TrustedProxies has '{entry}', which is not an IP address or CIDR.").ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

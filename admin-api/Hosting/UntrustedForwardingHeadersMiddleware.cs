@@ -13,7 +13,7 @@ internal sealed class UntrustedForwardingHeadersMiddleware(RequestDelegate next,
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!TrustedProxyForwarding.IsTrusted(_trusted, context.Connection.RemoteIpAddress))
+        if (context.Connection.RemoteIpAddress is not { } peer || !IpNetworks.Contains(_trusted, IpNetworks.Normalize(peer)))
         {
             var headers = context.Request.Headers;
             List<string>? forged = null;

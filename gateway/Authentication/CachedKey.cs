@@ -1,6 +1,6 @@
 using System.Net;
-using ApiGateway.Gateway.Hosting;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Hosting;
 using ApiGateway.Keys.Model;
 
 namespace ApiGateway.Gateway.Authentication;
@@ -16,15 +16,7 @@ internal sealed class CachedKey
         Key = key;
         Hash = hash;
         ConfirmedAt = confirmedAt;
-        var networks = new List<IPNetwork>();
-        foreach (var entry in key.AllowedIps)
-        {
-            if (IpNetworks.TryParse(entry, out var network))
-            {
-                networks.Add(network);
-            }
-        }
-        AllowedNetworks = networks;
+        AllowedNetworks = IpNetworks.ParseValid(key.AllowedIps);
         // An allow-list whose entries are all unusable must still restrict, not silently allow everything.
         RestrictsIps = key.AllowedIps.Count > 0;
     }

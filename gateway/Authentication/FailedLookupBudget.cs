@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using ApiGateway.Gateway.Hosting;
+using ApiGateway.Keys.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.Authentication;

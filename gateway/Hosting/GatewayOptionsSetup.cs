@@ -1,4 +1,4 @@
-using ApiGateway.Gateway.Authentication;
+using ApiGateway.Keys.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.Hosting;
@@ -11,19 +11,8 @@ internal sealed class GatewayOptionsSetup(IConfiguration configuration) : IPostC
 {
     public void PostConfigure(string? name, GatewayOptions options)
     {
-        var scalar = configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.TrustedProxies)}"];
-        if (!string.IsNullOrWhiteSpace(scalar))
-        {
-            options.TrustedProxies = [.. scalar.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-        }
-        var networks = new List<System.Net.IPNetwork>();
-        foreach (var entry in options.TrustedProxies)
-        {
-            if (IpNetworks.TryParse(entry, out var network))
-            {
-                networks.Add(network);
-            }
-        }
-        options.TrustedProxyNetworks = networks;
+        options.TrustedProxies = CommaSeparatedSetting.Read(
+            configuration, $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.TrustedProxies)}", options.TrustedProxies);
+        options.TrustedProxyNetworks = IpNetworks.ParseValid(options.TrustedProxies);
     }
 }

@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Authentication;
+using ApiGateway.Keys.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.Hosting;

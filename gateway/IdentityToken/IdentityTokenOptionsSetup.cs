@@ -1,3 +1,4 @@
+using ApiGateway.Keys.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.IdentityToken;
@@ -7,10 +8,7 @@ internal sealed class IdentityTokenOptionsSetup(IConfiguration configuration) : 
 {
     public void PostConfigure(string? name, IdentityTokenOptions options)
     {
-        var scalar = configuration[$"{IdentityTokenOptions.SectionName}:{nameof(IdentityTokenOptions.SigningKeyFiles)}"];
-        if (!string.IsNullOrWhiteSpace(scalar))
-        {
-            options.SigningKeyFiles = [.. scalar.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-        }
+        options.SigningKeyFiles = CommaSeparatedSetting.Read(
+            configuration, $"{IdentityTokenOptions.SectionName}:{nameof(IdentityTokenOptions.SigningKeyFiles)}", options.SigningKeyFiles);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using ApiGateway.Gateway.Hosting;
+using ApiGateway.Keys.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Gateway.Requests;

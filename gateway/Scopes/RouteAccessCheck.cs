@@ -5,6 +5,7 @@ using ApiGateway.Gateway.Problems;
 using ApiGateway.Gateway.Requests;
 using ApiGateway.Gateway.WebSockets;
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Hosting;
 using ApiGateway.Keys.Scopes;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using ApiGateway.Gateway.Authentication;
-using ApiGateway.Gateway.Hosting;
+using ApiGateway.Keys.Hosting;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Scopes;
 

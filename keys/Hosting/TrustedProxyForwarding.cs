@@ -1,4 +1,3 @@
-using System.Net;
 using IPNetwork = System.Net.IPNetwork;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -41,46 +40,4 @@ public static class TrustedProxyForwarding
         name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)
         || name.Equals("Forwarded", StringComparison.OrdinalIgnoreCase)
         || name.Equals("X-Real-IP", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>An address (a one-address network) or a CIDR.</summary>
-    public static bool TryParseNetwork(string? text, out IPNetwork network)
-    {
-        network = default;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-        if (text.Contains('/', StringComparison.Ordinal))
-        {
-            return IPNetwork.TryParse(text, out network);
-        }
-        if (!IPAddress.TryParse(text, out var address))
-        {
-            return false;
-        }
-        address = Normalize(address);
-        network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        return true;
-    }
-
-    /// <summary>Whether the peer is in one of the trusted networks (IPv4-mapped IPv6 peers compare as IPv4).</summary>
-    public static bool IsTrusted(IReadOnlyList<IPNetwork> trusted, IPAddress? peer)
-    {
-        ArgumentNullException.ThrowIfNull(trusted);
-        if (trusted.Count == 0 || peer is null)
-        {
-            return false;
-        }
-        peer = Normalize(peer);
-        foreach (var network in trusted)
-        {
-            if (network.Contains(peer))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -1,10 +1,28 @@
 using System.Net;
 
-namespace ApiGateway.Gateway.Hosting;
+namespace ApiGateway.Keys.Hosting;
 
-/// <summary>Parses allow-list and trusted-proxy entries: a CIDR (<c>10.0.0.0/8</c>) or a single address.</summary>
-internal static class IpNetworks
+/// <summary>
+/// Parses allow-list and trusted-proxy entries, a CIDR (<c>10.0.0.0/8</c>) or a single address, the same way in both
+/// processes; IPv4-mapped IPv6 addresses and networks are their IPv4 equivalents, like client addresses.
+/// </summary>
+public static class IpNetworks
 {
+    /// <summary>The entries that parse (validation reports the others where a setting holds them).</summary>
+    public static IReadOnlyList<IPNetwork> ParseValid(IEnumerable<string> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var networks = new List<IPNetwork>();
+        foreach (var entry in entries)
+        {
+            if (TryParse(entry, out var network))
+            {
+                networks.Add(network);
+            }
+        }
+        return networks;
+    }
+
     public static bool TryParse(string? text, out IPNetwork network)
     {
         network = default;
@@ -35,10 +53,16 @@ internal static class IpNetworks
         return true;
     }
 
-    public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    public static IPAddress Normalize(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    }
 
+    /// <summary>Whether an address (already <see cref="Normalize"/>d) is in one of the networks.</summary>
     public static bool Contains(IReadOnlyList<IPNetwork> networks, IPAddress address)
     {
+        ArgumentNullException.ThrowIfNull(networks);
         foreach (var network in networks)
         {
             if (network.Contains(address))

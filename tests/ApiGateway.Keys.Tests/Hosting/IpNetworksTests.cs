@@ -1,7 +1,7 @@
 using System.Net;
-using ApiGateway.Gateway.Hosting;
+using ApiGateway.Keys.Hosting;
 
-namespace ApiGateway.Gateway.Tests.Hosting;
+namespace ApiGateway.Keys.Tests.Hosting;
 
 public sealed class IpNetworksTests
 {
@@ -50,5 +50,15 @@ public sealed class IpNetworksTests
     {
         Assert.Equal(IPAddress.Parse("10.1.2.3"), IpNetworks.Normalize(IPAddress.Parse("::ffff:10.1.2.3")));
         Assert.Equal(IPAddress.Parse("2001:db8::1"), IpNetworks.Normalize(IPAddress.Parse("2001:db8::1")));
+    }
+
+    [Fact]
+    public void ParseValid_MixedEntries_KeepsOnlyTheOnesThatParseInOrder()
+    {
+        var networks = IpNetworks.ParseValid(["10.0.0.0/8", "not-an-ip", " ::ffff:192.168.0.0/112 ", "", "2001:db8::1"]);
+
+        Assert.Equal(
+            [new IPNetwork(IPAddress.Parse("10.0.0.0"), 8), new IPNetwork(IPAddress.Parse("192.168.0.0"), 16), new IPNetwork(IPAddress.Parse("2001:db8::1"), 128)],
+            networks);
     }
 }
