@@ -1,4 +1,5 @@
 using ApiGateway.Keys.Format;
+using ApiGateway.Keys.Hosting;
 using ApiGateway.Keys.Mutations;
 using ApiGateway.Keys.Storage;
 using ApiGateway.Keys.Storage.Postgres;
@@ -6,8 +7,8 @@ using ApiGateway.Keys.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
 
 namespace ApiGateway.Keys;
 
@@ -22,13 +23,9 @@ public static class KeyStoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<KeysOptions>().BindConfiguration(KeysOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeysOptions>, KeysOptionsValidator>());
-        services.AddOptions<KeyStoreOptions>()
-            .BindConfiguration(KeyStoreOptions.SectionName)
-            .Configure(o => o.ConnectionString = configuration.GetConnectionString(KeyStoreOptions.ConnectionStringName) ?? KeyStoreOptions.DefaultConnectionString)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyStoreOptions>, KeyStoreOptionsValidator>());
+        services.AddValidatedOptions<KeysOptions, KeysOptionsValidator>(KeysOptions.SectionName);
+        services.AddValidatedOptions<KeyStoreOptions, KeyStoreOptionsValidator>(KeyStoreOptions.SectionName)
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString(KeyStoreOptions.ConnectionStringName) ?? KeyStoreOptions.DefaultConnectionString);
 
         services.TryAddSingleton(sp => new KeyFormat(sp.GetRequiredService<IOptions<KeysOptions>>().Value.Prefix));
         services.TryAddSingleton(sp => new KeyHasher(sp.GetRequiredService<IOptions<KeysOptions>>().Value.Pepper));

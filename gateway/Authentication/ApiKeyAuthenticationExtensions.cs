@@ -1,5 +1,6 @@
 using ApiGateway.Gateway.RateLimiting;
 using ApiGateway.Keys;
+using ApiGateway.Keys.Hosting;
 using ApiGateway.Keys.RateLimits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -15,8 +16,7 @@ internal static class ApiKeyAuthenticationExtensions
     public static WebApplicationBuilder AddApiKeyAuthentication(this WebApplicationBuilder builder)
     {
         builder.Services.AddKeyStore(builder.Configuration);
-        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
+        builder.Services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.SectionName);
         builder.Services.AddSingleton<StoreHealth>();
         builder.Services.AddSingleton<FailedLookupBudget>();
         builder.Services.AddSingleton<KeyCache>();

@@ -17,13 +17,11 @@ internal static class GatewayHosting
     public static WebApplicationBuilder AddGatewayHosting(this WebApplicationBuilder builder)
     {
         builder.UseAppSettingsBesideBinary(); // log levels: YARP logs every proxied request at Information otherwise
-        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
+        builder.Services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
         builder.Services.AddSingleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsSetup>();
-        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         builder.Services.AddRoutesFileOptions(); // Gateway:RoutesFile, shared with the admin API
         builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerMatcherPolicy>();
-        builder.Services.AddOptions<ConnectionLimitsOptions>().BindConfiguration(ConnectionLimitsOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ConnectionLimitsOptions>, ConnectionLimitsOptionsValidator>();
+        builder.Services.AddValidatedOptions<ConnectionLimitsOptions, ConnectionLimitsOptionsValidator>(ConnectionLimitsOptions.SectionName);
         builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, ConnectionLimitsSetup>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<RejectedConnectionsReporter>();

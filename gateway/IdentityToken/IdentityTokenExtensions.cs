@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Transforms;
+using ApiGateway.Keys.Hosting;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -14,9 +15,8 @@ internal static class IdentityTokenExtensions
     /// </summary>
     public static WebApplicationBuilder AddIdentityTokens(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IdentityTokenOptions>().BindConfiguration(IdentityTokenOptions.SectionName).ValidateOnStart();
+        builder.Services.AddValidatedOptions<IdentityTokenOptions, IdentityTokenOptionsValidator>(IdentityTokenOptions.SectionName);
         builder.Services.AddSingleton<IPostConfigureOptions<IdentityTokenOptions>, IdentityTokenOptionsSetup>();
-        builder.Services.AddSingleton<IValidateOptions<IdentityTokenOptions>, IdentityTokenOptionsValidator>();
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SigningKeys>());
         builder.Services.AddSingleton<IdentityTokenIssuer>();

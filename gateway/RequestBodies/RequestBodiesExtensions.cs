@@ -1,3 +1,4 @@
+using ApiGateway.Keys.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -9,8 +10,7 @@ internal static class RequestBodiesExtensions
     /// <summary><c>Gateway:MaxRequestBodySize</c> (Kestrel's limit too) and the reload fix for route limits.</summary>
     public static WebApplicationBuilder AddRequestBodyLimits(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RequestBodyOptions>().BindConfiguration(RequestBodyOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<RequestBodyOptions>, RequestBodyOptionsValidator>();
+        builder.Services.AddValidatedOptions<RequestBodyOptions, RequestBodyOptionsValidator>(RequestBodyOptions.SectionName);
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp =>
             new ConfigureOptions<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = sp.GetRequiredService<IOptions<RequestBodyOptions>>().Value.MaxRequestBodySize));
         builder.Services.AddSingleton<IProxyConfigFilter, RouteBodyLimits>();

@@ -1,6 +1,5 @@
+using ApiGateway.Keys.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Keys.RateLimits;
 
@@ -12,11 +11,8 @@ public static class RateLimitsOptionsExtensions
     /// </summary>
     public static IServiceCollection AddRateLimitsOptions(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitsOptions>()
-            .BindConfiguration(RateLimitsOptions.SectionName)
-            .PostConfigure(o => o.UseDefaultTiersIfNone())
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitsOptions>, RateLimitsOptionsValidator>());
+        services.AddValidatedOptions<RateLimitsOptions, RateLimitsOptionsValidator>(RateLimitsOptions.SectionName)
+            .PostConfigure(o => o.UseDefaultTiersIfNone());
         return services;
     }
 }

@@ -1,6 +1,5 @@
+using ApiGateway.Keys.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ApiGateway.Keys.Routes;
 
@@ -9,8 +8,7 @@ public static class RoutesFileOptionsExtensions
     /// <summary>Binds <c>Gateway:RoutesFile</c> and validates it when the host starts.</summary>
     public static IServiceCollection AddRoutesFileOptions(this IServiceCollection services)
     {
-        services.AddOptions<RoutesFileOptions>().BindConfiguration(RoutesFileOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoutesFileOptions>, RoutesFileOptionsValidator>());
+        services.AddValidatedOptions<RoutesFileOptions, RoutesFileOptionsValidator>(RoutesFileOptions.SectionName);
         return services;
     }
 }

@@ -26,4 +26,21 @@ internal static class MigrationScripts
         }
         return scripts;
     }
+
+    /// <summary>
+    /// The scripts a database at schema version <paramref name="current"/> still needs, in order; a database newer than
+    /// this build (a rollback after an upgrade) is refused rather than run against tables it does not know.
+    /// </summary>
+    public static IEnumerable<(int Version, string Name, string Sql)> Pending(IReadOnlyList<(int Version, string Name, string Sql)> scripts, int current)
+    {
+        var latest = Latest(scripts);
+        if (current > latest)
+        {
+            throw new InvalidOperationException($"The database is at schema version {current}, newer than this build knows ({latest}). Upgrade this process.");
+        }
+        return scripts.Where(script => script.Version > current);
+    }
+
+    /// <summary>The version a database is at once every script ran.</summary>
+    public static int Latest(IReadOnlyList<(int Version, string Name, string Sql)> scripts) => scripts.Count == 0 ? 0 : scripts[^1].Version;
 }

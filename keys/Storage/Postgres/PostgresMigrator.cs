@@ -28,12 +28,7 @@ public sealed partial class PostgresMigrator(PostgresDatabase database, TimeProv
             transaction: transaction, cancellationToken: cancellationToken));
         var current = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COALESCE(MAX(version), 0) FROM schema_version", transaction: transaction, cancellationToken: cancellationToken));
-        var latest = Scripts.Count == 0 ? 0 : Scripts[^1].Version;
-        if (current > latest)
-        {
-            throw new InvalidOperationException($"The database is at schema version {current}, newer than this build knows ({latest}). Upgrade this process.");
-        }
-        foreach (var (version, name, sql) in Scripts.Where(script => script.Version > current))
+        foreach (var (version, name, sql) in MigrationScripts.Pending(Scripts, current))
         {
             await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
@@ -42,7 +37,7 @@ public sealed partial class PostgresMigrator(PostgresDatabase database, TimeProv
             Log.MigrationApplied(logger, version, name);
         }
         await transaction.CommitAsync(cancellationToken);
-        return latest;
+        return MigrationScripts.Latest(Scripts);
     }
 
     /// <summary>

@@ -23,12 +23,7 @@ public sealed partial class SqliteMigrator(SqliteDatabase database, ILogger<Sqli
 
         using var transaction = SqliteDatabase.BeginWrite(connection);
         var current = await connection.ExecuteScalarAsync<int>(new CommandDefinition("PRAGMA user_version;", transaction: transaction, cancellationToken: cancellationToken));
-        var latest = Scripts.Count == 0 ? 0 : Scripts[^1].Version;
-        if (current > latest)
-        {
-            throw new InvalidOperationException($"The database is at schema version {current}, newer than this build knows ({latest}). Upgrade this process.");
-        }
-        foreach (var (version, name, sql) in Scripts.Where(script => script.Version > current))
+        foreach (var (version, name, sql) in MigrationScripts.Pending(Scripts, current))
         {
             await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
             // PRAGMA takes no parameters; the version is an integer we parsed from a resource name.
@@ -37,7 +32,7 @@ public sealed partial class SqliteMigrator(SqliteDatabase database, ILogger<Sqli
             Log.MigrationApplied(logger, version, name);
         }
         transaction.Commit();
-        return latest;
+        return MigrationScripts.Latest(Scripts);
     }
 
     private static partial class Log
