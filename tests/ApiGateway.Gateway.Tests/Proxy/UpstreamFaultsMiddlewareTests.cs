@@ -4,7 +4,7 @@ using ApiGateway.Gateway.Proxy;
 namespace ApiGateway.Gateway.Tests.Proxy;
 
 /// <summary>A dead upstream: 502 problems, then the cluster's circuit opens (fast 503), then it recovers.</summary>
-public sealed class UpstreamFaultsTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public sealed class UpstreamFaultsMiddlewareTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -10,7 +10,7 @@ namespace ApiGateway.Gateway.Tests.Shadow;
 /// The shadow file is read like the live one and reloaded on change; a bad one is logged at Warning and ignored (the last
 /// good candidate keeps being evaluated), never touching live answers; <c>/readyz</c> shows its state.
 /// </summary>
-public sealed class ShadowRoutesFileTests(ShadowRoutesFixture fixture) : IClassFixture<ShadowRoutesFixture>
+public sealed class ShadowRoutesTests(ShadowRoutesFixture fixture) : IClassFixture<ShadowRoutesFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
