@@ -14,7 +14,7 @@ public sealed class RejectedConnectionsReporterTests : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly ReadCountingClock _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly CapturedLogs _logs = new();
     private readonly Meter _kestrel = new("Microsoft.AspNetCore.Server.Kestrel");
     private readonly Meter _other = new("ApiGateway.Tests.NotKestrel");
@@ -36,33 +36,52 @@ public sealed class RejectedConnectionsReporterTests : IDisposable
         var rejected = _kestrel.CreateCounter<long>("kestrel.rejected_connections");
         var otherInstrument = _kestrel.CreateCounter<long>("kestrel.connection.duration.count");
         var otherMeter = _other.CreateCounter<long>("kestrel.rejected_connections");
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, _clock.Reads); // only the reporter reads this clock
         using var reporter = new RejectedConnectionsReporter(_clock, _logs.CreateLogger<RejectedConnectionsReporter>());
         await reporter.StartAsync(Ct);
-        await WaitUntilAsync(() => rejected.Enabled); // the reporter listens
+        // Its listener starts before its timer: once its loop has read the clock, it counts every refusal.
+        await WaitUntilAsync(() =>
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            return _clock.Reads > 0;
+        });
 
         rejected.Add(3);
         otherInstrument.Add(100);
         otherMeter.Add(100);
-        await WaitUntilAsync(() =>
-        {
-            _clock.Advance(TimeSpan.FromSeconds(1)); // the reporter's loop may still be starting: tick until it has reported
-            return Reports.Count == 1;
-        });
-        var first = Assert.Single(Reports);
+        await TickAsync(TimeSpan.FromSeconds(1));
+        await WaitUntilAsync(() => Reports.Count == 1);
+        var first = Reports[0];
         Assert.Equal(LogLevel.Warning, first.Level);
-        Assert.StartsWith("Refused 3 connections at the connection limit", first.Message, StringComparison.Ordinal);
+        Assert.Equal(3, Refused(first));
 
         rejected.Add(2);
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        await TickAsync(TimeSpan.FromSeconds(1)); // within the quiet minute: not reported yet
         rejected.Add(4);
-        _clock.Advance(TimeSpan.FromSeconds(58));
         otherMeter.Add(100);
-        _clock.Advance(TimeSpan.FromSeconds(1)); // a minute after the first report
+        await TickAsync(TimeSpan.FromSeconds(58));
+        await TickAsync(TimeSpan.FromSeconds(1)); // a minute after the first report
         await WaitUntilAsync(() => Reports.Count >= 2);
 
         Assert.Equal(2, Reports.Count);
-        Assert.StartsWith("Refused 6 connections", Reports[1].Message, StringComparison.Ordinal);
+        Assert.Equal(6, Refused(Reports[1]));
         await reporter.StopAsync(Ct);
+    }
+
+    /// <summary>Moves the clock and waits until the reporter's loop has read it: one check at a time, at a known instant.</summary>
+    private async Task TickAsync(TimeSpan by)
+    {
+        var reads = _clock.Reads;
+        _clock.Advance(by);
+        await WaitUntilAsync(() => _clock.Reads > reads);
+    }
+
+    private static long Refused(LogLine line)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(line.Message, "^Refused (\\d+) connections at the connection limit");
+        Assert.True(match.Success, line.Message);
+        return long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Polls an observable condition to a deadline (the reporter's loop runs on its own).</summary>
@@ -73,6 +92,20 @@ public sealed class RejectedConnectionsReporterTests : IDisposable
         {
             Assert.True(DateTime.UtcNow < until, "condition not met before the deadline");
             await Task.Delay(TimeSpan.FromMilliseconds(10), Ct); // poll interval
+        }
+    }
+
+    /// <summary>A fake clock that counts its reads: the reporter reads it once per check, so a test can tell a check ran.</summary>
+    private sealed class ReadCountingClock(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            Interlocked.Increment(ref _reads);
+            return base.GetUtcNow();
         }
     }
 }
