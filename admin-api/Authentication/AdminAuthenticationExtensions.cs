@@ -1,3 +1,4 @@
+using ApiGateway.Keys.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,8 +10,7 @@ internal static class AdminAuthenticationExtensions
     /// <summary>Bearer admin credentials, the failed sign-in throttle (shared with the console), role policies, and authentication required for everything not marked anonymous.</summary>
     public static IHostApplicationBuilder AddAdminAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignInThrottleOptions>, SignInThrottleOptionsValidator>());
+        builder.Services.AddValidatedOptions<SignInThrottleOptions, SignInThrottleOptionsValidator>(SignInThrottleOptions.SectionName);
         builder.Services.TryAddSingleton<SignInThrottle>();
         builder.Services.TryAddSingleton<FailedSignInAudit>();
         builder.Services.AddAuthentication(AdminCredentialHandler.SchemeName)

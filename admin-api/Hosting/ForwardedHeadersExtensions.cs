@@ -9,9 +9,8 @@ internal static class ForwardedHeadersExtensions
     /// <summary><c>Admin:TrustedProxies</c> (validated at start) configures ASP.NET Core's forwarded-headers middleware.</summary>
     public static IHostApplicationBuilder AddTrustedProxies(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AdminProxyOptions>().BindConfiguration(AdminProxyOptions.SectionName).ValidateOnStart();
+        builder.Services.AddValidatedOptions<AdminProxyOptions, AdminProxyOptionsValidator>(AdminProxyOptions.SectionName);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AdminProxyOptions>, AdminProxyOptionsSetup>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminProxyOptions>, AdminProxyOptionsValidator>());
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<AdminProxyOptions>>((forwarded, proxies) =>
             TrustedProxyForwarding.Configure(forwarded, proxies.Value.TrustedProxyNetworks,
                 ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost));

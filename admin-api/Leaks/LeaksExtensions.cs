@@ -1,3 +1,5 @@
+using ApiGateway.Keys.Hosting;
+
 namespace ApiGateway.AdminApi.Leaks;
 
 internal static class LeaksExtensions
@@ -5,8 +7,7 @@ internal static class LeaksExtensions
     /// <summary><c>Leaks:*</c> settings (validated at start), the reporter and GitHub's public keys.</summary>
     public static IHostApplicationBuilder AddLeakReports(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<LeaksOptions>().BindConfiguration(LeaksOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<LeaksOptions>, LeaksOptionsValidator>();
+        builder.Services.AddValidatedOptions<LeaksOptions, LeaksOptionsValidator>(LeaksOptions.SectionName);
         builder.Services.AddSingleton<LeakReporter>();
         builder.Services.AddSingleton<GitHubPublicKeys>();
         builder.Services.AddSingleton<GitHubReportGate>();

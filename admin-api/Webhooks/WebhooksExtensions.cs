@@ -1,3 +1,4 @@
+using ApiGateway.Keys.Hosting;
 using ApiGateway.Keys.Mutations;
 
 namespace ApiGateway.AdminApi.Webhooks;
@@ -10,8 +11,7 @@ internal static class WebhooksExtensions
     /// </summary>
     public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
+        builder.Services.AddValidatedOptions<WebhooksOptions, WebhooksOptionsValidator>(WebhooksOptions.SectionName);
         builder.Services.AddSingleton<WebhookHttpClient>();
         builder.Services.AddSingleton<WebhookSignal>();
         builder.Services.AddSingleton<WebhookPayloads>();
