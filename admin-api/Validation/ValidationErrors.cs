@@ -30,4 +30,18 @@ internal sealed class ValidationErrors
     }
 
     public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>
+    /// The failures as a console or portal form shows them: under the form field each API field belongs to
+    /// (<paramref name="formField"/>), the messages of one form field joined in order, each once (<c>events[0]</c> and
+    /// <c>events[1]</c> may both land on <c>events</c>, with the same message).
+    /// </summary>
+    public Dictionary<string, string> ToForm(Func<string, string> formField)
+    {
+        ArgumentNullException.ThrowIfNull(formField);
+        return _errors
+            .SelectMany(e => e.Value.Select(message => (Field: formField(e.Key), Message: message)))
+            .GroupBy(e => e.Field, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(e => e.Message).Distinct(StringComparer.Ordinal)), StringComparer.Ordinal);
+    }
 }

@@ -69,7 +69,7 @@ internal sealed class CreateKeyModel(KeyMutationService mutations, KeyRequestVal
         };
         var errors = new ValidationErrors();
         spec = validator.Validate(request, errors);
-        var byField = errors.ToDictionary().ToDictionary(e => FormField(e.Key), e => string.Join(" ", e.Value), StringComparer.Ordinal);
+        var byField = errors.ToForm(FormField);
         if (request.Scopes.Count == 0)
         {
             byField["Scopes"] = "Pick at least one scope."; // the form's words for the API's "scopes is required"

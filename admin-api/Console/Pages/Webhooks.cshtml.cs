@@ -41,7 +41,7 @@ internal sealed class WebhooksModel(IWebhookStore store, TimeProvider time, IOpt
         var (url, types) = await WebhooksEndpoints.ValidateAsync(request, options.Value.AllowPrivateNetworks, errors, cancellationToken);
         if (!errors.IsEmpty)
         {
-            Errors = errors.ToDictionary().ToDictionary(e => e.Key.StartsWith("events", StringComparison.Ordinal) ? "events" : e.Key, e => string.Join(" ", e.Value), StringComparer.Ordinal);
+            Errors = errors.ToForm(field => field.StartsWith("events", StringComparison.Ordinal) ? "events" : field);
             Input.Submission = ConsoleSubmissions.NewId();
             Endpoints = await store.ListAsync(cancellationToken);
             Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -58,7 +58,7 @@ internal sealed class WorkspaceUsageModel(
         var spec = validator.Validate(Input.ToRequest(), errors);
         if (spec is null || !errors.IsEmpty)
         {
-            Errors = errors.ToDictionary().ToDictionary(e => e.Key, e => string.Join(" ", e.Value), StringComparer.Ordinal);
+            Errors = errors.ToForm(field => field);
             await LoadAsync(workspaceId, cancellationToken);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();

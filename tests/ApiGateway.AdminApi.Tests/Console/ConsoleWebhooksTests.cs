@@ -45,6 +45,24 @@ public sealed class ConsoleWebhooksTests(ConsoleAppFixture app) : IClassFixture<
     }
 
     [Fact]
+    public async Task Register_TwoUnknownEvents_400NamingEventsOnceAndNothingRegistered()
+    {
+        using var session = new ConsoleHttpSession(app.BaseAddress);
+        using var signIn = await session.SignInAsync(app.BootstrapKey, Ct);
+        var token = await session.TokenFromAsync("/console/webhooks", Ct);
+        var url = $"https://hooks.example.com/{Guid.NewGuid():N}";
+
+        // An edited form: events[0] and events[1] both fail, and both belong to the form's one Events field.
+        using var response = await session.Client.PostAsync("/console/webhooks",
+            ConsoleHttpSession.Form(Form(url, token, Guid.NewGuid().ToString("N"), "key.nope", "key.other")), Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "Unknown event type"));
+        Assert.DoesNotContain(await app.Service<IWebhookStore>().ListAsync(Ct), w => w.Url == url);
+    }
+
+    [Fact]
     public async Task Register_WithoutToken_400AndNothingRegistered()
     {
         using var session = new ConsoleHttpSession(app.BaseAddress);

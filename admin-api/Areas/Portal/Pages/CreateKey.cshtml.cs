@@ -93,17 +93,18 @@ internal sealed class CreateKeyModel(
             Mode = "live",
             ExpiresInDays = Input.ExpiresInDays,
         }, errors);
-        foreach (var (field, messages) in errors.ToDictionary())
+        foreach (var (field, message) in errors.ToForm(FormField))
         {
-            var key = field switch
-            {
-                "name" => "Name",
-                "scopes" => "Scopes",
-                "expiresInDays" or "expiresAt" => "ExpiresInDays",
-                _ => "Form",
-            };
-            Errors.TryAdd(key, string.Join(" ", messages));
+            Errors.TryAdd(field, message); // the page's own scope message, when it has one, says it best
         }
         return Errors.Count == 0 ? spec : null;
     }
+
+    private static string FormField(string apiField) => apiField switch
+    {
+        "name" => "Name",
+        "scopes" => "Scopes",
+        "expiresInDays" or "expiresAt" => "ExpiresInDays",
+        _ => "Form",
+    };
 }
