@@ -6,6 +6,7 @@ using ApiGateway.Gateway.Scopes;
 using ApiGateway.Keys.Format;
 using ApiGateway.Keys.Model;
 using ApiGateway.Keys.Scopes;
+using ApiGateway.TestKit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Hosting;
+using ApiGateway.TestKit;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ApiGateway.Gateway.Hosting;
+using ApiGateway.TestKit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

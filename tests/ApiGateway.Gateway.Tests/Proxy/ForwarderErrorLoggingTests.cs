@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Proxy;
+using ApiGateway.TestKit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;

@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Proxy;
+using ApiGateway.TestKit;
 using Microsoft.Extensions.Logging;
 
 namespace ApiGateway.Gateway.Tests.Proxy;

@@ -1,4 +1,5 @@
 using ApiGateway.Gateway.Proxy;
+using ApiGateway.TestKit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace ApiGateway.AdminApi.Tests.TestSupport;
+namespace ApiGateway.TestKit;
 
-/// <summary>Every log line of a host, formatted with its state values and exception, for "no secret in logs" checks.</summary>
+/// <summary>
+/// Every log line of a host (at the host's minimum level), with its event id, state values and exception: for "logged at
+/// Warning" and "no secret in logs" checks, and for reading the exception a failed start logged.
+/// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogLine> _lines = new();
@@ -15,11 +18,16 @@ public sealed class CapturedLogs : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
+    /// <summary>A typed logger into these lines, for a type a test constructs by hand.</summary>
+    public ILogger<T> CreateLogger<T>() => new Logger<T>(typeof(T).FullName!, _lines);
+
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<LogLine> lines) : ILogger
+    private sealed class Logger<T>(string category, ConcurrentQueue<LogLine> lines) : Logger(category, lines), ILogger<T>;
+
+    private class Logger(string category, ConcurrentQueue<LogLine> lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
