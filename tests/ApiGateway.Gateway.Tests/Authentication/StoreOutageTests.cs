@@ -22,6 +22,9 @@ public sealed class StoreOutageTests(GatewayFactory factory) : IClassFixture<Gat
                 File.Move(factory.DatabasePath + suffix, factory.DatabasePath + suffix + ".aside");
             }
         }
+        // A background reader (the change poller, a usage flush) may have opened the path in between and so created an
+        // empty database there: remove it, or the directory that makes the store unreachable cannot take its place.
+        File.Delete(factory.DatabasePath);
         Directory.CreateDirectory(factory.DatabasePath);
         SqliteConnection.ClearAllPools();
     }
@@ -33,7 +36,8 @@ public sealed class StoreOutageTests(GatewayFactory factory) : IClassFixture<Gat
         {
             if (File.Exists(factory.DatabasePath + suffix + ".aside"))
             {
-                File.Move(factory.DatabasePath + suffix + ".aside", factory.DatabasePath + suffix);
+                // Overwrite: a background reader may have created an empty file at the path since the directory went.
+                File.Move(factory.DatabasePath + suffix + ".aside", factory.DatabasePath + suffix, overwrite: true);
             }
         }
         SqliteConnection.ClearAllPools();
