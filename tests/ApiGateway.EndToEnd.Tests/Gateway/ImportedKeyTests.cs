@@ -19,48 +19,27 @@ public sealed class ImportedKeyTests : IAsyncLifetime
     private const string ForeignToken = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
     private const string ForeignTokenOtherScope = "sk_live_9pQ2mXwz7LkT0vBn3RsYc5Ha";
 
-    private readonly UpstreamServer _upstream = new();
-    private GatewayProcess _gateway = null!;
-    private AdminApiProcess _admin = null!;
+    private ProcessPair _pair = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        await _upstream.StartAsync(Ct);
-        _gateway = await GatewayProcess.StartAsync(
-            RoutesFile.Routes(_upstream.BaseAddress, ("contacts", "/v1/contacts", "contacts:read"), ("invoices", "/v1/invoices", "invoices:read")),
-            new Dictionary<string, string> { ["Keys__ImportedKeyPattern"] = "sk_live_[A-Za-z0-9]{24}", ["Keys__Pepper"] = "e2e-pepper-not-used-by-imported-keys" },
-            Ct);
-        try
-        {
-            _admin = await AdminApiProcess.StartBesideAsync(_gateway, Ct);
-        }
-        catch
-        {
-            await _gateway.DisposeAsync();
-            await _upstream.DisposeAsync();
-            throw;
-        }
-    }
+    public async ValueTask InitializeAsync() => _pair = await ProcessPair.StartAsync(
+        upstream => RoutesFile.Routes(upstream, ("contacts", "/v1/contacts", "contacts:read"), ("invoices", "/v1/invoices", "invoices:read")),
+        new Dictionary<string, string> { ["Keys__ImportedKeyPattern"] = "sk_live_[A-Za-z0-9]{24}", ["Keys__Pepper"] = "e2e-pepper-not-used-by-imported-keys" },
+        Ct);
 
     public async ValueTask DisposeAsync()
     {
-        if (_admin is not null)
+        if (_pair is not null)
         {
-            await _admin.DisposeAsync();
+            await _pair.DisposeAsync();
         }
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-        await _upstream.DisposeAsync();
     }
 
     [Fact]
     public async Task ImportedKey_AtTheGateway_ScopesLimitsUsageAndRevocationLikeAMintedKey()
     {
-        using var admin = _admin.CreateClient();
+        using var admin = _pair.Admin.CreateClient();
         using var imported = await admin.PostAsJsonAsync(new Uri("/v1/keys/import", UriKind.Relative), new
         {
             keys = new object[]
@@ -72,20 +51,20 @@ public sealed class ImportedKeyTests : IAsyncLifetime
             },
         }, Ct);
         var body = await imported.Content.ReadAsStringAsync(Ct);
-        Assert.True(imported.StatusCode == HttpStatusCode.Created, $"{imported.StatusCode}: {body} {_admin.Process.Describe()}");
+        Assert.True(imported.StatusCode == HttpStatusCode.Created, $"{imported.StatusCode}: {body} {_pair.Admin.Process.Describe()}");
         using var records = JsonDocument.Parse(body);
         var id = records.RootElement.GetProperty("items")[0].GetProperty("id").GetString()!;
-        using var client = _gateway.CreatePublicClient(ForeignToken);
+        using var client = _pair.Gateway.CreatePublicClient(ForeignToken);
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
             statuses.Add(await StatusAsync(client));
         }
-        var forwarded = _upstream.Received.Last(r => r.Path == "/v1/contacts/1");
-        using var otherScope = _gateway.CreatePublicClient(ForeignTokenOtherScope);
+        var forwarded = _pair.Upstream.Received.Last(r => r.Path == "/v1/contacts/1");
+        using var otherScope = _pair.Gateway.CreatePublicClient(ForeignTokenOtherScope);
         using var wrongScope = await otherScope.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct);
-        using var neither = _gateway.CreatePublicClient("sk_test_4eC39HqLyjWDarjtT1zdp7dc");
+        using var neither = _pair.Gateway.CreatePublicClient("sk_test_4eC39HqLyjWDarjtT1zdp7dc");
         using var malformed = await neither.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct);
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
@@ -93,7 +72,7 @@ public sealed class ImportedKeyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, wrongScope.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, malformed.StatusCode);
         Assert.Contains("Invalid API key format", await malformed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var usage = await Poll.UntilAsync(ct => _gateway.Keys.UsageOfAsync(id, ct), u => u.Last24h >= 3, TimeSpan.FromSeconds(15), Ct);
+        var usage = await Poll.UntilAsync(ct => _pair.Gateway.Keys.UsageOfAsync(id, ct), u => u.Last24h >= 3, TimeSpan.FromSeconds(15), Ct);
         Assert.True(usage.Last24h >= 3, $"Usage of the imported key: {usage}.");
 
         using (var revoked = await admin.DeleteAsync(new Uri($"/v1/keys/{id}", UriKind.Relative), Ct))

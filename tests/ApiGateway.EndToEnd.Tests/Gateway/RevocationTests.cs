@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ApiGateway.EndToEnd.Tests.Infrastructure;
-using ApiGateway.TestKit;
 
 namespace ApiGateway.EndToEnd.Tests.Gateway;
 
@@ -14,54 +13,32 @@ namespace ApiGateway.EndToEnd.Tests.Gateway;
 /// </summary>
 public sealed class RevocationTests : IAsyncLifetime
 {
-    private readonly UpstreamServer _upstream = new();
-    private GatewayProcess _gateway = null!;
-    private AdminApiProcess _admin = null!;
+    private ProcessPair _pair = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        await _upstream.StartAsync(Ct);
-        _gateway = await GatewayProcess.StartAsync(RoutesFile.SingleRoute("contacts", "/v1/contacts", "contacts:read", _upstream.BaseAddress), cancellationToken: Ct);
-        try
-        {
-            _admin = await AdminApiProcess.StartBesideAsync(_gateway, Ct);
-        }
-        catch
-        {
-            // DisposeAsync does not run when InitializeAsync throws: never leave the gateway process behind.
-            await _gateway.DisposeAsync();
-            await _upstream.DisposeAsync();
-            throw;
-        }
-    }
+    public async ValueTask InitializeAsync() => _pair = await ProcessPair.StartAsync(ProcessPair.ContactsRoute, ProcessPair.GatewayDefaults, Ct);
 
     public async ValueTask DisposeAsync()
     {
-        if (_admin is not null)
+        if (_pair is not null)
         {
-            await _admin.DisposeAsync();
+            await _pair.DisposeAsync();
         }
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-        await _upstream.DisposeAsync();
     }
 
     [Fact]
     public async Task Revoke_ThroughAdminApi_GatewayRefusesWithinOneSecond()
     {
-        using var admin = _admin.CreateClient();
+        using var admin = _pair.Admin.CreateClient();
         var (id, key) = await CreateKeyAsync(admin, "e2e");
 
-        using var client = _gateway.CreatePublicClient(key);
+        using var client = _pair.Gateway.CreatePublicClient(key);
         using (var ok = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct))
         {
-            Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{ok.StatusCode}. {_gateway.Process.Describe()}");
+            Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{ok.StatusCode}. {_pair.Gateway.Process.Describe()}");
         }
-        var forwarded = _upstream.Received.Last(r => r.Path == "/v1/contacts/1");
+        var forwarded = _pair.Upstream.Received.Last(r => r.Path == "/v1/contacts/1");
         Assert.Equal("ws_e2e", forwarded.Header("X-Workspace-Id"));
         Assert.Equal(id, forwarded.Header("X-Api-Key-Id"));
         Assert.Null(forwarded.Header("Authorization"));
@@ -76,9 +53,9 @@ public sealed class RevocationTests : IAsyncLifetime
     [Fact]
     public async Task DisableThenEnable_ThroughAdminApi_GatewayRefusesThenAcceptsEachWithinOneSecond()
     {
-        using var admin = _admin.CreateClient();
+        using var admin = _pair.Admin.CreateClient();
         var (id, key) = await CreateKeyAsync(admin, "paused");
-        using var client = _gateway.CreatePublicClient(key);
+        using var client = _pair.Gateway.CreatePublicClient(key);
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(client));
 
         await PatchEnabledAsync(admin, id, enabled: false);
@@ -96,7 +73,7 @@ public sealed class RevocationTests : IAsyncLifetime
     {
         using var created = await admin.PostAsJsonAsync(new Uri("/v1/keys", UriKind.Relative),
             new { name, workspaceId = "ws_e2e", scopes = new[] { "contacts:read" } }, Ct);
-        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(Ct)} {_admin.Process.Describe()}");
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(Ct)} {_pair.Admin.Process.Describe()}");
         using var record = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct));
         return (record.RootElement.GetProperty("id").GetString()!, record.RootElement.GetProperty("key").GetString()!);
     }
@@ -137,12 +114,12 @@ public sealed class RevocationTests : IAsyncLifetime
     [Fact]
     public async Task LeakReport_ThroughAdminApi_GatewayRefusesWithinOneSecond()
     {
-        using var admin = _admin.CreateClient();
+        using var admin = _pair.Admin.CreateClient();
         var (_, key) = await CreateKeyAsync(admin, "leaky");
-        using var client = _gateway.CreatePublicClient(key);
+        using var client = _pair.Gateway.CreatePublicClient(key);
         using (var ok = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct))
         {
-            Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{ok.StatusCode}. {_gateway.Process.Describe()}");
+            Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{ok.StatusCode}. {_pair.Gateway.Process.Describe()}");
         }
 
         using (var reported = await admin.PostAsJsonAsync(new Uri("/v1/leaks", UriKind.Relative), new { keys = new[] { key }, source = "e2e" }, Ct))

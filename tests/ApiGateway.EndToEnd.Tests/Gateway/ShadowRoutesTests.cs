@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using ApiGateway.EndToEnd.Tests.Infrastructure;
 using ApiGateway.TestKit;
@@ -15,61 +14,44 @@ public sealed class ShadowRoutesTests : IAsyncLifetime
 {
     private const string ShadowFile = "shadow-routes.json";
 
-    private readonly UpstreamServer _upstream = new();
-    private GatewayProcess _gateway = null!;
-    private AdminApiProcess _admin = null!;
+    private ProcessPair _pair = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string Routes(string metadata) => $$"""
+    /// <summary>A routes file with the one contacts route to <paramref name="upstream"/>, its metadata <paramref name="metadata"/>.</summary>
+    private static string Routes(Uri upstream, string metadata) => $$"""
         {
           "ReverseProxy": {
             "Routes": { "contacts": { "ClusterId": "upstream", "Match": { "Path": "/v1/contacts/{**rest}" }, "Metadata": { {{metadata}} } } },
-            "Clusters": { "upstream": { "Destinations": { "d1": { "Address": "{{_upstream.BaseAddress}}" } } } }
+            "Clusters": { "upstream": { "Destinations": { "d1": { "Address": "{{upstream}}" } } } }
           }
         }
         """;
 
     public async ValueTask InitializeAsync()
     {
-        await _upstream.StartAsync(Ct);
         var settings = new Dictionary<string, string> { ["Gateway__ShadowRoutesFile"] = ShadowFile, ["Usage__FlushSeconds"] = "1" };
         // Live: contacts:read for everything but DELETE (which names contacts:write, so the admin API's catalogue has it).
-        _gateway = await GatewayProcess.StartAsync(Routes("\"Scopes\": \"contacts:read\", \"Scopes.DELETE\": \"contacts:write\""), settings, Ct);
-        try
-        {
-            _admin = await AdminApiProcess.StartBesideAsync(_gateway, Ct);
-        }
-        catch
-        {
-            await _gateway.DisposeAsync();
-            await _upstream.DisposeAsync();
-            throw;
-        }
+        _pair = await ProcessPair.StartAsync(upstream => Routes(upstream, "\"Scopes\": \"contacts:read\", \"Scopes.DELETE\": \"contacts:write\""), settings, Ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_admin is not null)
+        if (_pair is not null)
         {
-            await _admin.DisposeAsync();
+            await _pair.DisposeAsync();
         }
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-        await _upstream.DisposeAsync();
     }
 
     [Fact]
     public async Task ShadowFile_ReportThenFixThenPromote_LiveChangesOnlyOnPromotion()
     {
-        using var admin = _admin.CreateClient();
+        using var admin = _pair.Admin.CreateClient();
         var reader = await MintAsync(admin, "reporting job", "contacts:read");
         var writer = await MintAsync(admin, "sync job", "contacts:write");
 
         // 1. A candidate that needs contacts:admin for everything: the reader would be refused.
-        var loadedAt = await WriteShadowAsync(Routes("\"Scopes\": \"contacts:admin\""), null);
+        var loadedAt = await WriteShadowAsync(Routes(_pair.Upstream.BaseAddress, "\"Scopes\": \"contacts:admin\""), null);
         var since = DateTimeOffset.UtcNow;
         Assert.Equal(HttpStatusCode.OK, await SendAsync(reader.Key, HttpMethod.Get));
         var report = await PollReportAsync(admin, since, r => Keys(r, "would_refuse").Contains(reader.Id));
@@ -80,7 +62,7 @@ public sealed class ShadowRoutesTests : IAsyncLifetime
 
         // 2. Fixed: reads keep contacts:read, writes need contacts:write. New reader traffic is not reported; the writer,
         //    refused live today, would be let through (its row is the barrier: both requests' rows are flushed by then).
-        await WriteShadowAsync(Routes("\"Scopes.GET\": \"contacts:read\", \"Scopes.POST\": \"contacts:write\", \"Scopes.DELETE\": \"contacts:write\""), loadedAt);
+        await WriteShadowAsync(Routes(_pair.Upstream.BaseAddress, "\"Scopes.GET\": \"contacts:read\", \"Scopes.POST\": \"contacts:write\", \"Scopes.DELETE\": \"contacts:write\""), loadedAt);
         since = DateTimeOffset.UtcNow;
         Assert.Equal(HttpStatusCode.OK, await SendAsync(reader.Key, HttpMethod.Get));
         Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(writer.Key, HttpMethod.Post));
@@ -89,8 +71,8 @@ public sealed class ShadowRoutesTests : IAsyncLifetime
         Assert.Empty(Keys(report, "would_refuse"));
 
         // 3. Promote: the candidate becomes the live routes file; live answers change.
-        var live = Path.Combine(_gateway.WorkingDirectory.FullName, "routes.json");
-        File.Copy(Path.Combine(_gateway.WorkingDirectory.FullName, ShadowFile), live + ".tmp", overwrite: true);
+        var live = Path.Combine(_pair.Gateway.WorkingDirectory.FullName, "routes.json");
+        File.Copy(Path.Combine(_pair.Gateway.WorkingDirectory.FullName, ShadowFile), live + ".tmp", overwrite: true);
         File.Move(live + ".tmp", live, overwrite: true);
         var promoted = await Poll.UntilAsync(_ => SendAsync(writer.Key, HttpMethod.Post), s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(15), Ct);
         Assert.Equal(HttpStatusCode.OK, promoted);
@@ -98,17 +80,12 @@ public sealed class ShadowRoutesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await SendAsync(reader.Key, HttpMethod.Get));
     }
 
-    private static async Task<(string Id, string Key)> MintAsync(HttpClient admin, string name, string scope)
-    {
-        using var created = await admin.PostAsJsonAsync(new Uri("/v1/keys", UriKind.Relative), new { name, workspaceId = "ws_e2e", scopes = new[] { scope } }, Ct);
-        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(Ct)}");
-        using var record = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct));
-        return (record.RootElement.GetProperty("id").GetString()!, record.RootElement.GetProperty("key").GetString()!);
-    }
+    private static Task<(string Id, string Key)> MintAsync(HttpClient admin, string name, string scope) =>
+        ProcessPair.MintAsync(admin, new { name, workspaceId = "ws_e2e", scopes = new[] { scope } }, Ct);
 
     private async Task<HttpStatusCode> SendAsync(string key, HttpMethod method)
     {
-        using var client = _gateway.CreatePublicClient(key);
+        using var client = _pair.Gateway.CreatePublicClient(key);
         using var response = await client.SendAsync(new HttpRequestMessage(method, new Uri("/v1/contacts/1", UriKind.Relative)), Ct);
         return response.StatusCode;
     }
@@ -116,17 +93,17 @@ public sealed class ShadowRoutesTests : IAsyncLifetime
     /// <summary>Writes the shadow file aside and renames it into place, then waits until /readyz shows a newer load than <paramref name="previous"/>.</summary>
     private async Task<string> WriteShadowAsync(string json, string? previous)
     {
-        var path = Path.Combine(_gateway.WorkingDirectory.FullName, ShadowFile);
+        var path = Path.Combine(_pair.Gateway.WorkingDirectory.FullName, ShadowFile);
         await File.WriteAllTextAsync(path + ".tmp", json, Ct);
         File.Move(path + ".tmp", path, overwrite: true);
-        using var client = _gateway.CreateInternalClient();
+        using var client = _pair.Gateway.CreateInternalClient();
         var state = await Poll.UntilAsync(async ct =>
         {
             using var ready = JsonDocument.Parse(await client.GetStringAsync(new Uri("/readyz", UriKind.Relative), ct));
             return ready.RootElement.TryGetProperty("shadowRoutes", out var shadow) ? shadow.Clone() : default;
         }, s => s.ValueKind == JsonValueKind.Object && s.GetProperty("status").GetString() == "loaded"
             && s.TryGetProperty("loadedAt", out var at) && at.GetString() != previous, TimeSpan.FromSeconds(15), Ct);
-        Assert.True(state.ValueKind == JsonValueKind.Object && state.GetProperty("status").GetString() == "loaded", $"shadow routes not loaded: {state}. {_gateway.Process.Describe()}");
+        Assert.True(state.ValueKind == JsonValueKind.Object && state.GetProperty("status").GetString() == "loaded", $"shadow routes not loaded: {state}. {_pair.Gateway.Process.Describe()}");
         return state.GetProperty("loadedAt").GetString()!;
     }
 

@@ -13,62 +13,41 @@ namespace ApiGateway.EndToEnd.Tests.RateLimiting;
 /// </summary>
 public sealed class WorkspaceLimitsTests : IAsyncLifetime
 {
-    private readonly UpstreamServer _upstream = new();
-    private GatewayProcess _gateway = null!;
-    private AdminApiProcess _admin = null!;
+    private ProcessPair _pair = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        await _upstream.StartAsync(Ct);
-        _gateway = await GatewayProcess.StartAsync(RoutesFile.SingleRoute("contacts", "/v1/contacts", "contacts:read", _upstream.BaseAddress),
-            new Dictionary<string, string>
-            {
-                ["RateLimits__Tiers__pro__Limit"] = "1000",
-                ["RateLimits__Tiers__pro__PeriodSeconds"] = "60",
-                ["RateLimits__Tiers__free__Limit"] = "2",
-                ["RateLimits__Tiers__free__PeriodSeconds"] = "3600",
-                ["Logging__LogLevel__Default"] = "Warning",
-            }, Ct);
-        try
+    public async ValueTask InitializeAsync() => _pair = await ProcessPair.StartAsync(ProcessPair.ContactsRoute,
+        new Dictionary<string, string>
         {
-            _admin = await AdminApiProcess.StartBesideAsync(_gateway, Ct);
-        }
-        catch
-        {
-            await _gateway.DisposeAsync();
-            await _upstream.DisposeAsync();
-            throw;
-        }
-    }
+            ["RateLimits__Tiers__pro__Limit"] = "1000",
+            ["RateLimits__Tiers__pro__PeriodSeconds"] = "60",
+            ["RateLimits__Tiers__free__Limit"] = "2",
+            ["RateLimits__Tiers__free__PeriodSeconds"] = "3600",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, Ct);
 
     public async ValueTask DisposeAsync()
     {
-        if (_admin is not null)
+        if (_pair is not null)
         {
-            await _admin.DisposeAsync();
+            await _pair.DisposeAsync();
         }
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-        await _upstream.DisposeAsync();
     }
 
     [Fact]
     public async Task WorkspaceLimit_1000ConcurrentOver10Keys_Exactly100Pass_20Runs()
     {
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 100 }) { BaseAddress = _gateway.PublicAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 100 }) { BaseAddress = _pair.Gateway.PublicAddress, Timeout = TimeSpan.FromSeconds(30) };
         for (var run = 0; run < 20; run++)
         {
             var workspace = $"ws_pool_{run}_{Guid.NewGuid():N}";
             var keys = new List<string>();
             for (var i = 0; i < 10; i++)
             {
-                keys.Add((await _gateway.Keys.MintAsync(["contacts:read"], name: $"key {i}", workspaceId: workspace, tier: "pro", cancellationToken: Ct)).Plaintext);
+                keys.Add((await _pair.Gateway.Keys.MintAsync(["contacts:read"], name: $"key {i}", workspaceId: workspace, tier: "pro", cancellationToken: Ct)).Plaintext);
             }
-            await _gateway.Keys.LimitWorkspaceAsync(workspace, 100, 3600, Ct);
+            await _pair.Gateway.Keys.LimitWorkspaceAsync(workspace, 100, 3600, Ct);
 
             var statuses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
             {
@@ -87,9 +66,9 @@ public sealed class WorkspaceLimitsTests : IAsyncLifetime
     public async Task WorkspaceLimit_HeadersListKeyThenWorkspace_RefusalNamesWhoseLimit()
     {
         var workspace = $"ws_headers_{Guid.NewGuid():N}";
-        var key = await _gateway.Keys.MintAsync(["contacts:read"], name: "headers", workspaceId: workspace, tier: "free", cancellationToken: Ct);
-        await _gateway.Keys.LimitWorkspaceAsync(workspace, 1, 3600, Ct);
-        using var client = _gateway.CreatePublicClient(key.Plaintext);
+        var key = await _pair.Gateway.Keys.MintAsync(["contacts:read"], name: "headers", workspaceId: workspace, tier: "free", cancellationToken: Ct);
+        await _pair.Gateway.Keys.LimitWorkspaceAsync(workspace, 1, 3600, Ct);
+        using var client = _pair.Gateway.CreatePublicClient(key.Plaintext);
 
         using var first = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct);
         using var second = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct);
@@ -113,14 +92,14 @@ public sealed class WorkspaceLimitsTests : IAsyncLifetime
     public async Task WorkspaceLimit_LoweredThroughAdminApi_EnforcedWithinOneSecond()
     {
         var workspace = $"ws_lowered_{Guid.NewGuid():N}";
-        var key = await _gateway.Keys.MintAsync(["contacts:read"], name: "lowered", workspaceId: workspace, tier: "pro", cancellationToken: Ct);
-        using var admin = _admin.CreateClient();
+        var key = await _pair.Gateway.Keys.MintAsync(["contacts:read"], name: "lowered", workspaceId: workspace, tier: "pro", cancellationToken: Ct);
+        using var admin = _pair.Admin.CreateClient();
         using (var put = await admin.PutAsJsonAsync(new Uri($"/v1/workspaces/{workspace}/limits", UriKind.Relative),
             new { rateLimit = new { limit = 1000, periodSeconds = 3600 } }, Ct))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
-        using var client = _gateway.CreatePublicClient(key.Plaintext);
+        using var client = _pair.Gateway.CreatePublicClient(key.Plaintext);
         using (var before = await client.GetAsync(new Uri("/v1/contacts/1", UriKind.Relative), Ct))
         {
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ApiGateway.EndToEnd.Tests.Infrastructure;
 using ApiGateway.TestKit;
 
-namespace ApiGateway.EndToEnd.Tests.Abuse;
+namespace ApiGateway.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// A recording upstream, a real gateway (route <c>/v1/contacts</c> needing contacts:read, limits high enough that
-/// bursts are never rate limited unless a test says otherwise) and a real admin API on the same database.
+/// A recording upstream, a real gateway routing to it and a real admin API beside the gateway on the same database.
+/// By default the gateway has one route, <c>/v1/contacts</c> needing contacts:read, and limits high enough that bursts
+/// are never rate limited unless a test says otherwise.
 /// </summary>
 public sealed class ProcessPair : IAsyncDisposable
 {
@@ -17,6 +17,12 @@ public sealed class ProcessPair : IAsyncDisposable
         ["RateLimits__Tiers__free__Limit"] = "1000000",
         ["RateLimits__Tiers__free__Daily"] = "100000000",
     };
+
+    /// <summary>No settings: the gateway's own defaults (the free tier's real limits), for tests that rely on them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> GatewayDefaults = new Dictionary<string, string>();
+
+    /// <summary>The default routes file: route <c>contacts</c>, <c>/v1/contacts</c> needing contacts:read, to the upstream.</summary>
+    public static string ContactsRoute(Uri upstream) => RoutesFile.SingleRoute("contacts", "/v1/contacts", "contacts:read", upstream);
 
     private ProcessPair(UpstreamServer upstream, GatewayProcess gateway, AdminApiProcess admin)
     {
@@ -31,20 +37,29 @@ public sealed class ProcessPair : IAsyncDisposable
 
     public AdminApiProcess Admin { get; }
 
-    public static async Task<ProcessPair> StartAsync(IReadOnlyDictionary<string, string>? gatewaySettings, CancellationToken cancellationToken)
+    /// <summary>The default route; <paramref name="gatewaySettings"/> or, when null, <see cref="HighLimits"/>.</summary>
+    public static Task<ProcessPair> StartAsync(IReadOnlyDictionary<string, string>? gatewaySettings, CancellationToken cancellationToken) =>
+        StartAsync(ContactsRoute, gatewaySettings ?? HighLimits, cancellationToken);
+
+    /// <summary>
+    /// The gateway gets the routes file <paramref name="routes"/> builds from the upstream's address, and exactly
+    /// <paramref name="gatewaySettings"/> (<see cref="GatewayDefaults"/> for none).
+    /// </summary>
+    public static async Task<ProcessPair> StartAsync(Func<Uri, string> routes, IReadOnlyDictionary<string, string> gatewaySettings,
+        CancellationToken cancellationToken)
     {
         var upstream = new UpstreamServer();
         GatewayProcess? gateway = null;
         try
         {
             await upstream.StartAsync(cancellationToken);
-            gateway = await GatewayProcess.StartAsync(RoutesFile.SingleRoute("contacts", "/v1/contacts", "contacts:read", upstream.BaseAddress),
-                gatewaySettings ?? HighLimits, cancellationToken);
+            gateway = await GatewayProcess.StartAsync(routes(upstream.BaseAddress), gatewaySettings, cancellationToken);
             var admin = await AdminApiProcess.StartBesideAsync(gateway, cancellationToken);
             return new ProcessPair(upstream, gateway, admin);
         }
         catch
         {
+            // An IAsyncLifetime's DisposeAsync does not run when InitializeAsync throws: never leave a process behind.
             if (gateway is not null)
             {
                 await gateway.DisposeAsync();
@@ -70,11 +85,4 @@ public sealed class ProcessPair : IAsyncDisposable
         await Gateway.DisposeAsync();
         await Upstream.DisposeAsync();
     }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SerialFaults
-{
-    /// <summary>Timing-sensitive fault cases run alone, not beside other process-heavy tests on a loaded machine.</summary>
-    public const string Name = "Serial faults";
 }
