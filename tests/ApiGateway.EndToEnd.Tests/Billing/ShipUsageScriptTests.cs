@@ -21,8 +21,7 @@ namespace ApiGateway.EndToEnd.Tests.Billing;
 public sealed class ShipUsageScriptTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<(string? ContentType, string? Authorization, string Body)> _received = new();
-    private EchoGateway _stack = null!;
-    private AdminApiProcess _admin = null!;
+    private ProcessPair _pair = null!;
     private WebApplication _receiver = null!;
     private Uri _receiverUrl = null!;
 
@@ -30,8 +29,6 @@ public sealed class ShipUsageScriptTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _stack = await EchoGateway.StartAsync(Ct);
-        _admin = await AdminApiProcess.StartBesideAsync(_stack.Gateway, Ct);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -44,28 +41,32 @@ public sealed class ShipUsageScriptTests : IAsyncLifetime
         });
         await _receiver.StartAsync(Ct);
         _receiverUrl = new Uri(new Uri(_receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/api/v1/events");
+        // Last: ProcessPair cleans up after itself if it fails to start, and nothing can fail after it.
+        _pair = await ProcessPair.StartAsync(EchoGateway.Routes, ProcessPair.GatewayDefaults, Ct);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _receiver.DisposeAsync();
-        await _admin.DisposeAsync();
-        await _stack.DisposeAsync();
+        if (_pair is not null)
+        {
+            await _pair.DisposeAsync();
+        }
     }
 
     [Fact]
     public async Task Script_ClosedHours_ShippedOnceWithStableIds_SecondRunShipsNothing()
     {
-        var key = (await _stack.Gateway.Keys.MintAsync([EchoGateway.Scope], cancellationToken: Ct)).Key;
+        var key = (await _pair.Gateway.Keys.MintAsync([EchoGateway.Scope], cancellationToken: Ct)).Key;
         var now = DateTimeOffset.UtcNow;
         var (older, old, open) = (UsageHours.Start(now.AddHours(-3)), UsageHours.Start(now.AddHours(-2)), UsageHours.Start(now));
-        await _stack.Gateway.Keys.Usage.RecordUsageAsync(
+        await _pair.Gateway.Keys.Usage.RecordUsageAsync(
         [
             new(key.Id, older, 4, older, Units: 20, Refused: 1),
             new(key.Id, old, 2, old, Units: 2),
             new(key.Id, open, 9, now, Units: 9), // still open: never shipped
         ], Ct);
-        var state = Path.Combine(_stack.Gateway.WorkingDirectory.FullName, "ship", "usage.state");
+        var state = Path.Combine(_pair.Gateway.WorkingDirectory.FullName, "ship", "usage.state");
 
         var first = await RunScriptAsync(state);
         var batches = _received.ToArray();
@@ -101,7 +102,7 @@ public sealed class ShipUsageScriptTests : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["ADMIN_URL"] = _admin.Address.GetLeftPart(UriPartial.Authority);
+        start.Environment["ADMIN_URL"] = _pair.Admin.Address.GetLeftPart(UriPartial.Authority);
         start.Environment["ADMIN_TOKEN"] = AdminApiProcess.BootstrapKey;
         start.Environment["RECEIVER_URL"] = _receiverUrl.ToString();
         start.Environment["RECEIVER_TOKEN"] = "receiver-token";

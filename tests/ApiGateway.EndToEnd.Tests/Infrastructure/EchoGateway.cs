@@ -22,14 +22,16 @@ public sealed class EchoGateway : IAsyncDisposable
 
     public GatewayProcess Gateway { get; }
 
+    /// <summary>The routes file: the one echo route to <paramref name="upstream"/>.</summary>
+    public static string Routes(Uri upstream) => RoutesFile.SingleRoute(Route, "/v1/echo", Scope, upstream);
+
     public static async Task<EchoGateway> StartAsync(CancellationToken cancellationToken)
     {
         var upstream = new UpstreamServer();
         try
         {
             await upstream.StartAsync(cancellationToken);
-            var gateway = await GatewayProcess.StartAsync(
-                RoutesFile.SingleRoute(Route, "/v1/echo", Scope, upstream.BaseAddress), cancellationToken: cancellationToken);
+            var gateway = await GatewayProcess.StartAsync(Routes(upstream.BaseAddress), cancellationToken: cancellationToken);
             return new EchoGateway(upstream, gateway);
         }
         catch
