@@ -1,4 +1,5 @@
 using ApiGateway.Keys;
+using ApiGateway.Keys.Hosting;
 
 namespace ApiGateway.AdminApi.Bootstrap;
 
@@ -8,7 +9,7 @@ internal static class BootstrapExtensions
     public static IHostApplicationBuilder AddAdminStore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddKeyStore(builder.Configuration);
-        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
+        builder.Services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.SectionName);
         builder.Services.AddHostedService<BootstrapAdminService>();
         return builder;
     }

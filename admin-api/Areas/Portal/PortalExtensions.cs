@@ -1,4 +1,3 @@
-using ApiGateway.AdminApi.Bootstrap;
 using ApiGateway.Keys.Hosting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,9 +20,6 @@ internal static class PortalExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddValidatedOptions<PortalOptions, PortalOptionsValidator>(PortalOptions.SectionName);
-        // Admin:PublicUrl is the portal's too: checked by the portal's validator (AdminOptions is bound by Bootstrap/).
-        services.AddOptions<AdminOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, PortalOptionsValidator>());
         services.TryAddSingleton<PortalHeaders>();
         services.AddPortalAuthentication();
         services.Configure<RazorPagesOptions>(options =>

@@ -1,13 +1,12 @@
 using System.Text.RegularExpressions;
-using ApiGateway.AdminApi.Bootstrap;
 
 namespace ApiGateway.AdminApi.Portal;
 
 /// <summary>
 /// Refuses at start a <c>Portal:FrameAncestors</c> that is not a list of CSP sources (a stray <c>;</c> would start another
-/// directive in the header), and an <c>Admin:PublicUrl</c> that cannot prefix the start URL.
+/// directive in the header), and a <c>Portal:ThemeFile</c> that names no file (<c>Admin:PublicUrl</c>: AdminOptionsValidator).
 /// </summary>
-internal sealed partial class PortalOptionsValidator : IValidateOptions<PortalOptions>, IValidateOptions<AdminOptions>
+internal sealed partial class PortalOptionsValidator : IValidateOptions<PortalOptions>
 {
     public ValidateOptionsResult Validate(string? name, PortalOptions options)
     {
@@ -28,18 +27,6 @@ internal sealed partial class PortalOptionsValidator : IValidateOptions<PortalOp
             errors.Add($"Portal:ThemeFile: no file at '{Path.GetFullPath(options.ThemeFile)}'.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
-    public ValidateOptionsResult Validate(string? name, AdminOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.PublicUrl))
-        {
-            return ValidateOptionsResult.Success;
-        }
-        return Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
-            && string.IsNullOrEmpty(url.Query) && string.IsNullOrEmpty(url.Fragment) && string.IsNullOrEmpty(url.UserInfo)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Admin:PublicUrl must be an absolute http(s) URL without query, fragment or user info (e.g. https://keys.example.com); got '{options.PublicUrl}'.");
     }
 
     private static bool IsSource(string source) =>

@@ -16,6 +16,8 @@ public sealed class OptionsValidationTests
         { "Gateway:RoutesFile", "   ", "Gateway:RoutesFile must name the routes file." },
         { "ConnectionStrings:KeyStore", "not a connection string", "With KeyStore:Provider 'sqlite', ConnectionStrings:KeyStore must be a SQLite connection string" },
         { "ConnectionStrings:KeyStore", "Data Source=", "With KeyStore:Provider 'sqlite', ConnectionStrings:KeyStore must be a SQLite connection string" },
+        { "Admin:PublicUrl", "keys.example.com", "Admin:PublicUrl must be an absolute http(s) URL" },
+        { "Admin:TrustedProxies", "10.0.0.0/8,not-an-ip", "Admin:TrustedProxies has 'not-an-ip', which is not an IP address or CIDR." },
     };
 
     [Theory]

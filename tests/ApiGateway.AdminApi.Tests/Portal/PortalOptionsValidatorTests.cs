@@ -1,4 +1,3 @@
-using ApiGateway.AdminApi.Bootstrap;
 using ApiGateway.AdminApi.Portal;
 
 namespace ApiGateway.AdminApi.Tests.Portal;
@@ -32,20 +31,5 @@ public sealed class PortalOptionsValidatorTests
     {
         var result = new PortalOptionsValidator().Validate(null, new PortalOptions { ThemeFile = "/no/such/theme.css" });
         Assert.Contains("Portal:ThemeFile", result.FailureMessage, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(null, true)]
-    [InlineData("https://keys.example.com", true)]
-    [InlineData("https://example.com/keys/", true)]
-    [InlineData("http://127.0.0.1:8081", true)]
-    [InlineData("keys.example.com", false)]
-    [InlineData("ftp://keys.example.com", false)]
-    [InlineData("https://keys.example.com/?a=1", false)]
-    [InlineData("https://user:pw@keys.example.com", false)]
-    public void Validate_AdminPublicUrl_AbsoluteHttpWithoutQuery(string? value, bool valid)
-    {
-        var result = new PortalOptionsValidator().Validate(null, new AdminOptions { PublicUrl = value });
-        Assert.Equal(valid, result.Succeeded);
     }
 }
