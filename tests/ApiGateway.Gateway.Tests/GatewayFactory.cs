@@ -101,6 +101,22 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>POSTs a JSON body to <c>/v1/verify</c> on the forward-auth listener (the only one that answers it).</summary>
+    public async Task<HttpResponseMessage> PostVerifyAsync(string json, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient(Server.CreateHandler(c => c.Connection.LocalPort = ForwardAuthPort)) { BaseAddress = Server.BaseAddress };
+        return await client.PostAsync("/v1/verify", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+    }
+
+    /// <summary><c>/v1/verify</c>'s answer to <paramref name="body"/>, which must be a 200 JSON document.</summary>
+    public async Task<System.Text.Json.JsonDocument> VerifyAsync(object body, CancellationToken cancellationToken)
+    {
+        using var response = await PostVerifyAsync(System.Text.Json.JsonSerializer.Serialize(body), cancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
     public HttpClient CreateKeyClient(string? key)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

@@ -3,6 +3,12 @@ namespace ApiGateway.Gateway.Tests;
 /// <summary>The routes the gateway tests run against: one of each kind of scope metadata.</summary>
 public static class TestRoutes
 {
+    /// <summary>An extra route for <see cref="Json"/>: <c>/v1/search</c> (search:read) with a request cost of 5 units.</summary>
+    public const string CostlySearch = """
+        ,
+        "search": { "ClusterId": "main", "Match": { "Path": "/v1/search" }, "Metadata": { "Resource": "search", "Cost": "5" } }
+        """;
+
     public static string Json(Uri upstream, Uri sandbox, string extraRoutes = "") => $$"""
     {
       "ReverseProxy": {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using ApiGateway.Keys;
 using ApiGateway.Keys.Format;
@@ -215,20 +214,7 @@ public sealed class VerifyEndpointTests(GatewayFactory factory) : IClassFixture<
         return result.Issued!;
     }
 
-    private async Task<JsonDocument> VerifyAsync(object body)
-    {
-        using var response = await PostAsync(JsonSerializer.Serialize(body));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
-    }
+    private Task<JsonDocument> VerifyAsync(object body) => factory.VerifyAsync(body, Ct);
 
-    private async Task<HttpResponseMessage> PostAsync(string body)
-    {
-        using var client = new HttpClient(factory.Server.CreateHandler(c => c.Connection.LocalPort = GatewayFactory.ForwardAuthPort))
-        {
-            BaseAddress = factory.Server.BaseAddress,
-        };
-        return await client.PostAsync("/v1/verify", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
-    }
+    private Task<HttpResponseMessage> PostAsync(string body) => factory.PostVerifyAsync(body, Ct);
 }

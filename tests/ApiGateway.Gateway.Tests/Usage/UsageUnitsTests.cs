@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using ApiGateway.Gateway.Usage;
 using ApiGateway.Keys.Format;
@@ -16,11 +15,6 @@ namespace ApiGateway.Gateway.Tests.Usage;
 /// </summary>
 public sealed class UsageUnitsTests : IAsyncLifetime
 {
-    private const string SearchRoute = """
-        ,
-        "search": { "ClusterId": "main", "Match": { "Path": "/v1/search" }, "Metadata": { "Resource": "search", "Cost": "5" } }
-        """;
-
     private readonly GatewayFactory _factory = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -28,7 +22,7 @@ public sealed class UsageUnitsTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _factory.InitializeAsync();
-        _factory.WriteRoutes(TestRoutes.Json(_factory.Upstream.BaseAddress, _factory.Sandbox.BaseAddress, SearchRoute));
+        _factory.WriteRoutes(TestRoutes.Json(_factory.Upstream.BaseAddress, _factory.Sandbox.BaseAddress, TestRoutes.CostlySearch));
     }
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
@@ -72,14 +66,5 @@ public sealed class UsageUnitsTests : IAsyncLifetime
         Assert.Equal(expected, response.StatusCode);
     }
 
-    private async Task<JsonDocument> VerifyAsync(object body)
-    {
-        using var client = new HttpClient(_factory.Server.CreateHandler(c => c.Connection.LocalPort = GatewayFactory.ForwardAuthPort))
-        {
-            BaseAddress = _factory.Server.BaseAddress,
-        };
-        using var response = await client.PostAsync("/v1/verify", new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"), Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
-    }
+    private Task<JsonDocument> VerifyAsync(object body) => _factory.VerifyAsync(body, Ct);
 }
